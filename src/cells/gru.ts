@@ -1,0 +1,26 @@
+import * as tf from '@tensorflow/tfjs';
+import type { CellDefinition } from '../core/cell.js';
+
+/**
+ * GRU with PyTorch's parameters and gate row order r, z, n:
+ * n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)), h' = (1 - z) ⊙ n + z ⊙ h.
+ */
+export const gruCell: CellDefinition = {
+  name: 'gru',
+  description: 'GRU, PyTorch nn.GRU parameters (gates r, z, n)',
+  state: ['h'],
+  params: ({ inputSize, hiddenSize: H }) => [
+    { name: 'weight_ih', shape: [3 * H, inputSize], gates: ['r', 'z', 'n'] },
+    { name: 'weight_hh', shape: [3 * H, H], gates: ['r', 'z', 'n'] },
+    { name: 'bias_ih', shape: [3 * H], gates: ['r', 'z', 'n'] },
+    { name: 'bias_hh', shape: [3 * H], gates: ['r', 'z', 'n'] },
+  ],
+  step: (ctx, x, [h]) => {
+    const [xr, xz, xn] = tf.split(ctx.linear('weight_ih', x, 'bias_ih'), 3, 1);
+    const [hr, hz, hn] = tf.split(ctx.linear('weight_hh', h, 'bias_hh'), 3, 1);
+    const r = tf.sigmoid(tf.add(xr, hr));
+    const z = tf.sigmoid(tf.add(xz, hz));
+    const n = tf.tanh(tf.add(xn, tf.mul(r, hn)));
+    return [tf.add(tf.mul(tf.sub(1, z), n), tf.mul(z, h)) as tf.Tensor2D];
+  },
+};

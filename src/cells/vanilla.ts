@@ -1,0 +1,19 @@
+import * as tf from '@tensorflow/tfjs';
+import type { CellDefinition } from '../core/cell.js';
+
+/**
+ * The paper's vanilla cell (eq. 1-2) with PyTorch's biases:
+ * h' = tanh(W_ih x + b_ih + W_hh h + b_hh).
+ */
+export const vanillaCell: CellDefinition = {
+  name: 'rnn',
+  description: 'vanilla tanh RNN (the paper\'s cell), PyTorch nn.RNN parameters',
+  state: ['h'],
+  params: ({ inputSize, hiddenSize }) => [
+    { name: 'weight_ih', shape: [hiddenSize, inputSize] },
+    { name: 'weight_hh', shape: [hiddenSize, hiddenSize] },
+    { name: 'bias_ih', shape: [hiddenSize] },
+    { name: 'bias_hh', shape: [hiddenSize] },
+  ],
+  step: (ctx, x, [h]) => [tf.tanh(tf.add(ctx.linear('weight_ih', x, 'bias_ih'), ctx.linear('weight_hh', h, 'bias_hh'))) as tf.Tensor2D],
+};

@@ -1,0 +1,91 @@
+import type { ParamStore } from './params.js';
+
+/** Magnitude reductions of one itemized gradient G_{t,j}. Each costs O(H) per item, never O(H²). */
+export type Reduction = 'l2' | 'meanAbs' | 'mean';
+
+/** All reductions, in the order `--help` lists them. */
+export const REDUCTIONS: readonly Reduction[] = ['l2', 'meanAbs', 'mean'];
+
+/** A minibatch of `batchSize` sequences of `length` steps, row-major by sequence. */
+export interface Batch {
+  /** Sequences in the batch (B). */
+  readonly batchSize: number;
+  /** Steps per sequence (n). */
+  readonly length: number;
+  /** Input token ids, `[B * n]`. */
+  readonly inputs: Int32Array;
+  /** Target token ids (the next character), `[B * n]`. */
+  readonly targets: Int32Array;
+}
+
+/** Recurrent state: one `[B * H]` array per state component of the cell (h first). */
+export type State = Float32Array[];
+
+/** What to itemize on a recorded batch. */
+export interface ItemizeRequest {
+  /** Which sequence of the batch to itemize (the viewer shows one sequence, as the paper does). */
+  readonly sequence: number;
+  /** Keep only distances d = t - j <= k; `null` keeps all (full itemization). */
+  readonly k: number | null;
+  /** How each G_{t,j} is summarised. */
+  readonly reduction: Reduction;
+  /** Also measure, at each step j, the gradient of the losses that truncation dropped. */
+  readonly residual: boolean;
+  /** Also return the full matrices G_{t,j} (small models only: O(n² H²) memory). */
+  readonly full?: boolean;
+}
+
+/** The itemized gradient of one parameter. */
+export interface ItemizedParam {
+  /** `byDistance[t][d]` = reduction of dL_t/dθ at step j = t - d, for d = 0..min(t, k). */
+  readonly byDistance: number[][];
+  /** The same split by gate row block (`{i: [...], f: [...]}`), for parameters that declare gates. */
+  readonly gates?: Record<string, number[][]>;
+  /** `residual[j]` = reduction of the part of the gradient at step j from losses t > j + k. */
+  readonly residual?: number[];
+  /** `full[t][d]` = G_{t,t-d} as a row-major array of the parameter's shape (when requested). */
+  readonly full?: Float32Array[][];
+}
+
+/** Itemized gradients of one sequence. */
+export interface ItemizedSequence {
+  /** Index of the sequence in its batch. */
+  readonly sequence: number;
+  /** The truncation used, `null` for full. */
+  readonly k: number | null;
+  /** The reduction used. */
+  readonly reduction: Reduction;
+  /** Per itemized parameter (those entering through `linear`/`elementwise`). */
+  readonly params: Record<string, ItemizedParam>;
+  /** dL_b/dθ of this sequence alone (L_b = Σ_t L_{b,t}), every parameter: the invariant's right side. */
+  readonly gradient: ParamStore;
+}
+
+/** What one pass over a batch produced. */
+export interface EngineResult {
+  /** Cross-entropy per step, `[B * n]`. */
+  readonly losses: Float32Array;
+  /** Argmax prediction per step, `[B * n]`. */
+  readonly predictions: Int32Array;
+  /** State after the last step, to carry into the next batch of the same streams. */
+  readonly finalState: State;
+  /** Present when an itemization was requested. */
+  readonly itemized?: ItemizedSequence;
+}
+
+/**
+ * Runs a model (cell + softmax output head) over batches. The training loss is
+ * L = (1/B) Σ_b Σ_t L_{b,t}; `train` writes dL/dθ into `grads` (overwriting it).
+ */
+export interface GradientEngine {
+  /** Short name for logs and benchmarks (`tfjs:wasm`, `fused:js`). */
+  readonly name: string;
+  /** Forward, loss and full BPTT; optionally itemizes one sequence in the same pass. */
+  train(params: ParamStore, batch: Batch, initialState: State, grads: ParamStore, itemize?: ItemizeRequest): EngineResult;
+  /** Forward only (validation). */
+  evaluate(params: ParamStore, batch: Batch, initialState: State): EngineResult;
+  /** One step for B streams returning the softmax probabilities `[B * V]` and the new state (sampling). */
+  predict(params: ParamStore, tokens: Int32Array, state: State): { probs: Float32Array; state: State };
+  /** Frees whatever the engine holds (tensors, wasm memory). */
+  dispose(): void;
+}

@@ -1,0 +1,26 @@
+import { ConfigError } from '../core/errors.js';
+import { intOption } from '../core/options.js';
+import type { RecorderDefinition, RecorderSpec } from '../core/recorder.js';
+
+/**
+ * Records every P-th batch (batches P-1, 2P-1, ... counted from `offset`) with an inner recorder;
+ * the others run plain BPTT, dividing the recording cost by P.
+ */
+export const periodicRecorder: RecorderDefinition = {
+  name: 'periodic',
+  description: 'record every P-th batch with an inner recorder (options every, offset, inner)',
+  create: (options, ctx) => {
+    const every = intOption('recorder "periodic"', options, 'every', 100, 1)!;
+    const offset = intOption('recorder "periodic"', options, 'offset', 0, 0)!;
+    const innerSpec = (options.inner ?? { name: 'truncated' }) as RecorderSpec;
+    if (typeof innerSpec !== 'object' || typeof innerSpec.name !== 'string') {
+      throw new ConfigError('recorder "periodic": option "inner" must be a recorder spec like {"name": "truncated", "options": {"k": 5}}');
+    }
+    const inner = ctx.create(innerSpec);
+    return {
+      description: `periodic(every=${every}${offset ? `, offset=${offset}` : ''}, ${inner.description})`,
+      plan: (batch) => (batch >= offset && (batch - offset) % every === 0 ? inner.plan(batch) : null),
+      finalize: inner.finalize?.bind(inner),
+    };
+  },
+};
