@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { CellDefinition } from '../core/cell.js';
+import { FusedEngine } from '../core/engine/fused/fused-engine.js';
+import { fusedGru } from '../core/engine/fused/gru-cell.js';
 
 /**
  * GRU with PyTorch's parameters and gate row order r, z, n:
@@ -23,4 +25,5 @@ export const gruCell: CellDefinition = {
     const n = tf.tanh(tf.add(xn, tf.mul(r, hn)));
     return [tf.add(tf.mul(tf.sub(1, z), n), tf.mul(z, h)) as tf.Tensor2D];
   },
+  kernel: (dims) => new FusedEngine(fusedGru, dims),
 };

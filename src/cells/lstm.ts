@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { CellDefinition } from '../core/cell.js';
+import { FusedEngine } from '../core/engine/fused/fused-engine.js';
+import { fusedLstm } from '../core/engine/fused/lstm-cell.js';
 
 /**
  * LSTM with PyTorch's parameters and gate row order i, f, g, o:
@@ -22,4 +24,5 @@ export const lstmCell: CellDefinition = {
     const h2 = tf.mul(tf.sigmoid(zo), tf.tanh(c2)) as tf.Tensor2D;
     return [h2, c2];
   },
+  kernel: (dims) => new FusedEngine(fusedLstm, dims),
 };

@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { CellDefinition } from '../core/cell.js';
+import { FusedEngine } from '../core/engine/fused/fused-engine.js';
+import { fusedRnn } from '../core/engine/fused/rnn-cell.js';
 
 /**
  * The paper's vanilla cell (eq. 1-2) with PyTorch's biases:
@@ -16,4 +18,5 @@ export const vanillaCell: CellDefinition = {
     { name: 'bias_hh', shape: [hiddenSize] },
   ],
   step: (ctx, x, [h]) => [tf.tanh(tf.add(ctx.linear('weight_ih', x, 'bias_ih'), ctx.linear('weight_hh', h, 'bias_hh'))) as tf.Tensor2D],
+  kernel: (dims) => new FusedEngine(fusedRnn, dims),
 };

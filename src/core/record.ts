@@ -57,7 +57,7 @@ export interface RunInfo {
   /** ISO time the run started. */
   startedAt: string;
   /** rnnbow version that wrote it. */
-  version: string;
+  rnnbowVersion: string;
   /** Cell name. */
   cell: string;
   /** Hidden size. */

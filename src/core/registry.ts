@@ -50,7 +50,7 @@ export class PartRegistry {
       }
     }
     this.container.load(pluginModule(plugin));
-    for (const key of seen) this.owners.set(key, source === plugin.name ? `plugin "${source}"` : `plugin "${plugin.name}" (${source})`);
+    for (const key of seen) this.owners.set(key, source);
   }
 
   /** Loads a raw inversify module (for plugins that bind to {@link TOKENS} themselves). */
@@ -67,7 +67,7 @@ export class PartRegistry {
           const owner = this.owners.get(`${kind}:${name}`) ?? 'another plugin';
           throw new PluginError(source, `${kind} "${name}" is already registered by ${owner}`);
         }
-        if (!before.get(kind)!.has(name)) this.owners.set(`${kind}:${name}`, `plugin "${source}"`);
+        if (!before.get(kind)!.has(name)) this.owners.set(`${kind}:${name}`, source);
       }
     }
   }

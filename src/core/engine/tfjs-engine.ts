@@ -11,6 +11,10 @@ import { scoped } from './scoped.js';
 
 type Tensors = Record<string, tf.Tensor>;
 
+// Production mode silences tfjs's console banner ("install the node backend"), which would garble
+// the CLI's one-line errors and progress bar, and skips debug-only checks.
+tf.enableProdMode();
+
 /**
  * The reference engine: any cell's `step`, differentiated by tfjs. Training uses autodiff of the
  * whole sequence; itemization keeps one cotangent row per loss source and steps back with the

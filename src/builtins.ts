@@ -1,0 +1,34 @@
+import { gruCell } from './cells/gru.js';
+import { lstmCell } from './cells/lstm.js';
+import { vanillaCell } from './cells/vanilla.js';
+import { definePlugin, type RnnbowPlugin } from './core/plugin.js';
+import { loadPlugins } from './core/plugin-loader.js';
+import { PartRegistry } from './core/registry.js';
+import { jsonExporter } from './exporters/json/json-exporter.js';
+import { fullRecorder } from './recorders/full.js';
+import { periodicRecorder } from './recorders/periodic.js';
+import { truncatedRecorder } from './recorders/truncated.js';
+
+/** rnnbow's own parts, registered exactly as a plugin registers its parts. */
+export const builtinPlugin: RnnbowPlugin = definePlugin({
+  name: 'rnnbow',
+  cells: [vanillaCell, lstmCell, gruCell],
+  recorders: [fullRecorder, truncatedRecorder, periodicRecorder],
+  exporters: [jsonExporter],
+});
+
+/**
+ * A registry with the built-ins and the given plugins (paths or package names, resolved from `cwd`).
+ *
+ * @example
+ * ```ts
+ * const registry = await createRegistry(['./plugins/mgu-cell']);
+ * registry.names('cell'); // ['gru', 'lstm', 'mgu', 'rnn']
+ * ```
+ */
+export async function createRegistry(plugins: readonly string[] = [], cwd = process.cwd()): Promise<PartRegistry> {
+  const registry = new PartRegistry();
+  registry.register(builtinPlugin, 'rnnbow (built-in)');
+  await loadPlugins(registry, plugins, cwd);
+  return registry;
+}

@@ -1,0 +1,41 @@
+import path from 'node:path';
+import { Command } from 'commander';
+import { parseConfig } from '../../core/config.js';
+import { parseInteger, parseNumber } from '../parse.js';
+import { printRunResult, runTraining } from './train.js';
+
+/** `rnnbow demo`: the paper's settings on the bundled corpus for about a minute, every exporter on. */
+export function demoCommand(): Command {
+  return new Command('demo')
+    .description("train on the bundled corpus with the paper's settings for about a minute; writes every exporter's output")
+    .option('--logdir <dir>', 'where the demo run goes', path.join('runs', 'demo'))
+    .option('--seconds <s>', 'training time budget', parseNumber, 60)
+    .option('--cell <name>', 'cell to train (rnn, lstm, gru)', 'rnn')
+    .option('--seed <n>', 'random seed', parseInteger, 42)
+    .action(async (flags: { logdir: string; seconds: number; cell: string; seed: number }) => {
+      const config = parseConfig({
+        cell: flags.cell,
+        hiddenSize: 100,
+        seqLength: 25,
+        batchSize: 1,
+        optimizer: 'adagrad',
+        maxSeconds: flags.seconds,
+        logdir: flags.logdir,
+        seed: flags.seed,
+        sampleEvery: 2000,
+        validateEvery: 2000,
+        checkpointEvery: 2000,
+        exporters: ['json', 'tensorboard'],
+      }, 'demo');
+      process.stderr.write(`rnnbow demo: ${flags.cell} cell, H=100, n=25, Adagrad, truncated k=5 every 100 batches, ~${flags.seconds}s\n`);
+      const result = await runTraining(config);
+      printRunResult(result);
+      process.stdout.write(
+        `\nOpen next:\n` +
+          `  npx rnnbow serve --logdir ${flags.logdir}     # the RNNbow viewer on http://127.0.0.1:6007\n` +
+          `  tensorboard --logdir ${flags.logdir}          # TensorBoard (pip install tensorboard)\n` +
+          `  npx rnnbow inspect ${flags.logdir}            # what the event files hold\n` +
+          `  ${path.join(result.runDir, 'records.jsonl')}  # the records as JSON Lines (docs/json-schema.md)\n`,
+      );
+    });
+}

@@ -1,0 +1,27 @@
+import { writeFileSync } from 'node:fs';
+import { Command, Option } from 'commander';
+import { createRegistry } from '../../builtins.js';
+import { RnnbowError } from '../../core/errors.js';
+import { itemizeText, type ItemizeReduction } from '../../train/itemize-text.js';
+import { collect } from '../parse.js';
+
+/** `rnnbow itemize`: one sequence through a checkpoint, every itemized gradient written as JSON. */
+export function itemizeCommand(): Command {
+  return new Command('itemize')
+    .description('itemize the gradients of one text through a checkpoint (no training)')
+    .requiredOption('--checkpoint <file>', 'checkpoint.json written by training')
+    .requiredOption('--text <string>', 'the sequence: inputs are text[0..n-1], targets text[1..n]')
+    .addOption(new Option('--reduction <name>', 'none = full matrices').choices(['none', 'l2', 'meanAbs', 'mean']).default('l2'))
+    .requiredOption('--out <file>', 'output JSON file')
+    .option('--plugin <path|package>', 'load a plugin (repeatable), for plugin cells', collect)
+    .action(async (flags: { checkpoint: string; text: string; reduction: ItemizeReduction; out: string; plugin?: string[] }) => {
+      const registry = await createRegistry(flags.plugin ?? []);
+      const output = await itemizeText(flags.checkpoint, flags.text, { reduction: flags.reduction, registry });
+      try {
+        writeFileSync(flags.out, JSON.stringify(output));
+      } catch (err) {
+        throw new RnnbowError('INPUT', `cannot write ${flags.out}: ${(err as NodeJS.ErrnoException).code}`);
+      }
+      process.stdout.write(`itemized ${output.n} steps of a "${output.cell}" model (loss ${output.loss.toFixed(4)}) -> ${flags.out}\n`);
+    });
+}

@@ -1,0 +1,165 @@
+import { Command, Option } from 'commander';
+import { BACKENDS } from '../../core/backend.js';
+import { DEFAULT_RECORDER, loadConfigFile, parseConfig, type RunConfig, type RunConfigInput } from '../../core/config.js';
+import { REDUCTIONS } from '../../core/engine.js';
+import { train, type TrainOptions, type TrainResult } from '../../train/trainer.js';
+import { collect, collectList, parseInteger, parseNumber, parsePairs } from '../parse.js';
+import { createProgressView } from '../progress.js';
+
+/** Flags of `rnnbow train` as commander parses them (all optional: unset flags keep config/defaults). */
+export interface TrainFlags {
+  config?: string;
+  corpus?: string[];
+  maxChars?: number;
+  validation?: number;
+  cell?: string;
+  hidden?: number;
+  seqLength?: number;
+  batchSize?: number;
+  optimizer?: 'adagrad' | 'adam';
+  lr?: number;
+  clip?: number;
+  steps?: number;
+  epochs?: number;
+  maxSeconds?: number;
+  recorder?: string;
+  k?: number;
+  every?: number;
+  residual?: boolean;
+  recorderOpt?: string[];
+  reduction?: string;
+  export?: string[];
+  logdir?: string;
+  runName?: string;
+  seed?: number;
+  backend?: string;
+  engine?: string;
+  logEvery?: number;
+  sampleEvery?: number;
+  validateEvery?: number;
+  checkpointEvery?: number;
+  plugin?: string[];
+  resume?: string;
+  onNonFinite?: 'stop' | 'continue';
+}
+
+/** Adds the training flags to a command (shared by `train` and `demo`). */
+export function addTrainOptions(cmd: Command): Command {
+  return cmd
+    .option('--config <file>', 'JSON run config; flags override its values')
+    .option('--corpus <path>', 'training text: a UTF-8 file or a directory (repeatable; default: Node.js C headers, else generated C)', collect)
+    .option('--max-chars <n>', 'read at most this many characters of the corpus', parseInteger)
+    .option('--validation <fraction>', 'tail of the corpus held out for validation (default 0.1)', parseNumber)
+    .option('--cell <name>', 'recurrent cell: rnn, lstm, gru or a plugin cell (default rnn)')
+    .option('--hidden <n>', 'hidden size H (default 100)', parseInteger)
+    .option('-n, --seq-length <n>', 'characters per sequence (default 25, the paper\'s)', parseInteger)
+    .option('-b, --batch-size <n>', 'sequences per minibatch B (default 1)', parseInteger)
+    .addOption(new Option('--optimizer <name>', 'optimizer (default adagrad)').choices(['adagrad', 'adam']))
+    .option('--lr <rate>', 'learning rate (default 0.1 for adagrad, 0.002 for adam)', parseNumber)
+    .option('--clip <norm>', 'clip the global gradient norm to this (default 5)', parseNumber)
+    .option('--steps <n>', 'batches to train', parseInteger)
+    .option('--epochs <n>', 'passes over the training text (default 1 when no --steps/--max-seconds)', parseNumber)
+    .option('--max-seconds <s>', 'stop after this much time', parseNumber)
+    .option('--recorder <name>', 'full, truncated or a plugin recorder (default: truncated k=5 every 100 batches)')
+    .option('--k <n>', 'truncated recorder: keep distances d <= k (default 5)', parseInteger)
+    .option('--every <n>', 'record every n-th batch (default 100; 1 = every batch)', parseInteger)
+    .option('--no-residual', 'do not measure what truncation drops')
+    .option('--recorder-opt <key=value>', 'option for the recorder (repeatable)', collect)
+    .addOption(new Option('--reduction <name>', 'magnitude of each itemized gradient (default l2)').choices([...REDUCTIONS]))
+    .option('--export <names>', 'exporters, comma-separated or repeated (default json,tensorboard)', collectList)
+    .option('--logdir <dir>', 'parent folder of run folders (default runs)')
+    .option('--run-name <name>', 'run folder name (default: timestamp and cell); never overwritten')
+    .option('--seed <n>', 'random seed (default 42)', parseInteger)
+    .addOption(new Option('--backend <name>', 'tfjs backend for the reference engine (default auto: tensorflow if installed, else wasm)').choices([...BACKENDS]))
+    .addOption(new Option('--engine <name>', 'compute engine (default auto: fused kernel when the cell has one)').choices(['auto', 'fused', 'tfjs']))
+    .option('--log-every <n>', 'write training scalars every n batches (default 10)', parseInteger)
+    .option('--sample-every <n>', 'generate a text sample every n batches, 0 = never (default 1000)', parseInteger)
+    .option('--validate-every <n>', 'validation loss every n batches, 0 = never (default 500)', parseInteger)
+    .option('--checkpoint-every <n>', 'save checkpoint.json every n batches, 0 = only at the end (default 1000)', parseInteger)
+    .option('--plugin <path|package>', 'load a plugin (repeatable)', collect)
+    .option('--resume <checkpoint>', 'continue from a checkpoint.json')
+    .addOption(new Option('--on-non-finite <action>', 'what a NaN/Inf loss does (default stop)').choices(['stop', 'continue']));
+}
+
+function recorderFromFlags(flags: TrainFlags, base: RunConfigInput['recorder']): RunConfigInput['recorder'] {
+  const touched = flags.recorder !== undefined || flags.k !== undefined || flags.every !== undefined || flags.residual === false || flags.recorderOpt;
+  if (!touched) return base;
+  const name = flags.recorder ?? 'truncated';
+  const options: Record<string, unknown> = { ...parsePairs(flags.recorderOpt ?? []) };
+  if (flags.k !== undefined) options.k = flags.k;
+  if (flags.residual === false) options.residual = false;
+  const inner = { name, options };
+  const every = flags.every ?? (name === 'periodic' ? undefined : DEFAULT_RECORDER.options.every);
+  if (name === 'periodic' || every === undefined || every === 1) return inner;
+  return { name: 'periodic', options: { every, inner } };
+}
+
+/** Merges a config file (if any) with the flags the user set; validates the result. */
+export function configFromFlags(flags: TrainFlags, overrides: RunConfigInput = {}): RunConfig {
+  const base: RunConfigInput = flags.config ? (loadConfigFile(flags.config) as RunConfigInput) : {};
+  const set = <K extends keyof RunConfigInput>(key: K, value: RunConfigInput[K] | undefined) => {
+    if (value !== undefined) (base as Record<string, unknown>)[key] = value;
+  };
+  const corpus = { ...(base.corpus ?? {}) };
+  if (flags.corpus) corpus.paths = flags.corpus;
+  if (flags.maxChars !== undefined) corpus.maxChars = flags.maxChars;
+  if (flags.validation !== undefined) corpus.validationFraction = flags.validation;
+  base.corpus = corpus;
+  set('cell', flags.cell);
+  set('hiddenSize', flags.hidden);
+  set('seqLength', flags.seqLength);
+  set('batchSize', flags.batchSize);
+  set('optimizer', flags.optimizer);
+  set('lr', flags.lr);
+  set('clip', flags.clip);
+  set('steps', flags.steps);
+  set('epochs', flags.epochs);
+  set('maxSeconds', flags.maxSeconds);
+  set('recorder', recorderFromFlags(flags, base.recorder));
+  set('reduction', flags.reduction);
+  set('exporters', flags.export);
+  set('logdir', flags.logdir);
+  set('runName', flags.runName);
+  set('seed', flags.seed);
+  set('backend', flags.backend);
+  set('engine', flags.engine as RunConfigInput['engine']);
+  set('logEvery', flags.logEvery);
+  set('sampleEvery', flags.sampleEvery);
+  set('validateEvery', flags.validateEvery);
+  set('checkpointEvery', flags.checkpointEvery);
+  set('plugins', flags.plugin ? [...(base.plugins ?? []), ...flags.plugin] : undefined);
+  set('resume', flags.resume);
+  set('onNonFinite', flags.onNonFinite);
+  return parseConfig({ ...base, ...overrides }, flags.config ?? 'options');
+}
+
+/** Runs training with a progress bar; returns the result for callers that print next steps. */
+export async function runTraining(config: RunConfig, hooks: Pick<TrainOptions, 'onStart'> = {}): Promise<TrainResult> {
+  const view = createProgressView(config.steps === undefined && config.epochs === undefined ? config.maxSeconds : undefined);
+  try {
+    const result = await train(config, { handleSignals: true, onProgress: (p) => view.update(p), onMessage: (l) => view.log(l), onStart: hooks.onStart });
+    view.stop();
+    return result;
+  } catch (err) {
+    view.stop();
+    throw err;
+  }
+}
+
+/** Prints how a run ended and where its outputs are. */
+export function printRunResult(result: TrainResult): void {
+  const { summary } = result;
+  const how = summary.status === 'interrupted' ? 'stopped by signal (everything up to here is saved)' : summary.status;
+  process.stdout.write(
+    `run ${result.runId}: ${how}; ${summary.batches} batches, loss ${summary.finalLoss.toFixed(4)}, ${summary.records} records\n` +
+      `  folder:     ${result.runDir}\n  checkpoint: ${result.checkpoint}\n`,
+  );
+}
+
+/** `rnnbow train`. */
+export function trainCommand(): Command {
+  return addTrainOptions(new Command('train').description('train a recurrent network and record its itemized gradients')).action(async (flags: TrainFlags) => {
+    const result = await runTraining(configFromFlags(flags));
+    printRunResult(result);
+  });
+}

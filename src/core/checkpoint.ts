@@ -1,0 +1,130 @@
+import { readFileSync } from 'node:fs';
+import type { CellDefinition } from './cell.js';
+import { writeFileAtomic } from './atomic-write.js';
+import { CheckpointError } from './errors.js';
+import { modelParams } from './model.js';
+import type { ParamStore } from './params.js';
+import { sizeOf } from './params.js';
+
+/** Format tag of checkpoint files. */
+export const CHECKPOINT_FORMAT = 'rnnbow-checkpoint';
+
+/**
+ * A checkpoint as JSON, with PyTorch parameter names so weights move between rnnbow and other
+ * tools: matrices as nested arrays `[rows][cols]`, vectors as arrays.
+ */
+export interface CheckpointJson {
+  /** Always `rnnbow-checkpoint`. */
+  format: typeof CHECKPOINT_FORMAT;
+  /** Format version (1). */
+  version: 1;
+  /** Cell name. */
+  cell: string;
+  /** Hidden size H. */
+  hiddenSize: number;
+  /** Token id -> character. */
+  vocab: string[];
+  /** Parameters by name. */
+  params: Record<string, number[] | number[][]>;
+  /** Optional training state for `--resume`. */
+  training?: { batch: number; optimizer?: unknown; state?: number[][] };
+}
+
+/** A checkpoint after validation. */
+export interface LoadedCheckpoint {
+  /** The cell it was made for. */
+  cell: CellDefinition;
+  /** Hidden size. */
+  hiddenSize: number;
+  /** Vocabulary. */
+  vocab: string[];
+  /** Parameters. */
+  params: ParamStore;
+  /** Training state, if the checkpoint was written during training. */
+  training?: CheckpointJson['training'];
+}
+
+/** Converts a parameter store to checkpoint JSON. */
+export function toCheckpoint(cell: string, hiddenSize: number, vocab: string[], params: ParamStore, training?: CheckpointJson['training']): CheckpointJson {
+  const out: CheckpointJson['params'] = {};
+  for (const [name, p] of Object.entries(params)) {
+    if (p.shape.length === 1) out[name] = Array.from(p.data);
+    else {
+      const [rows, cols] = p.shape;
+      out[name] = Array.from({ length: rows }, (_, r) => Array.from(p.data.subarray(r * cols, (r + 1) * cols)));
+    }
+  }
+  return { format: CHECKPOINT_FORMAT, version: 1, cell, hiddenSize, vocab, params: out, ...(training ? { training } : {}) };
+}
+
+/** Writes a checkpoint atomically. */
+export function saveCheckpoint(file: string, checkpoint: CheckpointJson): void {
+  writeFileAtomic(file, JSON.stringify(checkpoint));
+}
+
+function flatten(file: string, name: string, value: unknown, shape: readonly number[]): Float32Array {
+  const expected = shape.length === 1 ? `[${shape[0]}]` : `[${shape[0]} x ${shape[1]}]`;
+  const bad = (why: string) => new CheckpointError(`${file}: parameter "${name}" ${why}; expected ${expected}`);
+  const data = new Float32Array(sizeOf(shape));
+  if (!Array.isArray(value)) throw bad('is not an array');
+  if (shape.length === 1) {
+    if (value.length !== shape[0]) throw bad(`has ${value.length} values`);
+    value.forEach((v, i) => {
+      if (typeof v !== 'number' || !Number.isFinite(v)) throw bad(`has a non-number at [${i}]`);
+      data[i] = v;
+    });
+    return data;
+  }
+  const [rows, cols] = shape;
+  if (value.length !== rows) throw bad(`has ${value.length} rows`);
+  value.forEach((row, r) => {
+    if (!Array.isArray(row) || row.length !== cols) throw bad(`row ${r} has ${Array.isArray(row) ? row.length : 'no'} columns`);
+    row.forEach((v, c) => {
+      if (typeof v !== 'number' || !Number.isFinite(v)) throw bad(`has a non-number at [${r}][${c}]`);
+      data[r * cols + c] = v;
+    });
+  });
+  return data;
+}
+
+/**
+ * Reads and validates a checkpoint. `resolveCell` looks the cell name up (throwing for unknown
+ * names); every parameter must be present with the cell's shapes.
+ */
+export function loadCheckpoint(file: string, resolveCell: (name: string) => CellDefinition): LoadedCheckpoint {
+  let json: Partial<CheckpointJson>;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new CheckpointError(code ? `cannot read checkpoint ${file}: ${code}` : `checkpoint ${file} is not valid JSON: ${(err as Error).message}`);
+  }
+  if (typeof json !== 'object' || json === null || json.format !== CHECKPOINT_FORMAT) {
+    throw new CheckpointError(`${file} is not an rnnbow checkpoint (missing "format": "${CHECKPOINT_FORMAT}")`);
+  }
+  if (json.version !== 1) throw new CheckpointError(`${file}: unsupported checkpoint version ${JSON.stringify(json.version)} (this rnnbow reads version 1)`);
+  if (typeof json.cell !== 'string') throw new CheckpointError(`${file}: "cell" must be a cell name`);
+  let cell: CellDefinition;
+  try {
+    cell = resolveCell(json.cell);
+  } catch (err) {
+    throw new CheckpointError(`${file}: ${(err as Error).message}`, 'load the plugin that defines this cell with --plugin');
+  }
+  const H = json.hiddenSize;
+  if (typeof H !== 'number' || !Number.isInteger(H) || H < 1) throw new CheckpointError(`${file}: "hiddenSize" must be a positive integer, got ${JSON.stringify(H)}`);
+  const vocab = json.vocab;
+  if (!Array.isArray(vocab) || vocab.length < 1 || vocab.some((c) => typeof c !== 'string' || [...c].length !== 1)) {
+    throw new CheckpointError(`${file}: "vocab" must be a non-empty array of single characters`);
+  }
+  if (new Set(vocab).size !== vocab.length) throw new CheckpointError(`${file}: "vocab" has duplicate characters`);
+  const params: ParamStore = {};
+  const given = json.params ?? {};
+  const specs = modelParams(cell, { inputSize: vocab.length, hiddenSize: H });
+  for (const spec of specs) {
+    if (!(spec.name in given)) throw new CheckpointError(`${file}: parameter "${spec.name}" is missing for cell "${cell.name}"`);
+    params[spec.name] = { shape: [...spec.shape], data: flatten(file, spec.name, given[spec.name], spec.shape) };
+  }
+  const extra = Object.keys(given).filter((n) => !specs.some((s) => s.name === n));
+  if (extra.length) throw new CheckpointError(`${file}: unknown parameter(s) ${extra.join(', ')} for cell "${cell.name}"`);
+  return { cell, hiddenSize: H, vocab, params, training: json.training };
+}

@@ -1,0 +1,306 @@
+import type { CellDims } from '../../cell.js';
+import type { Batch, EngineResult, GradientEngine, ItemizeRequest, State } from '../../engine.js';
+import { RnnbowError } from '../../errors.js';
+import { HEAD_BIAS, HEAD_WEIGHT } from '../../model.js';
+import type { ParamStore } from '../../params.js';
+import { zerosLike } from '../../params.js';
+import type { ItemizedSlot } from '../itemization-builder.js';
+import type { BackwardStep, ForwardStep, FusedCell } from './fused-cell.js';
+import { itemizeSequence } from './itemize-sequence.js';
+import { type FusedLayout, fusedLayout, type FusedShape } from './layout.js';
+import { type FusedOps, SOFTMAX_GRADIENT, SOFTMAX_PROBS } from './ops.js';
+import { type FusedBackend, selectOps } from './select-ops.js';
+
+/** Options of a {@link FusedEngine}. */
+export interface FusedEngineOptions {
+  /** Kernel implementation: `auto` (WebAssembly SIMD when it loads, else JS), `wasm` or `js`. */
+  readonly backend?: FusedBackend;
+}
+
+/**
+ * A {@link GradientEngine} for the built-in cells that runs forward, BPTT and itemization as a
+ * handful of fused kernels over one preallocated memory: gathered input columns instead of
+ * one-hot products, the output layer batched over all n·B steps, one W_hh product per step for
+ * all B sequences, and weight gradients as single products over the whole batch. Nothing is
+ * allocated per step; per call only the returned arrays are.
+ */
+export class FusedEngine implements GradientEngine {
+  /** `fused:wasm-simd` or `fused:js`. */
+  readonly name: string;
+  /** The kernels (exposed for tests and benchmarks). */
+  readonly ops: FusedOps;
+  /** The itemized slots, the same as the reference engine finds by probing the cell's step. */
+  readonly slots: readonly ItemizedSlot[];
+  private readonly shape: FusedShape;
+  private layout: FusedLayout;
+  private readonly fwd: ForwardStep;
+  private readonly bwd: BackwardStep;
+
+  constructor(
+    private readonly cell: FusedCell,
+    private readonly dims: CellDims,
+    options: FusedEngineOptions = {},
+  ) {
+    this.ops = selectOps(options.backend ?? 'auto');
+    this.name = `fused:${this.ops.kind}`;
+    const G = cell.gates?.length ?? 1;
+    this.shape = { H: dims.hiddenSize, V: dims.inputSize, G, states: cell.states, separateHidden: cell.separateHidden };
+    const GH = G * dims.hiddenSize;
+    this.slots = [
+      { kind: 'linear', param: 'weight_ih', bias: 'bias_ih', outSize: GH, gates: cell.gates },
+      { kind: 'linear', param: 'weight_hh', bias: 'bias_hh', outSize: GH, gates: cell.gates },
+    ];
+    this.layout = this.relayout(1, 1);
+    this.fwd = { R: 0, H: dims.hiddenSize, z: 0, gh: 0, bhh: 0, ldg: 0, hPrev: 0, cPrev: 0, h: 0, c: 0, tc: 0, ld: 0 };
+    this.bwd = {
+      R: 0, H: dims.hiddenSize, act: 0, gh: 0, gs: 0, h: 0, hPrev: 0, cPrev: 0, tc: 0, ss: 0,
+      dh: 0, dc: 0, ldd: 0, dz: 0, dgi: 0, ldz: 0, dhPrev: 0, dcPrev: 0,
+    };
+  }
+
+  train(params: ParamStore, batch: Batch, initialState: State, grads: ParamStore, itemize?: ItemizeRequest): EngineResult {
+    const L = this.prepare(params, batch.batchSize, batch.length, batch.inputs, batch.targets, initialState);
+    const { ops } = this;
+    const { H, V, GH } = { H: this.dims.hiddenSize, V: this.dims.inputSize, GH: L.GH };
+    const nB = L.n * L.B;
+    this.forward(L);
+    ops.gemmNT(nB, V, H, L.hs + L.B * L.Hp, L.Hp, L.wout, L.Hp, L.logits, L.Vp, false);
+    ops.softmax(nB, V, L.logits, L.Vp, L.bout, L.targets, L.loss, L.preds, SOFTMAX_GRADIENT);
+    // Head: every step's cotangent on h at once, and the head's gradients as two products.
+    ops.gemmNN(nB, H, V, L.logits, L.Vp, L.wout, L.Hp, L.dh, L.Hp, false);
+    ops.gemmTN(V, H, nB, L.logits, L.Vp, L.hs + L.B * L.Hp, L.Hp, L.dwout, L.Hp, false);
+    ops.colSum(nB, V, L.logits, L.Vp, L.dbout, false);
+    this.backward(L);
+    // Cell weights: one product over all n·B rows instead of a rank-1 update per step.
+    ops.gemmTN(GH, H, nB, L.dz, L.ldg, L.hs, L.Hp, L.dwhh, L.Hp, false);
+    ops.colSum(nB, GH, L.dz, L.ldg, L.dbhh, false);
+    ops.memory.f32.fill(0, L.dwih, L.dwih + GH * V);
+    ops.scatterColumns(nB, L.tokens, 1, L.dgi, L.ldg, GH, L.dwih, V);
+    ops.colSum(nB, GH, L.dgi, L.ldg, L.dbih, false);
+    this.readGradients(grads, 1 / L.B);
+    const result = this.readResult(L);
+    if (!itemize) return result;
+    const itemized = itemizeSequence({ ops, cell: this.cell, layout: L, step: this.bwd, slots: this.slots, dims: this.dims }, batch, itemize);
+    // itemizeSequence left the sequence's own gradient in the gradient arrays, unscaled.
+    const gradient = zerosLike(params);
+    this.readGradients(gradient, 1);
+    return { ...result, itemized: { sequence: itemize.sequence, k: itemize.k, reduction: itemize.reduction, params: itemized, gradient } };
+  }
+
+  evaluate(params: ParamStore, batch: Batch, initialState: State): EngineResult {
+    const L = this.prepare(params, batch.batchSize, batch.length, batch.inputs, batch.targets, initialState);
+    const nB = L.n * L.B;
+    this.forward(L);
+    this.ops.gemmNT(nB, this.dims.inputSize, this.dims.hiddenSize, L.hs + L.B * L.Hp, L.Hp, L.wout, L.Hp, L.logits, L.Vp, false);
+    this.ops.softmax(nB, this.dims.inputSize, L.logits, L.Vp, L.bout, L.targets, L.loss, L.preds, SOFTMAX_GRADIENT);
+    return this.readResult(L);
+  }
+
+  predict(params: ParamStore, tokens: Int32Array, state: State): { probs: Float32Array; state: State } {
+    const B = tokens.length;
+    const L = this.prepare(params, B, 1, tokens, null, state);
+    const V = this.dims.inputSize;
+    this.forward(L);
+    this.ops.gemmNT(B, V, this.dims.hiddenSize, L.hs + B * L.Hp, L.Hp, L.wout, L.Hp, L.logits, L.Vp, false);
+    this.ops.softmax(B, V, L.logits, L.Vp, L.bout, L.targets, L.loss, L.preds, SOFTMAX_PROBS);
+    const f = this.ops.memory.f32;
+    const probs = new Float32Array(B * V);
+    for (let b = 0; b < B; b++) probs.set(f.subarray(L.logits + b * L.Vp, L.logits + b * L.Vp + V), b * V);
+    return { probs, state: this.readState(L) };
+  }
+
+  dispose(): void {
+    // The kernel memory belongs to this engine alone and goes with it; shrink what we can.
+    this.layout = this.relayout(1, 1);
+  }
+
+  /** Forward over all steps: gathered input columns, one W_hh product per step, the cell's pointwise part. */
+  private forward(L: FusedLayout): void {
+    const { ops, cell, fwd: s } = this;
+    const { B, Hp, ldg, GH } = L;
+    const H = this.dims.hiddenSize;
+    const V = this.dims.inputSize;
+    s.R = B;
+    s.ldg = ldg;
+    s.ld = Hp;
+    s.bhh = L.bhh;
+    for (let j = 0; j < L.n; j++) {
+      s.z = L.z + j * B * ldg;
+      s.gh = L.gh + j * B * ldg;
+      s.hPrev = L.hs + j * B * Hp;
+      s.h = s.hPrev + B * Hp;
+      s.cPrev = L.cs + j * B * Hp;
+      s.c = s.cPrev + B * Hp;
+      s.tc = L.tc + j * B * Hp;
+      ops.gatherColumns(B, L.tokens + j * B, 1, L.wih, V, GH, cell.separateHidden ? L.bih : L.bsum, s.z, ldg);
+      if (cell.separateHidden) ops.gemmNT(B, GH, H, s.hPrev, Hp, L.whh, Hp, s.gh, ldg, false);
+      else ops.gemmNT(B, GH, H, s.hPrev, Hp, L.whh, Hp, s.z, ldg, true);
+      cell.forward(ops, s);
+    }
+  }
+
+  /** BPTT over the batch: the cell's pointwise backward, then the W_hh product into the previous step's dh. */
+  private backward(L: FusedLayout): void {
+    const { ops, cell, bwd: s } = this;
+    const { B, Hp, ldg, GH } = L;
+    const H = this.dims.hiddenSize;
+    const f = ops.memory.f32;
+    f.fill(0, L.dc, L.dc + B * Hp);
+    f.fill(0, L.sink, L.sink + B * Hp);
+    s.R = B;
+    s.gs = ldg;
+    s.ss = Hp;
+    s.ldd = Hp;
+    s.ldz = ldg;
+    s.dc = L.dc;
+    s.dcPrev = L.dc;
+    for (let j = L.n - 1; j >= 0; j--) {
+      s.act = L.z + j * B * ldg;
+      s.gh = L.gh + j * B * ldg;
+      s.hPrev = L.hs + j * B * Hp;
+      s.h = s.hPrev + B * Hp;
+      s.cPrev = L.cs + j * B * Hp;
+      s.tc = L.tc + j * B * Hp;
+      s.dh = L.dh + j * B * Hp;
+      s.dz = L.dz + j * B * ldg;
+      s.dgi = L.dgi + j * B * ldg;
+      s.dhPrev = j > 0 ? s.dh - B * Hp : L.sink;
+      cell.backward(ops, s);
+      if (j > 0) ops.gemmNN(B, H, GH, s.dz, ldg, L.whh, Hp, s.dhPrev, Hp, true);
+    }
+  }
+
+  /** Lays out memory for B×n (when it changed), copies parameters, ids and the initial state in. */
+  private prepare(params: ParamStore, B: number, n: number, inputs: Int32Array, targets: Int32Array | null, state: State): FusedLayout {
+    if (!Number.isInteger(B) || B < 1 || !Number.isInteger(n) || n < 1) {
+      throw new RnnbowError('INPUT', `fused engine: a batch needs at least one sequence of at least one step, got B=${B}, n=${n}`);
+    }
+    if (this.layout.B !== B || this.layout.n !== n) this.layout = this.relayout(B, n);
+    const L = this.layout;
+    const H = this.dims.hiddenSize;
+    const V = this.dims.inputSize;
+    this.writeParams(params, L);
+    const ids = this.ops.memory.i32;
+    if (inputs.length !== B * n || (targets && targets.length !== B * n)) {
+      throw new RnnbowError('INPUT', `fused engine: a batch of ${B}×${n} needs ${B * n} inputs and targets, got ${inputs.length} and ${targets?.length}`);
+    }
+    for (let b = 0; b < B; b++) {
+      for (let j = 0; j < n; j++) {
+        const x = inputs[b * n + j];
+        const y = targets ? targets[b * n + j] : 0;
+        if (!(x >= 0 && x < V && y >= 0 && y < V)) {
+          throw new RnnbowError('INPUT', `fused engine: token id ${x >= 0 && x < V ? y : x} is outside the vocabulary [0, ${V})`);
+        }
+        ids[L.tokens + j * B + b] = x;
+        ids[L.targets + j * B + b] = y;
+      }
+    }
+    if (state.length !== this.cell.states || state.some((c) => c.length !== B * H)) {
+      throw new RnnbowError('INPUT', `fused engine: the ${this.cell.name} state needs ${this.cell.states} array(s) of B·H = ${B * H} values`);
+    }
+    this.writeRows(state[0], B, H, L.hs, L.Hp);
+    if (this.cell.states === 2) this.writeRows(state[1], B, H, L.cs, L.Hp);
+    return L;
+  }
+
+  private relayout(B: number, n: number): FusedLayout {
+    const L = fusedLayout(this.shape, this.ops.memory.base, B, n);
+    this.ops.memory.ensure(L.end);
+    // Pad columns must read as zero; nothing but this fill ever writes the state arrays' pads.
+    this.ops.memory.f32.fill(0, L.dynamic, L.end);
+    return L;
+  }
+
+  private writeParams(params: ParamStore, L: FusedLayout): void {
+    const H = this.dims.hiddenSize;
+    const V = this.dims.inputSize;
+    const GH = L.GH;
+    const f = this.ops.memory.f32;
+    const get = (name: string, size: number): Float32Array => {
+      const p = params[name];
+      if (!p || p.data.length !== size) {
+        throw new RnnbowError('INPUT', `fused engine: parameter "${name}" must hold ${size} values, got ${p ? p.data.length : 'none'}`);
+      }
+      return p.data;
+    };
+    f.set(get('weight_ih', GH * V), L.wih);
+    this.writeRows(get('weight_hh', GH * H), GH, H, L.whh, L.Hp);
+    const bih = get('bias_ih', GH);
+    const bhh = get('bias_hh', GH);
+    f.set(bih, L.bih);
+    f.set(bhh, L.bhh);
+    for (let i = 0; i < GH; i++) f[L.bsum + i] = bih[i] + bhh[i];
+    this.writeRows(get(HEAD_WEIGHT, V * H), V, H, L.wout, L.Hp);
+    f.set(get(HEAD_BIAS, V), L.bout);
+  }
+
+  /** Copies a `[rows, cols]` array into memory with leading dimension `ld` (pads untouched). */
+  private writeRows(src: Float32Array, rows: number, cols: number, at: number, ld: number): void {
+    const f = this.ops.memory.f32;
+    if (cols === ld) {
+      f.set(src.subarray(0, rows * cols), at);
+      return;
+    }
+    for (let r = 0; r < rows; r++) f.set(src.subarray(r * cols, (r + 1) * cols), at + r * ld);
+  }
+
+  private readRows(dst: Float32Array, rows: number, cols: number, at: number, ld: number): void {
+    const f = this.ops.memory.f32;
+    if (cols === ld) {
+      dst.set(f.subarray(at, at + rows * cols));
+      return;
+    }
+    for (let r = 0; r < rows; r++) dst.set(f.subarray(at + r * ld, at + r * ld + cols), r * cols);
+  }
+
+  /**
+   * Copies the gradients in memory to `out`, times `scale` (1/B for the training loss). The
+   * gradient arrays are contiguous in memory, so the scaling is one kernel call.
+   */
+  readGradients(out: ParamStore, scale: number): void {
+    const L = this.layout;
+    const H = this.dims.hiddenSize;
+    const V = this.dims.inputSize;
+    const GH = L.GH;
+    if (scale !== 1) this.ops.scale(L.dynamic - L.dwih, L.dwih, L.dwih, scale);
+    const f = this.ops.memory.f32;
+    const put = (name: string): Float32Array => {
+      const p = out[name];
+      if (!p) throw new RnnbowError('INPUT', `fused engine: the gradient store has no "${name}"`);
+      return p.data;
+    };
+    put('weight_ih').set(f.subarray(L.dwih, L.dwih + GH * V));
+    this.readRows(put('weight_hh'), GH, H, L.dwhh, L.Hp);
+    put('bias_ih').set(f.subarray(L.dbih, L.dbih + GH));
+    put('bias_hh').set(f.subarray(L.dbhh, L.dbhh + GH));
+    this.readRows(put(HEAD_WEIGHT), V, H, L.dwout, L.Hp);
+    put(HEAD_BIAS).set(f.subarray(L.dbout, L.dbout + V));
+  }
+
+  private readState(L: FusedLayout): State {
+    const H = this.dims.hiddenSize;
+    const last = L.n * L.B * L.Hp;
+    const out: State = [new Float32Array(L.B * H)];
+    this.readRows(out[0], L.B, H, L.hs + last, L.Hp);
+    if (this.cell.states === 2) {
+      out.push(new Float32Array(L.B * H));
+      this.readRows(out[1], L.B, H, L.cs + last, L.Hp);
+    }
+    return out;
+  }
+
+  private readResult(L: FusedLayout): EngineResult {
+    const { B, n } = L;
+    const f = this.ops.memory.f32;
+    const ids = this.ops.memory.i32;
+    const losses = new Float32Array(B * n);
+    const predictions = new Int32Array(B * n);
+    for (let b = 0; b < B; b++) {
+      for (let j = 0; j < n; j++) {
+        losses[b * n + j] = f[L.loss + j * B + b];
+        predictions[b * n + j] = ids[L.preds + j * B + b];
+      }
+    }
+    return { losses, predictions, finalState: this.readState(L) };
+  }
+}

@@ -1,0 +1,127 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { FusedOps, KernelMemory } from './ops.js';
+
+/** File name of the compiled kernels (scripts/build-wasm.mjs writes it to dist/wasm/). */
+export const WASM_FILE = 'rnnbow-kernels.wasm';
+
+/**
+ * Where the compiled module may be: beside the compiled JS (dist/src/core/engine/fused →
+ * dist/wasm) or, when running from the TypeScript sources (tests), in the build folder.
+ */
+const CANDIDATES = [`../../../../wasm/${WASM_FILE}`, `../../../../dist/wasm/${WASM_FILE}`];
+
+/** The raw exports of the module: the same kernels as {@link FusedOps}, with byte pointers. */
+interface KernelExports {
+  memory: WebAssembly.Memory;
+  heapStart(): number;
+  gemmNT(M: number, N: number, K: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number, acc: number): void;
+  gemmNN(M: number, N: number, K: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number, acc: number): void;
+  gemmTN(M: number, N: number, K: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number, acc: number): void;
+  colSum(M: number, N: number, a: number, lda: number, out: number, acc: number): void;
+  gatherColumns(R: number, tok: number, ts: number, w: number, ldw: number, G: number, bias: number, out: number, ldo: number): void;
+  scatterColumns(R: number, tok: number, ts: number, dz: number, ldz: number, G: number, w: number, ldw: number): void;
+  softmax(R: number, V: number, logits: number, ld: number, bias: number, targets: number, loss: number, pred: number, mode: number): void;
+  scale(count: number, x: number, y: number, s: number): void;
+  rnnForward(R: number, H: number, z: number, ldz: number, h: number, ldh: number): void;
+  rnnBackward(R: number, H: number, h: number, hs: number, dh: number, ldd: number, dz: number, ldz: number): void;
+  lstmForward(R: number, H: number, z: number, ldz: number, cPrev: number, c: number, tc: number, h: number, ld: number): void;
+  lstmBackward(R: number, H: number, gates: number, gs: number, cPrev: number, tc: number, ss: number, dh: number, dc: number, ldd: number, dz: number, ldz: number, dcPrev: number): void;
+  gruForward(R: number, H: number, gi: number, gh: number, ldg: number, bhh: number, hPrev: number, h: number, ld: number): void;
+  gruBackward(R: number, H: number, act: number, gh: number, gs: number, hPrev: number, ss: number, dh: number, ldd: number, dgi: number, dgh: number, ldz: number, dhPrev: number): void;
+}
+
+let compiled: WebAssembly.Module | null | undefined;
+let failure = '';
+
+/** Compiles the module once per process; `null` (with {@link wasmUnavailableReason}) when it cannot. */
+function compiledModule(): WebAssembly.Module | null {
+  if (compiled !== undefined) return compiled;
+  compiled = null;
+  if (typeof WebAssembly !== 'object') {
+    failure = 'this runtime has no WebAssembly';
+    return null;
+  }
+  const tried: string[] = [];
+  for (const rel of CANDIDATES) {
+    const path = fileURLToPath(new URL(rel, import.meta.url));
+    let bytes: Uint8Array<ArrayBuffer>;
+    try {
+      bytes = new Uint8Array(readFileSync(path));
+    } catch {
+      tried.push(path);
+      continue;
+    }
+    try {
+      compiled = new WebAssembly.Module(bytes);
+      return compiled;
+    } catch (err) {
+      failure = `${path} does not compile here (does this runtime support WebAssembly SIMD?): ${(err as Error).message}`;
+      return null;
+    }
+  }
+  failure = `${WASM_FILE} not found (looked in ${tried.join(', ')})`;
+  return null;
+}
+
+/** Why {@link loadWasmOps} returned null (empty before the first attempt). */
+export function wasmUnavailableReason(): string {
+  compiledModule();
+  return failure;
+}
+
+/** The instance's memory, grown in 64 KiB pages. */
+class WasmMemory implements KernelMemory {
+  f32: Float32Array;
+  i32: Int32Array;
+  readonly base: number;
+
+  constructor(private readonly memory: WebAssembly.Memory, heapStart: number) {
+    this.base = heapStart >>> 2;
+    this.f32 = new Float32Array(memory.buffer);
+    this.i32 = new Int32Array(memory.buffer);
+  }
+
+  ensure(elements: number): void {
+    const bytes = elements * 4;
+    const have = this.memory.buffer.byteLength;
+    if (bytes > have) this.memory.grow(Math.ceil((bytes - have) / 65536));
+    if (this.f32.buffer !== this.memory.buffer) {
+      this.f32 = new Float32Array(this.memory.buffer);
+      this.i32 = new Int32Array(this.memory.buffer);
+    }
+  }
+}
+
+/**
+ * A fresh instance of the WebAssembly SIMD kernels with its own memory (one per engine), or
+ * `null` when the module is missing or this runtime rejects it.
+ */
+export function loadWasmOps(): FusedOps | null {
+  const module = compiledModule();
+  if (!module) return null;
+  const e = new WebAssembly.Instance(module, {}).exports as unknown as KernelExports;
+  const memory = new WasmMemory(e.memory, e.heapStart());
+  // Offsets are in elements on the JS side and in bytes inside the module.
+  return {
+    kind: 'wasm-simd',
+    memory,
+    gemmNT: (M, N, K, a, lda, b, ldb, c, ldc, acc) => e.gemmNT(M, N, K, a << 2, lda, b << 2, ldb, c << 2, ldc, acc ? 1 : 0),
+    gemmNN: (M, N, K, a, lda, b, ldb, c, ldc, acc) => e.gemmNN(M, N, K, a << 2, lda, b << 2, ldb, c << 2, ldc, acc ? 1 : 0),
+    gemmTN: (M, N, K, a, lda, b, ldb, c, ldc, acc) => e.gemmTN(M, N, K, a << 2, lda, b << 2, ldb, c << 2, ldc, acc ? 1 : 0),
+    colSum: (M, N, a, lda, out, acc) => e.colSum(M, N, a << 2, lda, out << 2, acc ? 1 : 0),
+    gatherColumns: (R, tok, ts, w, ldw, G, bias, out, ldo) => e.gatherColumns(R, tok << 2, ts, w << 2, ldw, G, bias << 2, out << 2, ldo),
+    scatterColumns: (R, tok, ts, dz, ldz, G, w, ldw) => e.scatterColumns(R, tok << 2, ts, dz << 2, ldz, G, w << 2, ldw),
+    softmax: (R, V, logits, ld, bias, targets, loss, pred, mode) =>
+      e.softmax(R, V, logits << 2, ld, bias << 2, targets << 2, loss << 2, pred << 2, mode),
+    scale: (count, x, y, s) => e.scale(count, x << 2, y << 2, s),
+    rnnForward: (R, H, z, ldz, h, ldh) => e.rnnForward(R, H, z << 2, ldz, h << 2, ldh),
+    rnnBackward: (R, H, h, hs, dh, ldd, dz, ldz) => e.rnnBackward(R, H, h << 2, hs, dh << 2, ldd, dz << 2, ldz),
+    lstmForward: (R, H, z, ldz, cPrev, c, tc, h, ld) => e.lstmForward(R, H, z << 2, ldz, cPrev << 2, c << 2, tc << 2, h << 2, ld),
+    lstmBackward: (R, H, gates, gs, cPrev, tc, ss, dh, dc, ldd, dz, ldz, dcPrev) =>
+      e.lstmBackward(R, H, gates << 2, gs, cPrev << 2, tc << 2, ss, dh << 2, dc << 2, ldd, dz << 2, ldz, dcPrev << 2),
+    gruForward: (R, H, gi, gh, ldg, bhh, hPrev, h, ld) => e.gruForward(R, H, gi << 2, gh << 2, ldg, bhh << 2, hPrev << 2, h << 2, ld),
+    gruBackward: (R, H, act, gh, gs, hPrev, ss, dh, ldd, dgi, dgh, ldz, dhPrev) =>
+      e.gruBackward(R, H, act << 2, gh << 2, gs, hPrev << 2, ss, dh << 2, ldd, dgi << 2, dgh << 2, ldz, dhPrev << 2),
+  };
+}

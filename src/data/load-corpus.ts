@@ -1,0 +1,130 @@
+/**
+ * Loading a training corpus from files and directories (`--corpus`, repeatable; `--max-chars`).
+ */
+import { statSync } from 'node:fs';
+import { ConfigError, CorpusError } from '../core/errors.js';
+import type { Corpus } from './corpus.js';
+import { countCodePoints } from './code-points.js';
+import { corpusFiles } from './corpus-files.js';
+import { DEFAULT_TEXT_EXTENSIONS, describeExtensions, extensionMatcher } from './text-extensions.js';
+import { fileAccessError, readTextFile } from './text-file.js';
+
+/** Options of {@link loadCorpus}. */
+export interface LoadCorpusOptions {
+  /**
+   * Stop once this many characters (code points) are read; the last file read is cut there. Files
+   * past the limit are never opened, so a kernel tree with a few-megabyte limit loads in moments.
+   * Default: no limit.
+   */
+  readonly maxChars?: number;
+  /**
+   * Extensions of the files read from directories (`".c"` or `"c"`, case-insensitive; `"*"` for
+   * all). Files named explicitly are read whatever their extension. Default
+   * {@link DEFAULT_TEXT_EXTENSIONS}.
+   */
+  readonly extensions?: readonly string[];
+}
+
+/** Checks a `maxChars` option: a positive integer or `Infinity`; otherwise a {@link ConfigError}. */
+export function checkMaxChars(maxChars: number): void {
+  if (maxChars === Infinity) return;
+  if (typeof maxChars !== 'number' || !Number.isInteger(maxChars) || maxChars < 1) {
+    throw new ConfigError(`--max-chars must be a positive integer, got ${JSON.stringify(maxChars)}`);
+  }
+}
+
+/**
+ * Reads a character corpus from UTF-8 files and directories, in the order given. Directories are
+ * walked recursively in sorted name order (deterministic), skipping hidden entries and reading only
+ * files with the given extensions; matching files that turn out binary are skipped and counted in
+ * `skipped`. Contents are concatenated exactly as stored (a leading byte-order mark dropped).
+ *
+ * Throws a {@link CorpusError} with a one-line message when a path is missing or unreadable, when a
+ * file named explicitly is binary (NUL bytes or invalid UTF-8; the message names it), or when
+ * nothing is left: empty files, a directory with no matching files, or only binary ones.
+ */
+export function loadCorpus(paths: readonly string[], options: LoadCorpusOptions = {}): Corpus {
+  if (!Array.isArray(paths) || paths.length === 0) {
+    throw new CorpusError('no corpus given', 'pass --corpus PATH (a UTF-8 file or a directory of source files)');
+  }
+  const maxChars = options.maxChars ?? Infinity;
+  checkMaxChars(maxChars);
+  const extensions = options.extensions ?? DEFAULT_TEXT_EXTENSIONS;
+  const accept = extensionMatcher(extensions);
+
+  const parts: string[] = [];
+  let chars = 0;
+  let files = 0;
+  let skipped = 0;
+  let truncated = false;
+  /** Why each path gave no text, for the message when the whole corpus is empty. */
+  const emptyReasons: string[] = [];
+
+  const add = (text: string, cut: boolean): void => {
+    parts.push(text);
+    chars += countCodePoints(text);
+    files++;
+    if (cut) truncated = true;
+  };
+
+  for (const path of paths) {
+    if (chars >= maxChars) {
+      truncated = true;
+      break;
+    }
+    let stats;
+    try {
+      stats = statSync(path);
+    } catch (err) {
+      throw fileAccessError(path, err);
+    }
+    if (stats.isFile()) {
+      const content = readTextFile(path, maxChars - chars);
+      if (content.kind === 'binary') {
+        throw new CorpusError(
+          `corpus file ${path} is binary: it ${content.reason}`,
+          'rnnbow trains on UTF-8 text; convert the file (e.g. with iconv) or point --corpus at a source tree',
+        );
+      }
+      if (content.text.length === 0) emptyReasons.push(`file ${path} is empty`);
+      add(content.text, content.truncated);
+    } else if (stats.isDirectory()) {
+      const before = chars;
+      let matched = 0;
+      let binary = 0;
+      for (const file of corpusFiles(path, accept)) {
+        if (chars >= maxChars) {
+          truncated = true;
+          break;
+        }
+        matched++;
+        const content = readTextFile(file, maxChars - chars);
+        if (content.kind === 'binary') {
+          binary++;
+          continue;
+        }
+        add(content.text, content.truncated);
+      }
+      skipped += binary;
+      if (chars === before) {
+        if (matched === 0) {
+          emptyReasons.push(`directory ${path} has no files ending in ${describeExtensions(extensions)}`);
+        } else if (binary === matched) {
+          emptyReasons.push(`directory ${path} has only binary files (${binary} skipped)`);
+        } else {
+          emptyReasons.push(`the files in directory ${path} are empty`);
+        }
+      }
+    } else {
+      throw new CorpusError(`corpus path ${path} is neither a regular file nor a directory`);
+    }
+  }
+
+  if (chars === 0) {
+    throw new CorpusError(
+      `corpus is empty: ${emptyReasons.join('; ')}`,
+      'point --corpus at UTF-8 text files, or at a directory holding files with the extensions read (see docs/corpus.md)',
+    );
+  }
+  return { text: parts.join(''), source: paths.join(', '), files, skipped, chars, truncated };
+}

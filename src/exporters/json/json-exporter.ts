@@ -1,0 +1,84 @@
+import path from 'node:path';
+import { writeFileAtomic } from '../../core/atomic-write.js';
+import { ExportError } from '../../core/errors.js';
+import type { Exporter, ExporterDefinition } from '../../core/exporter.js';
+import { numberOption } from '../../core/options.js';
+import type { BatchRecord, RunInfo, RunSummary, TrainingScalars } from '../../core/record.js';
+import { LineFile } from '../line-file.js';
+import { stringifyJson } from './json-numbers.js';
+import { BATCH_SCHEMA, JSON_FILES, JSON_SCHEMA_VERSION, RUN_SCHEMA } from './schema.js';
+
+/**
+ * Streams a run as JSON Lines: `run.json` once, then one line per record, scalar step and sample,
+ * flushed every `flushSeconds` (default 2) and on close.
+ */
+export class JsonExporter implements Exporter {
+  readonly name = 'json';
+  private files?: { records: LineFile; scalars: LineFile; samples: LineFile };
+  private dir = '';
+  private timer?: NodeJS.Timeout;
+  private failure?: ExportError;
+
+  constructor(private readonly flushSeconds = 2) {}
+
+  async open(run: RunInfo, dir: string): Promise<void> {
+    this.dir = dir;
+    try {
+      writeFileAtomic(path.join(dir, JSON_FILES.run), stringifyJson({ schema: RUN_SCHEMA, version: JSON_SCHEMA_VERSION, ...run }) + '\n');
+    } catch (err) {
+      throw new ExportError(`cannot write ${path.join(dir, JSON_FILES.run)}: ${(err as NodeJS.ErrnoException).code}`, 'check that the logdir is writable');
+    }
+    this.files = {
+      records: new LineFile(path.join(dir, JSON_FILES.records)),
+      scalars: new LineFile(path.join(dir, JSON_FILES.scalars)),
+      samples: new LineFile(path.join(dir, JSON_FILES.samples)),
+    };
+    for (const f of Object.values(this.files)) f.open();
+    this.timer = setInterval(() => {
+      try {
+        this.flushSync();
+      } catch (err) {
+        this.failure = err as ExportError;
+      }
+    }, this.flushSeconds * 1000);
+    this.timer.unref();
+  }
+
+  writeScalars(batch: number, scalars: TrainingScalars, wallTime: number): void {
+    this.files!.scalars.push(stringifyJson({ batch, wallTime, ...scalars }));
+  }
+
+  writeRecord(record: BatchRecord): void {
+    this.files!.records.push(stringifyJson({ schema: BATCH_SCHEMA, version: JSON_SCHEMA_VERSION, ...record }));
+  }
+
+  writeSample(batch: number, text: string, wallTime: number): void {
+    this.files!.samples.push(stringifyJson({ batch, wallTime, text }));
+  }
+
+  async flush(): Promise<void> {
+    this.flushSync();
+  }
+
+  /** Writes everything buffered, synchronously (used from signal handlers). */
+  flushSync(): void {
+    if (this.failure) throw this.failure;
+    if (!this.files) return;
+    for (const f of Object.values(this.files)) f.flush();
+  }
+
+  async close(summary: RunSummary): Promise<void> {
+    clearInterval(this.timer);
+    if (!this.files) return;
+    for (const f of Object.values(this.files)) f.close();
+    writeFileAtomic(path.join(this.dir, JSON_FILES.summary), stringifyJson(summary) + '\n');
+    this.files = undefined;
+  }
+}
+
+/** Registration of the JSON exporter (option `flushSeconds`). */
+export const jsonExporter: ExporterDefinition = {
+  name: 'json',
+  description: 'JSON Lines: run.json, records.jsonl, scalars.jsonl, samples.jsonl (docs/json-schema.md)',
+  create: (options) => new JsonExporter(numberOption('exporter "json"', options, 'flushSeconds', 2)),
+};

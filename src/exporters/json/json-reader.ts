@@ -1,0 +1,81 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { BatchRecord, RunInfo, RunSummary, TrainingScalars } from '../../core/record.js';
+import { parseJson } from './json-numbers.js';
+import { JSON_FILES, RUN_SCHEMA } from './schema.js';
+
+/** A problem met while reading (the rest of the run is still returned). */
+export interface ReadProblem {
+  /** File it is in. */
+  file: string;
+  /** 1-based line, when it concerns a line. */
+  line?: number;
+  /** What is wrong. */
+  message: string;
+}
+
+/** A JSON-exported run as read back. */
+export interface JsonRun {
+  /** `run.json`. */
+  run: RunInfo;
+  /** Every complete record line. */
+  records: BatchRecord[];
+  /** Scalar lines. */
+  scalars: (TrainingScalars & { batch: number; wallTime: number })[];
+  /** Sample lines. */
+  samples: { batch: number; wallTime: number; text: string }[];
+  /** `summary.json` when the run has ended. */
+  summary?: RunSummary;
+  /** Lines that could not be parsed (a run still being written may end in a partial line). */
+  problems: ReadProblem[];
+}
+
+/** True when `dir` holds a JSON-exported run. */
+export function isJsonRun(dir: string): boolean {
+  return existsSync(path.join(dir, JSON_FILES.run));
+}
+
+/** Parses the complete lines of a JSON Lines text; an unterminated last line is left for later. */
+export function parseJsonLines<T>(text: string, file: string, problems: ReadProblem[]): T[] {
+  const out: T[] = [];
+  const end = text.lastIndexOf('\n');
+  const complete = end < 0 ? '' : text.slice(0, end);
+  complete.split('\n').forEach((line, i) => {
+    if (line.trim() === '') return;
+    try {
+      out.push(parseJson<T>(line));
+    } catch (err) {
+      problems.push({ file, line: i + 1, message: `not valid JSON (${(err as Error).message})` });
+    }
+  });
+  return out;
+}
+
+function readLines<T>(dir: string, name: string, problems: ReadProblem[]): T[] {
+  const file = path.join(dir, name);
+  if (!existsSync(file)) return [];
+  return parseJsonLines<T>(readFileSync(file, 'utf8'), file, problems);
+}
+
+/** Reads a JSON-exported run folder. Throws only when `run.json` itself is unreadable. */
+export function readJsonRun(dir: string): JsonRun {
+  const problems: ReadProblem[] = [];
+  const runFile = path.join(dir, JSON_FILES.run);
+  const { schema, version: _version, ...run } = parseJson<RunInfo & { schema?: string; version?: number }>(readFileSync(runFile, 'utf8'));
+  if (schema !== RUN_SCHEMA) problems.push({ file: runFile, message: `unexpected schema ${JSON.stringify(schema)}` });
+  const records = readLines<BatchRecord & { schema?: string; version?: number }>(dir, JSON_FILES.records, problems).map(
+    ({ schema: _schema, version: _version, ...record }) => record,
+  );
+  const scalars = readLines<JsonRun['scalars'][number]>(dir, JSON_FILES.scalars, problems);
+  const samples = readLines<JsonRun['samples'][number]>(dir, JSON_FILES.samples, problems);
+  const summaryFile = path.join(dir, JSON_FILES.summary);
+  let summary: RunSummary | undefined;
+  if (existsSync(summaryFile)) {
+    try {
+      summary = parseJson<RunSummary>(readFileSync(summaryFile, 'utf8'));
+    } catch (err) {
+      problems.push({ file: summaryFile, message: (err as Error).message });
+    }
+  }
+  return { run, records, scalars, samples, summary, problems };
+}

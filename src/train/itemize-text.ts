@@ -1,0 +1,119 @@
+import { createRegistry } from '../builtins.js';
+import { setupBackend, type BackendName } from '../core/backend.js';
+import { loadCheckpoint } from '../core/checkpoint.js';
+import type { Reduction } from '../core/engine.js';
+import { createEngine } from '../core/engine/create-engine.js';
+import { RnnbowError } from '../core/errors.js';
+import { zeroState } from '../core/model.js';
+import { zerosLike, type ParamTensor } from '../core/params.js';
+import type { PartRegistry } from '../core/registry.js';
+import { Vocabulary } from '../data/vocabulary.js';
+
+/** `none` returns full matrices; the others one number per (t, j). */
+export type ItemizeReduction = Reduction | 'none';
+
+/** Options of {@link itemizeText}. */
+export interface ItemizeTextOptions {
+  /** How each G_{t,j} is summarised (default `l2`). */
+  reduction?: ItemizeReduction;
+  /** Registry to resolve the checkpoint's cell (default: built-ins). */
+  registry?: PartRegistry;
+  /** Engine preference (default `auto`). */
+  engine?: 'auto' | 'fused' | 'tfjs';
+  /** tfjs backend (default `auto`). */
+  backend?: BackendName;
+}
+
+/** A nested array in a parameter's own shape. */
+export type Nested = number[] | number[][];
+
+/** The JSON `rnnbow itemize` writes. */
+export interface ItemizeOutput {
+  /** Format tag. */
+  format: 'rnnbow-itemize';
+  /** Format version. */
+  version: 1;
+  /** Cell of the checkpoint. */
+  cell: string;
+  /** The text itemized. */
+  text: string;
+  /** Steps n = text length - 1. */
+  n: number;
+  /** Reduction used. */
+  reduction: ItemizeReduction;
+  /** Sum of per-step losses. */
+  loss: number;
+  /** Per-step cross-entropy `[n]`. */
+  losses: number[];
+  /** Argmax prediction ids `[n]`. */
+  predictions: number[];
+  /** Full BPTT gradient dL/dθ per parameter, in the parameter's shape. */
+  gradients: Record<string, Nested>;
+  /** `itemized[p][t][j]` for 0 <= j <= t: a matrix of the parameter's shape (`none`) or a number. */
+  itemized: Record<string, (Nested | number)[][]>;
+  /** Per-gate split of `itemized` for gated parameters (reductions other than `none`). */
+  gates?: Record<string, Record<string, number[][]>>;
+}
+
+function nest(data: ArrayLike<number>, shape: readonly number[]): Nested {
+  if (shape.length === 1) return Array.from(data);
+  const [rows, cols] = shape;
+  return Array.from({ length: rows }, (_, r) => Array.from({ length: cols }, (_, c) => data[r * cols + c]));
+}
+
+/**
+ * Runs `text` through a checkpoint without training (inputs text[0..n-1], targets text[1..n],
+ * h0 = 0) and returns the full itemization of the sequence: `rnnbow itemize` in library form.
+ */
+export async function itemizeText(checkpointFile: string, text: string, options: ItemizeTextOptions = {}): Promise<ItemizeOutput> {
+  const registry = options.registry ?? (await createRegistry());
+  const ckpt = loadCheckpoint(checkpointFile, (n) => registry.cell(n));
+  const vocab = Vocabulary.fromChars(ckpt.vocab);
+  const chars = [...text];
+  if (chars.length < 2) throw new RnnbowError('INPUT', `--text must have at least 2 characters (inputs and a target), got ${chars.length}`);
+  const ids = vocab.encode(text);
+  const n = ids.length - 1;
+  const reduction = options.reduction ?? 'l2';
+  await setupBackend(options.backend ?? 'auto');
+  const dims = { inputSize: vocab.size, hiddenSize: ckpt.hiddenSize };
+  const engine = createEngine(ckpt.cell, dims, options.engine ?? 'auto');
+  const batch = { batchSize: 1, length: n, inputs: ids.slice(0, n), targets: ids.slice(1) };
+  const grads = zerosLike(ckpt.params);
+  const result = engine.train(ckpt.params, batch, zeroState(ckpt.cell, dims, 1), grads, {
+    sequence: 0,
+    k: null,
+    reduction: reduction === 'none' ? 'l2' : reduction,
+    residual: false,
+    full: reduction === 'none',
+  });
+  engine.dispose();
+  const itemized: ItemizeOutput['itemized'] = {};
+  const gates: NonNullable<ItemizeOutput['gates']> = {};
+  for (const [name, p] of Object.entries(result.itemized!.params)) {
+    const shape = (ckpt.params[name] as ParamTensor).shape;
+    // Engines index by distance d = t - j; the output is indexed by j.
+    itemized[name] = Array.from({ length: n }, (_, t) =>
+      Array.from({ length: t + 1 }, (_, j) => (reduction === 'none' ? nest(p.full![t][t - j], shape) : p.byDistance[t][t - j])),
+    );
+    if (p.gates && reduction !== 'none') {
+      gates[name] = Object.fromEntries(
+        Object.entries(p.gates).map(([g, m]) => [g, Array.from({ length: n }, (_, t) => Array.from({ length: t + 1 }, (_, j) => m[t][t - j]))]),
+      );
+    }
+  }
+  const losses = Array.from(result.losses);
+  return {
+    format: 'rnnbow-itemize',
+    version: 1,
+    cell: ckpt.cell.name,
+    text,
+    n,
+    reduction,
+    loss: losses.reduce((a, b) => a + b, 0),
+    losses,
+    predictions: Array.from(result.predictions),
+    gradients: Object.fromEntries(Object.entries(grads).map(([name, g]) => [name, nest(g.data, g.shape)])),
+    itemized,
+    ...(Object.keys(gates).length ? { gates } : {}),
+  };
+}

@@ -1,0 +1,267 @@
+import path from 'node:path';
+import { setupBackend, type BackendName } from '../core/backend.js';
+import { createRegistry } from '../builtins.js';
+import { loadCheckpoint, saveCheckpoint, toCheckpoint } from '../core/checkpoint.js';
+import { learningRate, parseConfig, type RunConfig, type RunConfigInput } from '../core/config.js';
+import type { ItemizeRequest, Reduction, State } from '../core/engine.js';
+import { createEngine } from '../core/engine/create-engine.js';
+import { probeCell } from '../core/engine/tfjs-engine.js';
+import type { CellDefinition, CellDims } from '../core/cell.js';
+import { ConfigError, ExportError, NonFiniteLossError } from '../core/errors.js';
+import type { Exporter } from '../core/exporter.js';
+import { initParams, zeroState } from '../core/model.js';
+import { zerosLike, type ParamStore } from '../core/params.js';
+import { SeededRandom } from '../core/random.js';
+import type { RunInfo, RunSummary, TrainingScalars } from '../core/record.js';
+import type { PartRegistry } from '../core/registry.js';
+import { packageVersion } from '../core/package-root.js';
+import { clipByGlobalNorm } from './clip.js';
+import { createOptimizer, type OptimizerState } from './optimizer.js';
+import { buildRecord } from './record-builder.js';
+import { createRunFolder, defaultRunName } from './run-folder.js';
+import { sampleTokens } from './sampler.js';
+import { prepareData } from './training-data.js';
+
+/** Progress of a run, reported after every batch. */
+export interface TrainingProgress {
+  /** Batches done. */
+  batch: number;
+  /** Batches planned (`Infinity` when only a time budget bounds the run). */
+  total: number;
+  /** Smoothed per-character training loss. */
+  loss: number;
+  /** Smoothed throughput. */
+  charsPerSec: number;
+  /** Seconds since training started. */
+  elapsed: number;
+  /** Records written so far. */
+  records: number;
+}
+
+/** Hooks and shared objects for {@link train}. */
+export interface TrainOptions {
+  /** Registry to resolve parts from (default: built-ins plus `config.plugins`). */
+  registry?: PartRegistry;
+  /** Called after every batch. */
+  onProgress?(progress: TrainingProgress): void;
+  /** Human-readable events: samples, validation, checkpoints. */
+  onMessage?(line: string): void;
+  /** Called once the run folder exists and exporters are open (e.g. to start the viewer beside it). */
+  onStart?(info: { runDir: string; runId: string; logdir: string }): void | Promise<void>;
+  /** Install SIGINT/SIGTERM handlers that stop training cleanly (the CLI does). */
+  handleSignals?: boolean;
+  /** Stops training after the current batch. */
+  signal?: AbortSignal;
+}
+
+/** What {@link train} returns. */
+export interface TrainResult {
+  /** Run id (the run folder's name). */
+  runId: string;
+  /** The run folder. */
+  runDir: string;
+  /** The final checkpoint file. */
+  checkpoint: string;
+  /** How it ended. */
+  summary: RunSummary;
+  /** The resolved configuration. */
+  config: RunConfig;
+}
+
+const CHECKPOINT_FILE = 'checkpoint.json';
+
+/**
+ * Trains a model as `config` describes and streams everything recorded to the exporters. The CLI's
+ * `train` and `demo` are thin shells over this function.
+ *
+ * @example
+ * ```ts
+ * import { train } from 'rnnbow';
+ * const { runDir } = await train({ cell: 'lstm', hiddenSize: 32, steps: 200, logdir: 'runs' });
+ * ```
+ */
+export async function train(input: RunConfigInput | RunConfig, options: TrainOptions = {}): Promise<TrainResult> {
+  const config = parseConfig(input);
+  const registry = options.registry ?? (await createRegistry(config.plugins));
+
+  // Resolve every part and read every input before anything is written.
+  const resumed = config.resume ? loadCheckpoint(config.resume, (n) => registry.cell(n)) : undefined;
+  if (resumed && (input as RunConfigInput).cell !== undefined && (input as RunConfigInput).cell !== resumed.cell.name) {
+    throw new ConfigError(`--resume ${config.resume} holds a "${resumed.cell.name}" model but the config asks for cell "${config.cell}"`);
+  }
+  const cell = resumed?.cell ?? registry.cell(config.cell);
+  const hiddenSize = resumed?.hiddenSize ?? config.hiddenSize;
+  const recorder = registry.createRecorder(config.recorder, { seqLength: config.seqLength, reduction: config.reduction as Reduction });
+  const exporterSpecs = config.exporters.map((e) => (typeof e === 'string' ? { name: e, options: {} } : { name: e.name, options: e.options ?? {} }));
+  const exporterDefs = exporterSpecs.map((s) => registry.exporter(s.name));
+  const data = prepareData(config, resumed?.vocab);
+  const dims = { inputSize: data.vocab.size, hiddenSize };
+
+  const backend = await setupBackend(config.backend as BackendName);
+  const engine = createEngine(cell, dims, config.engine);
+  const rng = new SeededRandom(config.seed);
+  const params: ParamStore = resumed?.params ?? initParams(cell, dims, rng);
+  const grads = zerosLike(params);
+  const lr = learningRate(config);
+  const optimizer = createOptimizer(config.optimizer, params, lr);
+  const training = resumed?.training;
+  if (training?.optimizer && (training.optimizer as OptimizerState).name === config.optimizer) optimizer.load(training.optimizer as OptimizerState);
+  const firstBatch = training?.batch ?? 0;
+
+  const { dir: runDir, runId } = createRunFolder(config.logdir, config.runName ?? defaultRunName(cell.name), config.runName !== undefined);
+  const runInfo: RunInfo = {
+    runId,
+    startedAt: new Date().toISOString(),
+    rnnbowVersion: packageVersion(),
+    cell: cell.name,
+    hiddenSize,
+    seqLength: config.seqLength,
+    batchSize: config.batchSize,
+    vocab: [...data.vocab.chars],
+    corpus: { source: data.corpus.source, chars: data.corpus.chars, files: data.corpus.files },
+    optimizer: { name: config.optimizer, lr, clip: config.clip },
+    recorder: recorder.description,
+    itemizedParams: itemizedParams(cell, dims),
+    engine: `${engine.name} (tfjs backend ${backend})`,
+    config: { ...config },
+  };
+  const exporters: Exporter[] = exporterDefs.map((def, i) => def.create(exporterSpecs[i].options));
+  for (const exporter of exporters) await exporter.open(runInfo, runDir);
+  await options.onStart?.({ runDir, runId, logdir: config.logdir });
+
+  const total = config.steps ?? (config.epochs !== undefined ? Math.ceil(config.epochs * data.train.batchesPerEpoch) : config.maxSeconds ? Infinity : data.train.batchesPerEpoch);
+  const checkpointFile = path.join(runDir, CHECKPOINT_FILE);
+  const say = options.onMessage ?? (() => {});
+  let stop: RunSummary['status'] | null = null;
+  const onSignal = () => {
+    if (stop) {
+      for (const e of exporters) (e as { flushSync?: () => void }).flushSync?.();
+      process.exit(130);
+    }
+    stop = 'interrupted';
+  };
+  if (options.handleSignals) {
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  }
+
+  let state: State = training?.state?.length === cell.state.length ? training.state.map((s) => Float32Array.from(s)) : zeroState(cell, dims, config.batchSize);
+  const zero = zeroState(cell, dims, 1);
+  const charsPerBatch = config.batchSize * config.seqLength;
+  let smoothLoss = NaN;
+  let valLoss: number | undefined;
+  let records = 0;
+  let batch = firstBatch;
+  let lastYield = Date.now();
+  let lastFlush = Date.now();
+  const start = performance.now();
+  let rateStart = start;
+  let rateChars = 0;
+  let charsPerSec = 0;
+  let status: RunSummary['status'] = 'completed';
+  let failure: unknown;
+
+  const save = () =>
+    saveCheckpoint(
+      checkpointFile,
+      toCheckpoint(cell.name, hiddenSize, [...data.vocab.chars], params, { batch, optimizer: optimizer.save(), state: state.map((s) => Array.from(s)) }),
+    );
+  try {
+    for (let done = 0; done < total && !stop; done++, batch++) {
+      if (options.signal?.aborted) break;
+      if (config.maxSeconds && (performance.now() - start) / 1000 >= config.maxSeconds) break;
+      const next = data.train.next();
+      const { batch: data1, offsets } = next;
+      // A new epoch sends every stream back to its start: the carried state no longer continues the text.
+      if (next.indexInEpoch === 0 && done > 0) state = zeroState(cell, dims, config.batchSize);
+      const plan = recorder.plan(batch);
+      const itemize: ItemizeRequest | undefined = plan
+        ? { sequence: config.recordSequence, k: plan.k, reduction: config.reduction as Reduction, residual: plan.residual }
+        : undefined;
+      const result = engine.train(params, data1, state, grads, itemize);
+      let lossSum = 0;
+      for (let i = 0; i < result.losses.length; i++) lossSum += result.losses[i];
+      const loss = lossSum / result.losses.length;
+      const wallTime = Date.now() / 1000;
+      if (result.itemized) {
+        let record = buildRecord({ runId, cell: cell.name, batch, data: data1, offsets: Array.from(offsets), result }, wallTime);
+        if (recorder.finalize) record = recorder.finalize(record);
+        for (const e of exporters) e.writeRecord(record);
+        records++;
+      }
+      if (!Number.isFinite(loss)) {
+        if (config.onNonFinite === 'stop') throw new NonFiniteLossError(batch, loss);
+        say(`batch ${batch}: loss is ${loss}; skipping the update and resetting the state (--on-non-finite continue)`);
+        state = zeroState(cell, dims, config.batchSize);
+        continue;
+      }
+      const gradNorm = clipByGlobalNorm(grads, config.clip);
+      optimizer.update(params, grads);
+      state = result.finalState;
+      smoothLoss = Number.isNaN(smoothLoss) ? loss : 0.99 * smoothLoss + 0.01 * loss;
+
+      rateChars += charsPerBatch;
+      const now = performance.now();
+      if (now - rateStart > 1000) {
+        const rate = (rateChars * 1000) / (now - rateStart);
+        charsPerSec = charsPerSec ? 0.7 * charsPerSec + 0.3 * rate : rate;
+        rateStart = now;
+        rateChars = 0;
+      }
+      if (config.validateEvery > 0 && (batch + 1) % config.validateEvery === 0) {
+        valLoss = data.validationLoss(engine, params, (b) => zeroState(cell, dims, b));
+        say(`batch ${batch + 1}: validation loss ${valLoss?.toFixed(4) ?? 'n/a (no validation text)'}`);
+      }
+      if (batch % config.logEvery === 0 || valLoss !== undefined) {
+        const scalars: TrainingScalars = { loss, gradNorm, ...(charsPerSec ? { charsPerSec } : {}), ...(valLoss !== undefined ? { valLoss } : {}) };
+        for (const e of exporters) e.writeScalars(batch, scalars, wallTime);
+      }
+      valLoss = undefined;
+      if (config.sampleEvery > 0 && (batch + 1) % config.sampleEvery === 0) {
+        const text = data.vocab.decode(Int32Array.from(sampleTokens(engine, params, zero, data1.inputs[0], config.sampleLength, rng)));
+        for (const e of exporters) e.writeSample(batch, text, wallTime);
+        say(`sample at batch ${batch + 1}:\n${text}`);
+      }
+      if (config.checkpointEvery > 0 && (batch + 1) % config.checkpointEvery === 0) save();
+      options.onProgress?.({ batch: done + 1, total, loss: smoothLoss, charsPerSec, elapsed: (now - start) / 1000, records });
+      if (Date.now() - lastFlush > 5000) {
+        for (const e of exporters) await e.flush();
+        lastFlush = Date.now();
+      }
+      if (Date.now() - lastYield > 50) {
+        await new Promise((r) => setImmediate(r));
+        lastYield = Date.now();
+      }
+    }
+    if (stop) status = stop;
+  } catch (err) {
+    status = 'failed';
+    failure = err;
+  } finally {
+    if (options.handleSignals) {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
+  }
+  const summary: RunSummary = { batches: batch - firstBatch, finalLoss: smoothLoss, records, status };
+  if (status !== 'failed' || failure instanceof NonFiniteLossError) save();
+  const closeErrors: unknown[] = [];
+  for (const e of exporters) {
+    try {
+      await e.close(summary);
+    } catch (err) {
+      closeErrors.push(err);
+    }
+  }
+  engine.dispose();
+  if (failure) throw failure;
+  if (closeErrors.length) throw closeErrors[0] instanceof ExportError ? closeErrors[0] : new ExportError(String(closeErrors[0]));
+  return { runId, runDir, checkpoint: checkpointFile, summary, config };
+}
+
+/** The parameters the engine itemizes (those entering through the cell's linear/elementwise helpers). */
+function itemizedParams(cell: CellDefinition, dims: CellDims): RunInfo['itemizedParams'] {
+  return probeCell(cell, dims).slots.flatMap((s) =>
+    (s.bias ? [s.param, s.bias] : [s.param]).map((name) => ({ name, ...(s.gates ? { gates: [...s.gates] } : {}) })),
+  );
+}

@@ -1,0 +1,73 @@
+import type { RunConfig } from '../core/config.js';
+import type { GradientEngine, State } from '../core/engine.js';
+import { CorpusError } from '../core/errors.js';
+import type { ParamStore } from '../core/params.js';
+import { BatchStream } from '../data/batch-stream.js';
+import type { Corpus } from '../data/corpus.js';
+import { defaultCorpus } from '../data/default-corpus.js';
+import { loadCorpus } from '../data/load-corpus.js';
+import { splitCorpus } from '../data/split-corpus.js';
+import type { StreamBatch } from '../data/stream-layout.js';
+import { validationBatches } from '../data/validation-batches.js';
+import { Vocabulary } from '../data/vocabulary.js';
+import { describeChar } from '../data/visible-char.js';
+
+/** A run's data: corpus, vocabulary, the training stream and the validation batches. */
+export interface TrainingData {
+  /** The loaded corpus. */
+  corpus: Corpus;
+  /** Vocabulary (the checkpoint's when resuming). */
+  vocab: Vocabulary;
+  /** Minibatches of the training text. */
+  train: BatchStream;
+  /** Fixed validation batches (empty when the validation tail is too short). */
+  validation: StreamBatch[];
+  /** Mean per-character validation loss, or undefined without validation text. */
+  validationLoss(engine: GradientEngine, params: ParamStore, zeroState: (batchSize: number) => State): number | undefined;
+}
+
+/** Loads the corpus a config names (or the default one), encodes it and cuts it into batches. */
+export function prepareData(config: RunConfig, vocabChars?: readonly string[]): TrainingData {
+  const corpus = config.corpus.paths.length
+    ? loadCorpus(config.corpus.paths, { maxChars: config.corpus.maxChars })
+    : defaultCorpus({ maxChars: config.corpus.maxChars, seed: config.seed });
+  let vocab: Vocabulary;
+  if (vocabChars) {
+    vocab = Vocabulary.fromChars(vocabChars);
+    const missing = [...new Set(corpus.text)].filter((ch) => !vocab.has(ch));
+    if (missing.length) {
+      throw new CorpusError(
+        `the corpus has ${missing.length} character(s) the checkpoint's vocabulary lacks: ${missing.slice(0, 8).map(describeChar).join(', ')}`,
+        'resume on text made of the same characters, or start a new run',
+      );
+    }
+  } else vocab = Vocabulary.fromText(corpus.text);
+  const ids = vocab.encode(corpus.text);
+  const split = splitCorpus(ids, config.corpus.validationFraction);
+  const train = new BatchStream(split.train, { batchSize: config.batchSize, seqLength: config.seqLength });
+  const validation = validationBatches(split.validation, {
+    batchSize: config.batchSize,
+    seqLength: config.seqLength,
+    maxBatches: config.validationBatches,
+    baseOffset: split.validationStart,
+  });
+  return {
+    corpus,
+    vocab,
+    train,
+    validation,
+    validationLoss(engine, params, zeroState) {
+      if (validation.length === 0) return undefined;
+      let state = zeroState(validation[0].batch.batchSize);
+      let sum = 0;
+      let count = 0;
+      for (const { batch } of validation) {
+        const result = engine.evaluate(params, batch, state);
+        for (const l of result.losses) sum += l;
+        count += result.losses.length;
+        state = result.finalState;
+      }
+      return sum / count;
+    },
+  };
+}
