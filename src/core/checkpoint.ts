@@ -97,7 +97,7 @@ export function loadCheckpoint(file: string, resolveCell: (name: string) => Cell
     json = JSON.parse(readFileSync(file, 'utf8'));
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new CheckpointError(code ? `cannot read checkpoint ${file}: ${code}` : `checkpoint ${file} is not valid JSON: ${(err as Error).message}`);
+    throw new CheckpointError(code ? `cannot read checkpoint ${file}: ${code}` : `checkpoint ${file} is not valid JSON: ${(err as Error).message.replace(/\s+/g, ' ').slice(0, 120)}`);
   }
   if (typeof json !== 'object' || json === null || json.format !== CHECKPOINT_FORMAT) {
     throw new CheckpointError(`${file} is not an rnnbow checkpoint (missing "format": "${CHECKPOINT_FORMAT}")`);

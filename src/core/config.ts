@@ -88,7 +88,7 @@ export function loadConfigFile(file: string): RunConfig {
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new ConfigError(`config file ${file} is not valid JSON: ${(err as Error).message}`);
+    throw new ConfigError(`config file ${file} is not valid JSON: ${(err as Error).message.replace(/\s+/g, ' ').slice(0, 120)}`);
   }
   return parseConfig(json, file);
 }

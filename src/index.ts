@@ -1,0 +1,76 @@
+/**
+ * rnnbow: see how a recurrent network learns. Train RNN/LSTM/GRU cells (or your own), record
+ * itemized gradients — how much gradient each step's loss sends back to every earlier step — and
+ * export them to TensorBoard, JSON and the built-in RNNbow viewer.
+ *
+ * @packageDocumentation
+ */
+
+// Parts and their registration (what plugin authors need).
+export type { CellContext, CellDefinition, CellDims } from './core/cell.js';
+export type { GradientRecorder, RecordPlan, RecorderContext, RecorderDefinition, RecorderSpec } from './core/recorder.js';
+export type { Exporter, ExporterDefinition } from './core/exporter.js';
+export type { BatchRecord, RecordedParam, RunInfo, RunSummary, TrainingScalars } from './core/record.js';
+export type { ParamInit, ParamSpec, ParamStore, ParamTensor } from './core/params.js';
+export { definePlugin, isPlugin, pluginModule, type PluginParts, type RnnbowPlugin } from './core/plugin.js';
+export { TOKENS } from './core/tokens.js';
+export { PartRegistry, type PartKind } from './core/registry.js';
+export { createRegistry, builtinPlugin } from './builtins.js';
+export { loadPlugins, importPlugin, resolvePlugin } from './core/plugin-loader.js';
+
+// Built-in parts.
+export { vanillaCell } from './cells/vanilla.js';
+export { lstmCell } from './cells/lstm.js';
+export { gruCell } from './cells/gru.js';
+export { fullRecorder } from './recorders/full.js';
+export { truncatedRecorder } from './recorders/truncated.js';
+export { periodicRecorder } from './recorders/periodic.js';
+export { jsonExporter, JsonExporter } from './exporters/json/json-exporter.js';
+export { readJsonRun, isJsonRun, type JsonRun, type ReadProblem } from './exporters/json/json-reader.js';
+
+// The gradient engine.
+export type {
+  Batch,
+  EngineResult,
+  GradientEngine,
+  ItemizedParam,
+  ItemizedSequence,
+  ItemizeRequest,
+  Reduction,
+  State,
+} from './core/engine.js';
+export { REDUCTIONS } from './core/engine.js';
+export { TfjsEngine } from './core/engine/tfjs-engine.js';
+export { createEngine, type EnginePreference } from './core/engine/create-engine.js';
+export { initParams, modelParams, zeroState, HEAD_BIAS, HEAD_WEIGHT } from './core/model.js';
+export { barHeights, maxBar } from './core/bars.js';
+export { setupBackend, hasTfjsNode, type BackendName } from './core/backend.js';
+
+// Running things.
+export { parseConfig, loadConfigFile, RunConfigSchema, DEFAULT_RECORDER, type RunConfig, type RunConfigInput } from './core/config.js';
+export { train, type TrainOptions, type TrainResult, type TrainingProgress } from './train/trainer.js';
+export { itemizeText, type ItemizeOutput, type ItemizeReduction, type ItemizeTextOptions } from './train/itemize-text.js';
+export { loadCheckpoint, saveCheckpoint, toCheckpoint, type CheckpointJson, type LoadedCheckpoint } from './core/checkpoint.js';
+
+// Data.
+export { loadCorpus, type LoadCorpusOptions } from './data/load-corpus.js';
+export { defaultCorpus, type DefaultCorpusOptions } from './data/default-corpus.js';
+export { generateCCorpus } from './data/c-generator.js';
+export type { Corpus } from './data/corpus.js';
+export { Vocabulary } from './data/vocabulary.js';
+export { visibleChar } from './data/visible-char.js';
+
+// Errors.
+export {
+  RnnbowError,
+  ConfigError,
+  CorpusError,
+  CheckpointError,
+  PluginError,
+  UnknownPartError,
+  ExportError,
+  CellShapeError,
+  NonFiniteLossError,
+  formatError,
+  type ErrorCode,
+} from './core/errors.js';

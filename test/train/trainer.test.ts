@@ -1,0 +1,104 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+import { readJsonRun } from '../../src/exporters/json/json-reader.js';
+import { loadCheckpoint } from '../../src/core/checkpoint.js';
+import { createRegistry } from '../../src/builtins.js';
+import { NonFiniteLossError } from '../../src/core/errors.js';
+import { saveCheckpoint } from '../../src/core/checkpoint.js';
+import { train } from '../../src/train/trainer.js';
+import { smallCorpus, tempDir } from '../helpers/temp.js';
+
+const dir = tempDir();
+const corpus = smallCorpus(dir);
+const base = {
+  corpus: { paths: [corpus] },
+  hiddenSize: 8,
+  seqLength: 10,
+  exporters: ['json'],
+  logdir: path.join(dir, 'runs'),
+  sampleEvery: 0,
+  validateEvery: 0,
+  checkpointEvery: 0,
+  logEvery: 1,
+  backend: 'cpu' as const,
+};
+
+describe('train()', () => {
+  it('periodic(every=7, truncated k=2) records exactly the scheduled batches, with the planned k', async () => {
+    const res = await train({ ...base, steps: 30, recorder: { name: 'periodic', options: { every: 7, inner: { name: 'truncated', options: { k: 2 } } } } });
+    const run = readJsonRun(res.runDir);
+    expect(run.records.map((r) => r.batch)).toEqual([0, 7, 14, 21, 28]);
+    for (const r of run.records) {
+      expect(r.k).toBe(2);
+      expect(r.params.weight_hh.byDistance[9]).toHaveLength(3);
+      expect(r.params.weight_hh.residual).toHaveLength(10);
+      expect(r.inputs).toHaveLength(10);
+      // targets are the next characters of the inputs
+      expect(r.inputs.slice(1)).toEqual(r.targets.slice(0, 9));
+    }
+    expect(run.scalars).toHaveLength(30);
+    expect(run.summary?.status).toBe('completed');
+    expect(run.summary?.records).toBe(5);
+    expect(run.run.vocab.length).toBeGreaterThan(20);
+  });
+
+  it('records every batch with the full recorder, and the corpus offsets point at the inputs', async () => {
+    const res = await train({ ...base, steps: 4, recorder: { name: 'full' }, runName: 'full-run' });
+    const run = readJsonRun(res.runDir);
+    expect(run.records.map((r) => r.batch)).toEqual([0, 1, 2, 3]);
+    const text = readFileSync(corpus, 'utf8');
+    for (const r of run.records) {
+      expect(r.k).toBeNull();
+      expect(r.params.weight_hh.byDistance[9]).toHaveLength(10);
+      const decoded = r.inputs.map((id) => run.run.vocab[id]).join('');
+      expect(text.slice(r.corpusOffset, r.corpusOffset + 10)).toBe(decoded);
+    }
+  });
+
+  it('refuses to overwrite an existing run folder', async () => {
+    await expect(train({ ...base, steps: 1, runName: 'full-run' })).rejects.toThrow(/already exists/);
+  });
+
+  it('keeps the number of live tensors flat over thousands of steps (reference engine)', async () => {
+    const counts: number[] = [];
+    await train(
+      { ...base, steps: 2000, engine: 'tfjs', seqLength: 5, hiddenSize: 4, recorder: { name: 'periodic', options: { every: 10 } }, sampleEvery: 500, validateEvery: 500 },
+      { onProgress: (p) => (p.batch % 250 === 0 ? counts.push(tf.memory().numTensors) : undefined) },
+    );
+    expect(counts.length).toBe(8);
+    expect(new Set(counts).size).toBe(1);
+  });
+
+  it('stops on a non-finite loss naming the batch, after flushing what was recorded', async () => {
+    const first = await train({ ...base, steps: 2, runName: 'finite' });
+    const registry = await createRegistry();
+    const ckpt = loadCheckpoint(first.checkpoint, (n) => registry.cell(n));
+    const json = JSON.parse(readFileSync(first.checkpoint, 'utf8'));
+    json.params['out.weight'] = json.params['out.weight'].map((row: number[]) => row.map(() => 3e38));
+    json.params['out.weight'][0] = json.params['out.weight'][0].map(() => -3e38);
+    const bad = path.join(dir, 'exploding.json');
+    saveCheckpoint(bad, json);
+    expect(ckpt.vocab.length).toBeGreaterThan(0);
+    const err = await train({ ...base, steps: 5, resume: bad, runName: 'nan', recorder: { name: 'full' } }).catch((e) => e);
+    expect(err).toBeInstanceOf(NonFiniteLossError);
+    expect(err.message).toMatch(/batch 2/);
+    const run = readJsonRun(path.join(base.logdir, 'nan'));
+    expect(run.records).toHaveLength(1);
+    expect(run.records[0].losses.some((l) => !Number.isFinite(l))).toBe(true);
+    expect(run.summary?.status).toBe('failed');
+    // with onNonFinite=continue the run goes on
+    const cont = await train({ ...base, steps: 3, resume: bad, runName: 'nan-continue', onNonFinite: 'continue' });
+    expect(cont.summary.status).toBe('completed');
+  });
+
+  it('resumes from a checkpoint: batch counter, weights and optimizer state carry over', async () => {
+    const a = await train({ ...base, steps: 20, runName: 'resume-a' });
+    const b = await train({ ...base, steps: 5, runName: 'resume-b', resume: a.checkpoint, recorder: { name: 'full' } });
+    const run = readJsonRun(b.runDir);
+    expect(run.records[0].batch).toBe(20);
+    const files = readdirSync(b.runDir);
+    expect(files).toContain('checkpoint.json');
+  });
+});
