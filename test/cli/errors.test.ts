@@ -43,6 +43,8 @@ describe('rnnbow CLI: bad input is one line and a non-zero exit', () => {
     expectUserError(['train', ...quick, '--recorder', 'sometimes'], /unknown recorder "sometimes"; known recorders: .*full.*periodic.*truncated/);
     expectUserError(['train', ...quick, '--export', 'csv'], /unknown exporter "csv"; known exporters: .*json/);
   });
+  it('the tensorflow backend without @tensorflow/tfjs-node installed', () =>
+    expectUserError(['train', ...quick, '--steps', '1', '--backend', 'tensorflow', '--engine', 'tfjs'], /needs @tensorflow\/tfjs-node/));
   it('hidden size 0', () => expectUserError(['train', ...quick, '--hidden', '0'], /hiddenSize/));
   it('a negative k', () => expectUserError(['train', ...quick, '--k', '-1'], /"k" must be an integer >= 0/));
   it('a non-numeric flag', () => expectUserError(['train', ...quick, '--hidden', 'lots'], /expected an integer/));
