@@ -5,6 +5,7 @@ import { definePlugin, type RnnbowPlugin } from './core/plugin.js';
 import { loadPlugins } from './core/plugin-loader.js';
 import { PartRegistry } from './core/registry.js';
 import { jsonExporter } from './exporters/json/json-exporter.js';
+import { tensorboardExporter } from './exporters/tensorboard/index.js';
 import { fullRecorder } from './recorders/full.js';
 import { periodicRecorder } from './recorders/periodic.js';
 import { truncatedRecorder } from './recorders/truncated.js';
@@ -14,7 +15,7 @@ export const builtinPlugin: RnnbowPlugin = definePlugin({
   name: 'rnnbow',
   cells: [vanillaCell, lstmCell, gruCell],
   recorders: [fullRecorder, truncatedRecorder, periodicRecorder],
-  exporters: [jsonExporter],
+  exporters: [jsonExporter, tensorboardExporter],
 });
 
 /**

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { packageVersion } from '../core/package-root.js';
 import { demoCommand } from './commands/demo.js';
+import { inspectCommand } from './commands/inspect.js';
 import { itemizeCommand } from './commands/itemize.js';
 import { partsCommand } from './commands/parts.js';
 import { trainCommand } from './commands/train.js';
@@ -14,6 +15,7 @@ export function buildProgram(): Command {
   program.addCommand(demoCommand());
   program.addCommand(trainCommand());
   program.addCommand(itemizeCommand());
+  program.addCommand(inspectCommand());
   program.addCommand(partsCommand());
   return program;
 }

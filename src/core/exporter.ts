@@ -18,6 +18,11 @@ export interface Exporter {
   writeSample(batch: number, text: string, wallTime: number): void;
   /** Makes everything written so far durable. Rejects with an {@link ExportError} on I/O failure. */
   flush(): Promise<void>;
+  /**
+   * Optional synchronous flush, called from SIGINT/SIGTERM handlers where nothing asynchronous
+   * can be awaited.
+   */
+  flushSync?(): void;
   /** Flushes and releases files; `summary` says how the run ended. */
   close(summary: RunSummary): Promise<void>;
 }

@@ -135,7 +135,13 @@ export async function train(input: RunConfigInput | RunConfig, options: TrainOpt
   let stop: RunSummary['status'] | null = null;
   const onSignal = () => {
     if (stop) {
-      for (const e of exporters) (e as { flushSync?: () => void }).flushSync?.();
+      for (const e of exporters) {
+        try {
+          e.flushSync?.();
+        } catch {
+          // Exiting on a second signal: keep flushing the others.
+        }
+      }
       process.exit(130);
     }
     stop = 'interrupted';
@@ -202,9 +208,10 @@ export async function train(input: RunConfigInput | RunConfig, options: TrainOpt
 
       rateChars += charsPerBatch;
       const now = performance.now();
+      if (!charsPerSec && now > start) charsPerSec = ((done + 1) * charsPerBatch * 1000) / (now - start);
       if (now - rateStart > 1000) {
         const rate = (rateChars * 1000) / (now - rateStart);
-        charsPerSec = charsPerSec ? 0.7 * charsPerSec + 0.3 * rate : rate;
+        charsPerSec = 0.7 * charsPerSec + 0.3 * rate;
         rateStart = now;
         rateChars = 0;
       }

@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import { ConfigError } from '../../core/errors.js';
+import { DEFAULT_HORIZON_FRACTION } from './horizon.js';
+
+/** Options of the TensorBoard exporter (`exporters: [{name: "tensorboard", options: {...}}]`). */
+export interface TensorBoardOptions {
+  /** Flush buffered events at least this often, in ms (0: only on flush/close/full buffer). */
+  flushIntervalMs: number;
+  /** Flush as soon as this many bytes are buffered. */
+  maxPendingBytes: number;
+  /** Write the heatmap and stacked-bar PNGs of each recorded batch. */
+  images: boolean;
+  /** Write the labels-vs-predictions table of each recorded batch. */
+  predictionsText: boolean;
+  /** Fraction of the local magnitude that bounds the horizon length (`rnnbow/horizon`). */
+  horizonFraction: number;
+}
+
+/** Defaults of {@link TensorBoardOptions}. */
+export const DEFAULT_TENSORBOARD_OPTIONS: TensorBoardOptions = {
+  flushIntervalMs: 5000,
+  maxPendingBytes: 8 * 1024 * 1024,
+  images: true,
+  predictionsText: true,
+  horizonFraction: DEFAULT_HORIZON_FRACTION,
+};
+
+const schema = z
+  .object({
+    flushIntervalMs: z.number().int().min(0),
+    maxPendingBytes: z.number().int().min(1024),
+    images: z.boolean(),
+    predictionsText: z.boolean(),
+    horizonFraction: z.number().gt(0).lt(1),
+  })
+  .partial()
+  .strict();
+
+/** Validates exporter options; unknown keys and bad values are a {@link ConfigError}. */
+export function parseTensorBoardOptions(options: Record<string, unknown>): TensorBoardOptions {
+  const parsed = schema.safeParse(options ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue.path.length ? `"${issue.path.join('.')}"` : 'options';
+    throw new ConfigError(
+      `tensorboard exporter: ${where}: ${issue.message}`,
+      `known options: ${Object.keys(DEFAULT_TENSORBOARD_OPTIONS).join(', ')}`,
+    );
+  }
+  return { ...DEFAULT_TENSORBOARD_OPTIONS, ...parsed.data };
+}
