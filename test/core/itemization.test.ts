@@ -113,6 +113,14 @@ describe('TfjsEngine itemization: the central invariant', () => {
     });
   }
 
+  it('truncated without residual measurement still returns the exact sequence gradient', () => {
+    const { params, batch, state } = randomProblem(lstmCell, dims, 6, 1, 13, 1.5);
+    const grads = zerosLike(params);
+    const res = new TfjsEngine(lstmCell, dims).train(params, batch, state, grads, { sequence: 0, k: 1, reduction: 'meanAbs', residual: false });
+    expect(res.itemized!.params.weight_hh.residual).toBeUndefined();
+    for (const name of Object.keys(params)) expect(relativeError(res.itemized!.gradient[name].data, grads[name].data)).toBeLessThan(1e-5);
+  });
+
   it('itemizes the requested sequence of a batch of several', () => {
     const n = 5;
     const { params, batch, state } = randomProblem(vanillaCell, dims, n, 3, 9, 1.5);

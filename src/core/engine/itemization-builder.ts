@@ -1,5 +1,5 @@
 import type { ItemizedParam, Reduction } from '../engine.js';
-import { hadamardMagnitude, outerMagnitude, UNIT_STATS, vectorStats, type VectorStats } from './magnitude.js';
+import { hadamardMagnitude, reduceVector } from './magnitude.js';
 
 /** Static description of one itemized helper call of a cell step. */
 export interface ItemizedSlot {
@@ -76,21 +76,38 @@ export class ItemizationBuilder {
   /** Records the magnitudes of one backward step. */
   addStep(rows: StepRows): void {
     const rowCount = rows.tCount + (rows.residualRow ? 1 : 0);
+    const red = this.reduction;
+    // Row statistics of each distinct dz array, computed once: engines may hand the same dz to
+    // several slots (z = W_ih x + W_hh h shares dz), and weight, bias and gates all reuse them.
+    const rowStats = new Map<Float32Array, { whole: Float64Array; blocks?: Float64Array }>();
     for (const slot of this.slots) {
       const dz = rows.dz[slot.param];
       const u = rows.inputs[slot.param];
       const width = slot.outSize;
-      const uStats = slot.kind === 'linear' ? vectorStats(u) : undefined;
-      const weight = this.series.get(slot.param)!;
-      const bias = slot.bias ? this.series.get(slot.bias)! : undefined;
       const blocks = slot.gates?.length ?? 0;
       const blockWidth = blocks ? width / blocks : 0;
+      let stats = rowStats.get(dz);
+      if (!stats || (blocks && !stats.blocks)) {
+        const whole = stats?.whole ?? new Float64Array(rowCount);
+        if (!stats) for (let r = 0; r < rowCount; r++) whole[r] = reduceVector(dz, r * width, width, red);
+        let blockStats: Float64Array | undefined;
+        if (blocks) {
+          blockStats = new Float64Array(rowCount * blocks);
+          for (let r = 0; r < rowCount; r++)
+            for (let g = 0; g < blocks; g++) blockStats[r * blocks + g] = reduceVector(dz, r * width + g * blockWidth, blockWidth, red);
+        }
+        stats = { whole, blocks: blockStats };
+        rowStats.set(dz, stats);
+      }
+      const uFactor = slot.kind === 'linear' ? reduceVector(u, 0, u.length, red) : 0;
+      const weight = this.series.get(slot.param)!;
+      const bias = slot.bias ? this.series.get(slot.bias)! : undefined;
       for (let r = 0; r < rowCount; r++) {
         const off = r * width;
-        const isResidual = r === rows.tCount;
-        const weightMag = this.magnitude(slot, dz, off, width, u, 0, uStats);
-        const biasMag = bias ? outerMagnitude(vectorStats(dz, off, width), UNIT_STATS, this.reduction) : 0;
-        if (isResidual) {
+        const weightMag = slot.kind === 'linear' ? stats.whole[r] * uFactor : hadamardMagnitude(dz, off, u, 0, width, red);
+        const biasMag = stats.whole[r];
+        if (r === rows.tCount) {
+          if (!this.residual) continue;
           weight.residual![rows.j] = weightMag;
           if (bias) bias.residual![rows.j] = biasMag;
           continue;
@@ -100,11 +117,10 @@ export class ItemizationBuilder {
         if (bias) bias.byDistance[t][r] = biasMag;
         for (let g = 0; g < blocks; g++) {
           const name = slot.gates![g];
-          const gOff = off + g * blockWidth;
-          const uOff = slot.kind === 'elementwise' ? g * blockWidth : 0;
-          const gStats = slot.kind === 'linear' ? uStats : undefined;
-          weight.gates![name][t][r] = this.magnitude(slot, dz, gOff, blockWidth, u, uOff, gStats);
-          if (bias) bias.gates![name][t][r] = outerMagnitude(vectorStats(dz, gOff, blockWidth), UNIT_STATS, this.reduction);
+          const blockMag = stats.blocks![r * blocks + g];
+          weight.gates![name][t][r] =
+            slot.kind === 'linear' ? blockMag * uFactor : hadamardMagnitude(dz, off + g * blockWidth, u, g * blockWidth, blockWidth, red);
+          if (bias) bias.gates![name][t][r] = blockMag;
         }
         if (this.full) {
           weight.full![t][r] = this.fullMatrix(slot, dz, off, width, u);
@@ -119,19 +135,6 @@ export class ItemizationBuilder {
     const out: Record<string, ItemizedParam> = {};
     for (const [name, s] of this.series) out[name] = s;
     return out;
-  }
-
-  private magnitude(
-    slot: ItemizedSlot,
-    dz: Float32Array,
-    off: number,
-    width: number,
-    u: Float32Array,
-    uOff: number,
-    uStats: VectorStats | undefined,
-  ): number {
-    if (slot.kind === 'linear') return outerMagnitude(vectorStats(dz, off, width), uStats!, this.reduction);
-    return hadamardMagnitude(dz, off, u, uOff, width, this.reduction);
   }
 
   private fullMatrix(slot: ItemizedSlot, dz: Float32Array, off: number, width: number, u: Float32Array): Float32Array {

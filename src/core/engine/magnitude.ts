@@ -29,6 +29,19 @@ export function vectorStats(v: ArrayLike<number>, offset = 0, length = v.length 
   return { l2: Math.sqrt(sq), meanAbs: abs / length, mean: sum / length };
 }
 
+/** Only the statistic `reduction` needs, of `v[offset .. offset+length)`: one pass, one operation per element. */
+export function reduceVector(v: ArrayLike<number>, offset: number, length: number, reduction: Reduction): number {
+  let acc = 0;
+  const end = offset + length;
+  if (reduction === 'l2') {
+    for (let i = offset; i < end; i++) acc += v[i] * v[i];
+    return Math.sqrt(acc);
+  }
+  if (reduction === 'meanAbs') for (let i = offset; i < end; i++) acc += Math.abs(v[i]);
+  else for (let i = offset; i < end; i++) acc += v[i];
+  return acc / length;
+}
+
 /** The statistics of the constant vector [1] (a bias's "input"). */
 export const UNIT_STATS: VectorStats = { l2: 1, meanAbs: 1, mean: 1 };
 

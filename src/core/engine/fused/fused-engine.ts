@@ -36,6 +36,11 @@ export class FusedEngine implements GradientEngine {
   private readonly fwd: ForwardStep;
   private readonly bwd: BackwardStep;
 
+  /**
+   * @param cell the cell's pointwise part (`fusedRnn`, `fusedLstm`, `fusedGru`)
+   * @param dims model sizes
+   * @param options kernel implementation (default `auto`)
+   */
   constructor(
     private readonly cell: FusedCell,
     private readonly dims: CellDims,
@@ -58,10 +63,13 @@ export class FusedEngine implements GradientEngine {
     };
   }
 
+  /** Forward, loss, BPTT into `grads` (scaled by 1/B), and the itemization of one sequence when asked. */
   train(params: ParamStore, batch: Batch, initialState: State, grads: ParamStore, itemize?: ItemizeRequest): EngineResult {
     const L = this.prepare(params, batch.batchSize, batch.length, batch.inputs, batch.targets, initialState);
     const { ops } = this;
-    const { H, V, GH } = { H: this.dims.hiddenSize, V: this.dims.inputSize, GH: L.GH };
+    const H = this.dims.hiddenSize;
+    const V = this.dims.inputSize;
+    const GH = L.GH;
     const nB = L.n * L.B;
     this.forward(L);
     ops.gemmNT(nB, V, H, L.hs + L.B * L.Hp, L.Hp, L.wout, L.Hp, L.logits, L.Vp, false);
@@ -87,6 +95,7 @@ export class FusedEngine implements GradientEngine {
     return { ...result, itemized: { sequence: itemize.sequence, k: itemize.k, reduction: itemize.reduction, params: itemized, gradient } };
   }
 
+  /** Forward and loss only. */
   evaluate(params: ParamStore, batch: Batch, initialState: State): EngineResult {
     const L = this.prepare(params, batch.batchSize, batch.length, batch.inputs, batch.targets, initialState);
     const nB = L.n * L.B;
@@ -96,6 +105,7 @@ export class FusedEngine implements GradientEngine {
     return this.readResult(L);
   }
 
+  /** One step for `tokens.length` streams: softmax probabilities `[B * V]` and the new state. */
   predict(params: ParamStore, tokens: Int32Array, state: State): { probs: Float32Array; state: State } {
     const B = tokens.length;
     const L = this.prepare(params, B, 1, tokens, null, state);
@@ -109,6 +119,7 @@ export class FusedEngine implements GradientEngine {
     return { probs, state: this.readState(L) };
   }
 
+  /** Releases what can be released (the memory goes with the engine). */
   dispose(): void {
     // The kernel memory belongs to this engine alone and goes with it; shrink what we can.
     this.layout = this.relayout(1, 1);

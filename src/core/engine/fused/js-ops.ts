@@ -148,6 +148,28 @@ export function createJsOps(initialElements = 1 << 16): FusedOps {
       for (let i = 0; i < count; i++) f[y + i] = f[x + i] * s;
     },
 
+    adagrad(count, p, g, mem, lr, eps) {
+      const f = memory.f32;
+      for (let i = 0; i < count; i++) {
+        const gi = f[g + i];
+        const m = f[mem + i] + gi * gi;
+        f[mem + i] = m;
+        f[p + i] -= (lr * gi) / Math.sqrt(m + eps);
+      }
+    },
+
+    adam(count, p, g, m, v, lr, b1, b2, c1, c2, eps) {
+      const f = memory.f32;
+      for (let i = 0; i < count; i++) {
+        const gi = f[g + i];
+        const mi = b1 * f[m + i] + (1 - b1) * gi;
+        const vi = b2 * f[v + i] + (1 - b2) * gi * gi;
+        f[m + i] = mi;
+        f[v + i] = vi;
+        f[p + i] -= (lr * (mi / c1)) / (Math.sqrt(vi / c2) + eps);
+      }
+    },
+
     rnnForward(R, H, z, ldz, h, ldh) {
       const f = memory.f32;
       for (let r = 0; r < R; r++) for (let i = 0; i < H; i++) f[h + r * ldh + i] = Math.tanh(f[z + r * ldz + i]);

@@ -70,6 +70,13 @@ export interface FusedOps {
   softmax(R: number, V: number, logits: number, ld: number, bias: number, targets: number, loss: number, pred: number, mode: number): void;
   /** y[i] = s·x[i] for i < count (copy-out of gradients scaled by 1/B). */
   scale(count: number, x: number, y: number, s: number): void;
+  /** Adagrad over `count` values: mem += g², p -= lr·g/√(mem + eps). */
+  adagrad(count: number, p: number, g: number, mem: number, lr: number, eps: number): void;
+  /**
+   * Adam over `count` values: m = b1·m + (1-b1)·g, v = b2·v + (1-b2)·g²,
+   * p -= lr·(m/c1)/(√(v/c2) + eps), with c1, c2 the bias corrections of this step.
+   */
+  adam(count: number, p: number, g: number, m: number, v: number, lr: number, b1: number, b2: number, c1: number, c2: number, eps: number): void;
 
   /** Vanilla forward: h[r,i] = tanh(z[r,i]) for i < H. */
   rnnForward(R: number, H: number, z: number, ldz: number, h: number, ldh: number): void;

@@ -1,15 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { packageRoot } from '../../package-root.js';
 import type { FusedOps, KernelMemory } from './ops.js';
 
 /** File name of the compiled kernels (scripts/build-wasm.mjs writes it to dist/wasm/). */
 export const WASM_FILE = 'rnnbow-kernels.wasm';
 
-/**
- * Where the compiled module may be: beside the compiled JS (dist/src/core/engine/fused →
- * dist/wasm) or, when running from the TypeScript sources (tests), in the build folder.
- */
-const CANDIDATES = [`../../../../wasm/${WASM_FILE}`, `../../../../dist/wasm/${WASM_FILE}`];
+/** Where scripts/build-wasm.mjs puts the module, relative to the package root (it ships in the package). */
+const WASM_PATH = ['dist', 'wasm', WASM_FILE];
 
 /** The raw exports of the module: the same kernels as {@link FusedOps}, with byte pointers. */
 interface KernelExports {
@@ -23,6 +21,8 @@ interface KernelExports {
   scatterColumns(R: number, tok: number, ts: number, dz: number, ldz: number, G: number, w: number, ldw: number): void;
   softmax(R: number, V: number, logits: number, ld: number, bias: number, targets: number, loss: number, pred: number, mode: number): void;
   scale(count: number, x: number, y: number, s: number): void;
+  adagrad(count: number, p: number, g: number, mem: number, lr: number, eps: number): void;
+  adam(count: number, p: number, g: number, m: number, v: number, lr: number, b1: number, b2: number, c1: number, c2: number, eps: number): void;
   rnnForward(R: number, H: number, z: number, ldz: number, h: number, ldh: number): void;
   rnnBackward(R: number, H: number, h: number, hs: number, dh: number, ldd: number, dz: number, ldz: number): void;
   lstmForward(R: number, H: number, z: number, ldz: number, cPrev: number, c: number, tc: number, h: number, ld: number): void;
@@ -42,26 +42,26 @@ function compiledModule(): WebAssembly.Module | null {
     failure = 'this runtime has no WebAssembly';
     return null;
   }
-  const tried: string[] = [];
-  for (const rel of CANDIDATES) {
-    const path = fileURLToPath(new URL(rel, import.meta.url));
-    let bytes: Uint8Array<ArrayBuffer>;
-    try {
-      bytes = new Uint8Array(readFileSync(path));
-    } catch {
-      tried.push(path);
-      continue;
-    }
-    try {
-      compiled = new WebAssembly.Module(bytes);
-      return compiled;
-    } catch (err) {
-      failure = `${path} does not compile here (does this runtime support WebAssembly SIMD?): ${(err as Error).message}`;
-      return null;
-    }
+  let path: string;
+  try {
+    path = join(packageRoot(), ...WASM_PATH);
+  } catch (err) {
+    failure = (err as Error).message;
+    return null;
   }
-  failure = `${WASM_FILE} not found (looked in ${tried.join(', ')})`;
-  return null;
+  let bytes: Uint8Array<ArrayBuffer>;
+  try {
+    bytes = new Uint8Array(readFileSync(path));
+  } catch {
+    failure = `${path} not found`;
+    return null;
+  }
+  try {
+    compiled = new WebAssembly.Module(bytes);
+  } catch (err) {
+    failure = `${path} does not compile here (does this runtime support WebAssembly SIMD?): ${(err as Error).message}`;
+  }
+  return compiled;
 }
 
 /** Why {@link loadWasmOps} returned null (empty before the first attempt). */
@@ -115,6 +115,8 @@ export function loadWasmOps(): FusedOps | null {
     softmax: (R, V, logits, ld, bias, targets, loss, pred, mode) =>
       e.softmax(R, V, logits << 2, ld, bias << 2, targets << 2, loss << 2, pred << 2, mode),
     scale: (count, x, y, s) => e.scale(count, x << 2, y << 2, s),
+    adagrad: (count, p, g, mem, lr, eps) => e.adagrad(count, p << 2, g << 2, mem << 2, lr, eps),
+    adam: (count, p, g, m, v, lr, b1, b2, c1, c2, eps) => e.adam(count, p << 2, g << 2, m << 2, v << 2, lr, b1, b2, c1, c2, eps),
     rnnForward: (R, H, z, ldz, h, ldh) => e.rnnForward(R, H, z << 2, ldz, h << 2, ldh),
     rnnBackward: (R, H, h, hs, dh, ldd, dz, ldz) => e.rnnBackward(R, H, h << 2, hs, dh << 2, ldd, dz << 2, ldz),
     lstmForward: (R, H, z, ldz, cPrev, c, tc, h, ld) => e.lstmForward(R, H, z << 2, ldz, cPrev << 2, c << 2, tc << 2, h << 2, ld),

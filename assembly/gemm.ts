@@ -1,0 +1,307 @@
+// Matrix products on f32x4 lanes. Pointers are byte addresses; leading dimensions and sizes are
+// counted in f32 elements. See src/core/engine/fused/ops.ts for the contract (padding included).
+
+/** [Σx0, Σx1, Σx2, Σx3]: four horizontal sums in one vector (two shuffle rounds). */
+// @ts-ignore: decorator
+@inline
+function sums4(x0: v128, x1: v128, x2: v128, x3: v128): v128 {
+  const s01 = f32x4.add(v128.shuffle<f32>(x0, x1, 0, 4, 1, 5), v128.shuffle<f32>(x0, x1, 2, 6, 3, 7));
+  const s23 = f32x4.add(v128.shuffle<f32>(x2, x3, 0, 4, 1, 5), v128.shuffle<f32>(x2, x3, 2, 6, 3, 7));
+  return f32x4.add(v128.shuffle<f32>(s01, s23, 0, 1, 4, 5), v128.shuffle<f32>(s01, s23, 2, 3, 6, 7));
+}
+
+// @ts-ignore: decorator
+@inline
+function sum1(x: v128): f32 {
+  return f32x4.extract_lane(x, 0) + f32x4.extract_lane(x, 1) + f32x4.extract_lane(x, 2) + f32x4.extract_lane(x, 3);
+}
+
+// @ts-ignore: decorator
+@inline
+function put4(p: usize, v: v128, acc: i32): void {
+  v128.store(p, acc ? f32x4.add(v128.load(p), v) : v);
+}
+
+// @ts-ignore: decorator
+@inline
+function put1(p: usize, v: f32, acc: i32): void {
+  store<f32>(p, acc ? load<f32>(p) + v : v);
+}
+
+// @ts-ignore: decorator
+@inline
+function mac(s: v128, a: v128, b: v128): v128 {
+  return f32x4.add(s, f32x4.mul(a, b));
+}
+
+/**
+ * C[m,n] (+)= Σ_k A[m,k]·B[n,k]; K is read in groups of four (pads zero). Blocks of 2 rows of A
+ * by 4 rows of B; the B block is the outer loop so it stays in L1 while every A row passes by.
+ */
+export function gemmNT(M: i32, N: i32, K: i32, a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32, acc: i32): void {
+  const kb = (<usize>((K + 3) & ~3)) << 2;
+  const sa = (<usize>lda) << 2;
+  const sb = (<usize>ldb) << 2;
+  const sc = (<usize>ldc) << 2;
+  let n = 0;
+  for (; n + 4 <= N; n += 4) {
+    const b0 = b + <usize>n * sb;
+    const b1 = b0 + sb;
+    const b2 = b1 + sb;
+    const b3 = b2 + sb;
+    const cn = c + (<usize>n << 2);
+    let m = 0;
+    for (; m + 2 <= M; m += 2) {
+      const a0 = a + <usize>m * sa;
+      const a1 = a0 + sa;
+      let x00 = f32x4.splat(0), x01 = f32x4.splat(0), x02 = f32x4.splat(0), x03 = f32x4.splat(0);
+      let x10 = f32x4.splat(0), x11 = f32x4.splat(0), x12 = f32x4.splat(0), x13 = f32x4.splat(0);
+      for (let k: usize = 0; k < kb; k += 16) {
+        const va0 = v128.load(a0 + k);
+        const va1 = v128.load(a1 + k);
+        const vb0 = v128.load(b0 + k);
+        const vb1 = v128.load(b1 + k);
+        const vb2 = v128.load(b2 + k);
+        const vb3 = v128.load(b3 + k);
+        x00 = mac(x00, va0, vb0);
+        x01 = mac(x01, va0, vb1);
+        x02 = mac(x02, va0, vb2);
+        x03 = mac(x03, va0, vb3);
+        x10 = mac(x10, va1, vb0);
+        x11 = mac(x11, va1, vb1);
+        x12 = mac(x12, va1, vb2);
+        x13 = mac(x13, va1, vb3);
+      }
+      const c0 = cn + <usize>m * sc;
+      put4(c0, sums4(x00, x01, x02, x03), acc);
+      put4(c0 + sc, sums4(x10, x11, x12, x13), acc);
+    }
+    if (m < M) {
+      const a0 = a + <usize>m * sa;
+      let x0 = f32x4.splat(0), x1 = f32x4.splat(0), x2 = f32x4.splat(0), x3 = f32x4.splat(0);
+      for (let k: usize = 0; k < kb; k += 16) {
+        const va = v128.load(a0 + k);
+        x0 = mac(x0, va, v128.load(b0 + k));
+        x1 = mac(x1, va, v128.load(b1 + k));
+        x2 = mac(x2, va, v128.load(b2 + k));
+        x3 = mac(x3, va, v128.load(b3 + k));
+      }
+      put4(cn + <usize>m * sc, sums4(x0, x1, x2, x3), acc);
+    }
+  }
+  for (; n < N; n++) {
+    const b0 = b + <usize>n * sb;
+    const cn = c + (<usize>n << 2);
+    for (let m = 0; m < M; m++) {
+      const a0 = a + <usize>m * sa;
+      let x0 = f32x4.splat(0);
+      for (let k: usize = 0; k < kb; k += 16) x0 = mac(x0, v128.load(a0 + k), v128.load(b0 + k));
+      put1(cn + <usize>m * sc, sum1(x0), acc);
+    }
+  }
+}
+
+/**
+ * C[m,n] (+)= Σ_k A[m,k]·B[k,n]; writes roundUp4(N) columns. Blocks of 2 rows of A by 16
+ * columns of B; the B column strip is the outer loop so it stays in L1 while every A row passes by.
+ */
+export function gemmNN(M: i32, N: i32, K: i32, a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32, acc: i32): void {
+  const nb = (<usize>((N + 3) & ~3)) << 2;
+  const sa = (<usize>lda) << 2;
+  const sb = (<usize>ldb) << 2;
+  const sc = (<usize>ldc) << 2;
+  const kEnd = <usize>K << 2;
+  let n: usize = 0;
+  for (; n + 64 <= nb; n += 64) {
+    let m = 0;
+    for (; m + 2 <= M; m += 2) {
+      const a0 = a + <usize>m * sa;
+      const a1 = a0 + sa;
+      const c0 = c + <usize>m * sc + n;
+      const c1 = c0 + sc;
+      let x00 = acc ? v128.load(c0) : f32x4.splat(0);
+      let x01 = acc ? v128.load(c0, 16) : f32x4.splat(0);
+      let x02 = acc ? v128.load(c0, 32) : f32x4.splat(0);
+      let x03 = acc ? v128.load(c0, 48) : f32x4.splat(0);
+      let x10 = acc ? v128.load(c1) : f32x4.splat(0);
+      let x11 = acc ? v128.load(c1, 16) : f32x4.splat(0);
+      let x12 = acc ? v128.load(c1, 32) : f32x4.splat(0);
+      let x13 = acc ? v128.load(c1, 48) : f32x4.splat(0);
+      let bp = b + n;
+      for (let k: usize = 0; k < kEnd; k += 4) {
+        const s0 = v128.load32_splat(a0 + k);
+        const s1 = v128.load32_splat(a1 + k);
+        const vb0 = v128.load(bp);
+        const vb1 = v128.load(bp, 16);
+        const vb2 = v128.load(bp, 32);
+        const vb3 = v128.load(bp, 48);
+        x00 = mac(x00, s0, vb0);
+        x01 = mac(x01, s0, vb1);
+        x02 = mac(x02, s0, vb2);
+        x03 = mac(x03, s0, vb3);
+        x10 = mac(x10, s1, vb0);
+        x11 = mac(x11, s1, vb1);
+        x12 = mac(x12, s1, vb2);
+        x13 = mac(x13, s1, vb3);
+        bp += sb;
+      }
+      v128.store(c0, x00);
+      v128.store(c0, x01, 16);
+      v128.store(c0, x02, 32);
+      v128.store(c0, x03, 48);
+      v128.store(c1, x10);
+      v128.store(c1, x11, 16);
+      v128.store(c1, x12, 32);
+      v128.store(c1, x13, 48);
+    }
+    if (m < M) {
+      const a0 = a + <usize>m * sa;
+      const c0 = c + <usize>m * sc + n;
+      let x0 = acc ? v128.load(c0) : f32x4.splat(0);
+      let x1 = acc ? v128.load(c0, 16) : f32x4.splat(0);
+      let x2 = acc ? v128.load(c0, 32) : f32x4.splat(0);
+      let x3 = acc ? v128.load(c0, 48) : f32x4.splat(0);
+      let bp = b + n;
+      for (let k: usize = 0; k < kEnd; k += 4) {
+        const s0 = v128.load32_splat(a0 + k);
+        x0 = mac(x0, s0, v128.load(bp));
+        x1 = mac(x1, s0, v128.load(bp, 16));
+        x2 = mac(x2, s0, v128.load(bp, 32));
+        x3 = mac(x3, s0, v128.load(bp, 48));
+        bp += sb;
+      }
+      v128.store(c0, x0);
+      v128.store(c0, x1, 16);
+      v128.store(c0, x2, 32);
+      v128.store(c0, x3, 48);
+    }
+  }
+  for (; n < nb; n += 16) {
+    for (let m = 0; m < M; m++) {
+      const a0 = a + <usize>m * sa;
+      const c0 = c + <usize>m * sc + n;
+      let x0 = acc ? v128.load(c0) : f32x4.splat(0);
+      let bp = b + n;
+      for (let k: usize = 0; k < kEnd; k += 4) {
+        x0 = mac(x0, v128.load32_splat(a0 + k), v128.load(bp));
+        bp += sb;
+      }
+      v128.store(c0, x0);
+    }
+  }
+}
+
+/** C[m,n] (+)= Σ_k A[k,m]·B[k,n]; writes roundUp4(N) columns. */
+export function gemmTN(M: i32, N: i32, K: i32, a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32, acc: i32): void {
+  const nb = (<usize>((N + 3) & ~3)) << 2;
+  const sa = (<usize>lda) << 2;
+  const sb = (<usize>ldb) << 2;
+  const sc = (<usize>ldc) << 2;
+  let m = 0;
+  for (; m + 4 <= M; m += 4) {
+    const am = a + (<usize>m << 2);
+    const c0 = c + <usize>m * sc;
+    const c1 = c0 + sc;
+    const c2 = c1 + sc;
+    const c3 = c2 + sc;
+    let n: usize = 0;
+    for (; n + 32 <= nb; n += 32) {
+      let x00 = acc ? v128.load(c0 + n) : f32x4.splat(0);
+      let x01 = acc ? v128.load(c0 + n + 16) : f32x4.splat(0);
+      let x10 = acc ? v128.load(c1 + n) : f32x4.splat(0);
+      let x11 = acc ? v128.load(c1 + n + 16) : f32x4.splat(0);
+      let x20 = acc ? v128.load(c2 + n) : f32x4.splat(0);
+      let x21 = acc ? v128.load(c2 + n + 16) : f32x4.splat(0);
+      let x30 = acc ? v128.load(c3 + n) : f32x4.splat(0);
+      let x31 = acc ? v128.load(c3 + n + 16) : f32x4.splat(0);
+      let ap = am;
+      let bp = b + n;
+      for (let k = 0; k < K; k++) {
+        const vb0 = v128.load(bp);
+        const vb1 = v128.load(bp, 16);
+        const s0 = v128.load32_splat(ap);
+        const s1 = v128.load32_splat(ap, 4);
+        const s2 = v128.load32_splat(ap, 8);
+        const s3 = v128.load32_splat(ap, 12);
+        x00 = mac(x00, s0, vb0);
+        x01 = mac(x01, s0, vb1);
+        x10 = mac(x10, s1, vb0);
+        x11 = mac(x11, s1, vb1);
+        x20 = mac(x20, s2, vb0);
+        x21 = mac(x21, s2, vb1);
+        x30 = mac(x30, s3, vb0);
+        x31 = mac(x31, s3, vb1);
+        ap += sa;
+        bp += sb;
+      }
+      v128.store(c0 + n, x00);
+      v128.store(c0 + n, x01, 16);
+      v128.store(c1 + n, x10);
+      v128.store(c1 + n, x11, 16);
+      v128.store(c2 + n, x20);
+      v128.store(c2 + n, x21, 16);
+      v128.store(c3 + n, x30);
+      v128.store(c3 + n, x31, 16);
+    }
+    for (; n < nb; n += 16) {
+      let x0 = acc ? v128.load(c0 + n) : f32x4.splat(0);
+      let x1 = acc ? v128.load(c1 + n) : f32x4.splat(0);
+      let x2 = acc ? v128.load(c2 + n) : f32x4.splat(0);
+      let x3 = acc ? v128.load(c3 + n) : f32x4.splat(0);
+      let ap = am;
+      let bp = b + n;
+      for (let k = 0; k < K; k++) {
+        const vb = v128.load(bp);
+        x0 = mac(x0, v128.load32_splat(ap), vb);
+        x1 = mac(x1, v128.load32_splat(ap, 4), vb);
+        x2 = mac(x2, v128.load32_splat(ap, 8), vb);
+        x3 = mac(x3, v128.load32_splat(ap, 12), vb);
+        ap += sa;
+        bp += sb;
+      }
+      v128.store(c0 + n, x0);
+      v128.store(c1 + n, x1);
+      v128.store(c2 + n, x2);
+      v128.store(c3 + n, x3);
+    }
+  }
+  for (; m < M; m++) {
+    const am = a + (<usize>m << 2);
+    const c0 = c + <usize>m * sc;
+    for (let n: usize = 0; n < nb; n += 16) {
+      let x0 = acc ? v128.load(c0 + n) : f32x4.splat(0);
+      let ap = am;
+      let bp = b + n;
+      for (let k = 0; k < K; k++) {
+        x0 = mac(x0, v128.load32_splat(ap), v128.load(bp));
+        ap += sa;
+        bp += sb;
+      }
+      v128.store(c0 + n, x0);
+    }
+  }
+}
+
+/** out[n] (+)= Σ_m A[m,n] for roundUp4(N) columns. */
+export function colSum(M: i32, N: i32, a: usize, lda: i32, out: usize, acc: i32): void {
+  const nb = (<usize>((N + 3) & ~3)) << 2;
+  const sa = (<usize>lda) << 2;
+  for (let n: usize = 0; n < nb; n += 16) {
+    let x = acc ? v128.load(out + n) : f32x4.splat(0);
+    let ap = a + n;
+    for (let m = 0; m < M; m++) {
+      x = f32x4.add(x, v128.load(ap));
+      ap += sa;
+    }
+    v128.store(out + n, x);
+  }
+}
+
+/** y[i] = s·x[i]. */
+export function scale(count: i32, x: usize, y: usize, s: f32): void {
+  const vs = f32x4.splat(s);
+  const end = <usize>count << 2;
+  let i: usize = 0;
+  for (; i + 16 <= end; i += 16) v128.store(y + i, f32x4.mul(v128.load(x + i), vs));
+  for (; i < end; i += 4) store<f32>(y + i, load<f32>(x + i) * s);
+}

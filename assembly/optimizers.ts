@@ -1,0 +1,51 @@
+// Parameter updates on f32x4 lanes (the optimizer runs once per batch over every parameter).
+
+/** Adagrad: mem += g², p -= lr·g/√(mem + eps). */
+export function adagrad(count: i32, p: usize, g: usize, mem: usize, lr: f32, eps: f32): void {
+  const end = (<usize>count) << 2;
+  const vlr = f32x4.splat(lr);
+  const veps = f32x4.splat(eps);
+  let i: usize = 0;
+  for (; i + 16 <= end; i += 16) {
+    const gv = v128.load(g + i);
+    const m = f32x4.add(v128.load(mem + i), f32x4.mul(gv, gv));
+    v128.store(mem + i, m);
+    v128.store(p + i, f32x4.sub(v128.load(p + i), f32x4.div(f32x4.mul(vlr, gv), f32x4.sqrt(f32x4.add(m, veps)))));
+  }
+  for (; i < end; i += 4) {
+    const gv = load<f32>(g + i);
+    const m = load<f32>(mem + i) + gv * gv;
+    store<f32>(mem + i, m);
+    store<f32>(p + i, load<f32>(p + i) - (lr * gv) / Mathf.sqrt(m + eps));
+  }
+}
+
+/** Adam: m = b1·m + (1-b1)·g, v = b2·v + (1-b2)·g², p -= lr·(m/c1)/(√(v/c2) + eps). */
+export function adam(count: i32, p: usize, g: usize, m: usize, v: usize, lr: f32, b1: f32, b2: f32, c1: f32, c2: f32, eps: f32): void {
+  const end = (<usize>count) << 2;
+  const vb1 = f32x4.splat(b1);
+  const vb2 = f32x4.splat(b2);
+  const va1 = f32x4.splat(1 - b1);
+  const va2 = f32x4.splat(1 - b2);
+  const vlr = f32x4.splat(lr / c1);
+  const vc2 = f32x4.splat(1 / c2);
+  const veps = f32x4.splat(eps);
+  let i: usize = 0;
+  for (; i + 16 <= end; i += 16) {
+    const gv = v128.load(g + i);
+    const mv = f32x4.add(f32x4.mul(vb1, v128.load(m + i)), f32x4.mul(va1, gv));
+    const vv = f32x4.add(f32x4.mul(vb2, v128.load(v + i)), f32x4.mul(va2, f32x4.mul(gv, gv)));
+    v128.store(m + i, mv);
+    v128.store(v + i, vv);
+    const step = f32x4.div(f32x4.mul(vlr, mv), f32x4.add(f32x4.sqrt(f32x4.mul(vv, vc2)), veps));
+    v128.store(p + i, f32x4.sub(v128.load(p + i), step));
+  }
+  for (; i < end; i += 4) {
+    const gv = load<f32>(g + i);
+    const mv = b1 * load<f32>(m + i) + (1 - b1) * gv;
+    const vv = b2 * load<f32>(v + i) + (1 - b2) * gv * gv;
+    store<f32>(m + i, mv);
+    store<f32>(v + i, vv);
+    store<f32>(p + i, load<f32>(p + i) - ((lr / c1) * mv) / (Mathf.sqrt(vv / c2) + eps));
+  }
+}

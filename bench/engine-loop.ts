@@ -1,0 +1,79 @@
+import type { CellDefinition, CellDims } from '../src/core/cell.js';
+import type { GradientEngine, ItemizeRequest } from '../src/core/engine.js';
+import { initParams, zeroState } from '../src/core/model.js';
+import { zerosLike } from '../src/core/params.js';
+import { SeededRandom } from '../src/core/random.js';
+import type { Optimizer } from '../src/train/optimizer.js';
+import { createOptimizer } from '../src/train/optimizer.js';
+import { FusedOptimizer } from '../src/core/engine/fused/fused-optimizer.js';
+import { seconds } from './stats.js';
+import { TokenStream } from './token-stream.js';
+
+/** Which batches a loop itemizes, and how (null = plain training). */
+export type ItemizePlan = (batch: number) => ItemizeRequest | undefined;
+
+/** The paper's default recording: truncated k = 5 on every 100th batch. */
+export const PAPER_DEFAULT: ItemizePlan = (i) => (i % 100 === 0 ? { sequence: 0, k: 5, reduction: 'l2', residual: true } : undefined);
+
+/** The paper's recording (truncated k = 5) on every batch: what one recorded batch costs. */
+export const TRUNCATED_EVERY_BATCH: ItemizePlan = () => ({ sequence: 0, k: 5, reduction: 'l2', residual: true });
+
+/** Full itemization of every batch. */
+export const FULL_EVERY_BATCH: ItemizePlan = () => ({ sequence: 0, k: null, reduction: 'l2', residual: false });
+
+/** Which Adagrad the loop applies: the SIMD kernel (default) or src/train/optimizer.ts's scalar loop. */
+export type OptimizerChoice = 'fused' | 'project';
+
+/**
+ * A training loop at the engine level, as the trainer runs it: engine.train on the next batch of
+ * B streams, state carried over, Adagrad (lr 0.1) applied in place.
+ */
+export class EngineLoop {
+  private readonly params;
+  private readonly grads;
+  private readonly optimizer: Optimizer;
+  private readonly stream: TokenStream;
+  private state;
+  private batchIndex = 0;
+
+  constructor(
+    readonly engine: GradientEngine,
+    cell: CellDefinition,
+    dims: CellDims,
+    readonly B: number,
+    readonly n: number,
+    optimizer: OptimizerChoice = 'fused',
+    seed = 1,
+  ) {
+    this.params = initParams(cell, dims, new SeededRandom(seed));
+    this.grads = zerosLike(this.params);
+    this.optimizer = optimizer === 'fused' ? new FusedOptimizer('adagrad', this.params, 0.1) : createOptimizer('adagrad', this.params, 0.1);
+    this.stream = new TokenStream(dims.inputSize, B, n, 1 << 20, seed);
+    this.state = zeroState(cell, dims, B);
+  }
+
+  /** Trains `batches` batches; returns characters (B·n per batch) per second. */
+  run(batches: number, plan?: ItemizePlan): number {
+    const s = seconds(() => {
+      for (let i = 0; i < batches; i++) {
+        const req = plan?.(this.batchIndex);
+        const res = this.engine.train(this.params, this.stream.next(), this.state, this.grads, req);
+        this.state = res.finalState;
+        this.optimizer.update(this.params, this.grads);
+        this.batchIndex++;
+      }
+    });
+    return (batches * this.B * this.n) / s;
+  }
+
+  /** Runs batches until `budget` seconds have passed; returns how many it ran (for calibration). */
+  calibrate(budget: number, plan?: ItemizePlan): number {
+    let batches = 1;
+    for (;;) {
+      const rate = this.run(batches, plan);
+      const s = (batches * this.B * this.n) / rate;
+      if (s >= budget / 4) return Math.max(1, Math.round((batches * budget) / s));
+      batches *= 2;
+    }
+  }
+}

@@ -1,0 +1,87 @@
+/**
+ * `npm run bench`: throughput of rnnbow's engines beside a numpy baseline, on this machine.
+ * Every figure is the median of several runs of an engine-level training loop (engine.train,
+ * then the project's Adagrad) at the paper's setting: H = 100, n = 25, V = 100.
+ *
+ *   node dist/bench/run.js [--quick] [--runs N] [--seconds S] [--skip numpy,tfjs,memory,itemized,tensorboard]
+ *
+ * Each measurement lives in its own module; this file composes them and prints the table.
+ */
+import { benchItemizedTraining } from './itemized-training.js';
+import { describeMachine, loadLine, machineLines } from './machine.js';
+import { benchMemory } from './memory-run.js';
+import { numpyRows, runNumpyBaseline } from './numpy-baseline.js';
+import { benchPlainTraining, type TrainingBenchOptions } from './plain-training.js';
+import { type BenchRow, formatRate, renderTable } from './table.js';
+import { benchTfjsReference } from './tfjs-reference.js';
+
+interface Args {
+  quick: boolean;
+  runs: number;
+  seconds: number;
+  skip: Set<string>;
+}
+
+function parseArgs(argv: string[]): Args {
+  const quick = argv.includes('--quick');
+  const value = (flag: string): string | undefined => {
+    const i = argv.indexOf(flag);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  return {
+    quick,
+    runs: Number(value('--runs') ?? (quick ? 3 : 5)),
+    seconds: Number(value('--seconds') ?? (quick ? 0.3 : 1)),
+    skip: new Set((value('--skip') ?? '').split(',').filter(Boolean)),
+  };
+}
+
+/** Optional sections other modules add (imported by name so a missing file is not an error). */
+async function optionalSection(file: string): Promise<Record<string, unknown> | null> {
+  try {
+    return (await import(file)) as Record<string, unknown>;
+  } catch {
+    return null;
+  }
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const machine = await describeMachine();
+  for (const line of machineLines(machine)) console.log(line);
+  const o: TrainingBenchOptions = { dims: { inputSize: 100, hiddenSize: 100 }, n: 25, runs: args.runs, seconds: args.seconds };
+  console.log(`settings: H=${o.dims.hiddenSize}, n=${o.n}, V=${o.dims.inputSize}, Adagrad; median of ${o.runs} runs of ~${o.seconds}s each\n`);
+
+  const rows: BenchRow[] = [];
+  const plain = benchPlainTraining(o);
+  rows.push(...plain.rows);
+  const plainB1 = plain.rates.get('rnn:1')!;
+
+  let fullB1 = NaN;
+  if (!args.skip.has('itemized')) {
+    const itemized = benchItemizedTraining(o);
+    rows.push(...itemized);
+    const full = itemized.find((r) => r.measure.startsWith('train rnn B=1 + full'));
+    fullB1 = full ? Number(full.value.replace(/[^0-9.]/g, '')) : NaN;
+  }
+  if (!args.skip.has('tfjs')) rows.push(...benchTfjsReference(o, plainB1));
+  if (!args.skip.has('numpy')) rows.push(...numpyRows(runNumpyBaseline(args.runs, args.quick ? 15_000 : 50_000), { plainB1, fullB1 }));
+  if (!args.skip.has('memory')) rows.push(...benchMemory(o.dims, o.n, args.quick ? 200_000 : 1_000_000));
+
+  if (!args.skip.has('tensorboard')) {
+    const tb = await optionalSection('./tensorboard-write.js');
+    const fn = tb?.benchTensorboardWrite as ((opts?: Record<string, unknown>) => Promise<{ recordsPerSec: number; mbPerSec: number }>) | undefined;
+    if (fn) {
+      const r = await fn(args.quick ? { records: 300 } : {});
+      rows.push({ measure: 'TensorBoard exporter, full-itemization records', engine: 'tensorboard', value: `${formatRate(r.recordsPerSec)} records/s`, compare: `${r.mbPerSec.toFixed(1)} MB/s` });
+    }
+  }
+
+  console.log(renderTable('rnnbow benchmark', rows));
+  console.log(loadLine('at end'));
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exitCode = 1;
+});
