@@ -74,3 +74,15 @@ export {
   formatError,
   type ErrorCode,
 } from './core/errors.js';
+
+// Conformance suite: plugin authors run it on their cells (framework-agnostic).
+export {
+  runCellConformance,
+  assertCellConformance,
+  formatConformanceReport,
+  CellConformanceError,
+  type CellConformanceOptions,
+  type CellConformanceReport,
+  type ConformanceCheck,
+  type ConformanceCheckName,
+} from './testing/index.js';

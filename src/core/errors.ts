@@ -16,7 +16,8 @@ export type ErrorCode =
   | 'NON_FINITE'
   | 'BACKEND'
   | 'CELL_SHAPE'
-  | 'INPUT';
+  | 'INPUT'
+  | 'CONFORMANCE';
 
 /** Base class of every error rnnbow raises for a problem the user can fix. */
 export class RnnbowError extends Error {

@@ -1,6 +1,6 @@
 import { Container, ContainerModule } from 'inversify';
 import type { CellDefinition } from './cell.js';
-import { PluginError, UnknownPartError } from './errors.js';
+import { PluginError, RnnbowError, UnknownPartError } from './errors.js';
 import type { ExporterDefinition } from './exporter.js';
 import { pluginModule, type RnnbowPlugin } from './plugin.js';
 import type { GradientRecorder, RecorderContext, RecorderDefinition, RecorderSpec } from './recorder.js';
@@ -28,47 +28,45 @@ export class PartRegistry {
 
   /** Adds a plugin's parts. `source` names it in errors (a path or package name). */
   register(plugin: RnnbowPlugin, source: string = plugin.name): void {
-    const incoming: [PartKind, Named][] = [
-      ...plugin.cells.map((c): [PartKind, Named] => ['cell', c]),
-      ...plugin.recorders.map((r): [PartKind, Named] => ['recorder', r]),
-      ...plugin.exporters.map((e): [PartKind, Named] => ['exporter', e]),
-    ];
+    const incoming = partsOf(plugin, source);
     const seen = new Set<string>();
     for (const [kind, part] of incoming) {
-      if (typeof part?.name !== 'string' || part.name === '') throw new PluginError(source, `a ${kind} has no name`);
+      checkPartShape(kind, part, source);
       const key = `${kind}:${part.name}`;
       const owner = this.owners.get(key);
-      if (owner) throw new PluginError(source, `${kind} "${part.name}" is already registered by ${owner}`, 'rename the part in the plugin');
-      if (seen.has(key)) throw new PluginError(source, `registers ${kind} "${part.name}" twice`);
+      if (owner) throw clash(source, kind, part.name, owner);
+      if (seen.has(key)) throw new PluginError(source, `registers ${kind} "${part.name}" twice`, 'give each part its own name');
       seen.add(key);
     }
-    for (const cell of plugin.cells) {
-      try {
-        probeCell(cell, { inputSize: 5, hiddenSize: 3 });
-      } catch (err) {
-        throw new PluginError(source, (err as Error).message, undefined, { cause: err });
-      }
-    }
+    for (const [kind, part] of incoming) if (kind === 'cell') probe(part as CellDefinition, source);
     this.container.load(pluginModule(plugin));
     for (const key of seen) this.owners.set(key, source);
   }
 
-  /** Loads a raw inversify module (for plugins that bind to {@link TOKENS} themselves). */
+  /** Loads a raw inversify module (for plugins that bind to {@link TOKENS} themselves); same checks as {@link register}. */
   registerModule(module: ContainerModule, source: string): void {
-    const before = new Map((Object.keys(TOKEN_OF) as PartKind[]).map((k) => [k, new Set(this.names(k))]));
+    const before = new Map((Object.keys(TOKEN_OF) as PartKind[]).map((k) => [k, this.all<Named>(k)]));
     this.container.load(module);
-    for (const kind of Object.keys(TOKEN_OF) as PartKind[]) {
-      const names = this.all<Named>(kind).map((p) => p.name);
-      const counts = new Map<string, number>();
-      for (const n of names) counts.set(n, (counts.get(n) ?? 0) + 1);
-      for (const [name, count] of counts) {
-        if (count > 1) {
-          this.container.unload(module);
-          const owner = this.owners.get(`${kind}:${name}`) ?? 'another plugin';
-          throw new PluginError(source, `${kind} "${name}" is already registered by ${owner}`);
+    try {
+      for (const kind of Object.keys(TOKEN_OF) as PartKind[]) {
+        const old = new Set(before.get(kind));
+        const added = this.all<Named>(kind).filter((p) => !old.has(p));
+        for (const part of added) checkPartShape(kind, part, source);
+        const names = new Set<string>();
+        for (const part of added) {
+          const owner = this.owners.get(`${kind}:${part.name}`);
+          if (owner) throw clash(source, kind, part.name, owner);
+          if (names.has(part.name)) throw new PluginError(source, `registers ${kind} "${part.name}" twice`, 'give each part its own name');
+          names.add(part.name);
         }
-        if (!before.get(kind)!.has(name)) this.owners.set(`${kind}:${name}`, source);
+        if (kind === 'cell') for (const part of added) probe(part as CellDefinition, source);
       }
+    } catch (err) {
+      this.container.unload(module);
+      throw err;
+    }
+    for (const kind of Object.keys(TOKEN_OF) as PartKind[]) {
+      for (const name of this.names(kind)) if (!this.owners.has(`${kind}:${name}`)) this.owners.set(`${kind}:${name}`, source);
     }
   }
 
@@ -110,4 +108,55 @@ export class PartRegistry {
     if (!found) throw new UnknownPartError(kind, name, this.names(kind));
     return found;
   }
+}
+
+function partsOf(plugin: RnnbowPlugin, source: string): [PartKind, Named][] {
+  const lists: [PartKind, unknown][] = [
+    ['cell', plugin.cells],
+    ['recorder', plugin.recorders],
+    ['exporter', plugin.exporters],
+  ];
+  const parts: [PartKind, Named][] = [];
+  for (const [kind, list] of lists) {
+    if (list === undefined) continue;
+    if (!Array.isArray(list)) throw new PluginError(source, `its ${kind}s must be an array, got ${typeof list}`, 'build the registration with definePlugin({...})');
+    for (const part of list) parts.push([kind, part as Named]);
+  }
+  return parts;
+}
+
+/** Rejects parts that are not what their kind requires, naming the first missing member. */
+function checkPartShape(kind: PartKind, part: unknown, source: string): asserts part is Named {
+  const p = part as Record<string, unknown> | null | undefined;
+  if (typeof p !== 'object' || p === null) throw new PluginError(source, `a ${kind} is ${p === null ? 'null' : typeof p}, not an object`);
+  if (typeof p.name !== 'string' || p.name === '') throw new PluginError(source, `a ${kind} has no name`, 'every part needs a non-empty string "name"');
+  const what = `${kind} "${p.name}"`;
+  const needFunction = (member: string) => {
+    if (typeof p[member] !== 'function') throw new PluginError(source, `${what} has no ${member}() function`);
+  };
+  if (kind === 'cell') {
+    const state = p.state;
+    if (!Array.isArray(state) || state.length === 0 || !state.every((s) => typeof s === 'string')) {
+      throw new PluginError(source, `${what} must list its state components, e.g. state: ['h'] (LSTM: ['h', 'c'])`);
+    }
+    needFunction('params');
+    needFunction('step');
+    if (p.kernel !== undefined) needFunction('kernel');
+  } else {
+    needFunction('create');
+  }
+}
+
+/** The shape probe, with anything it throws reported as this plugin's cell problem. */
+function probe(cell: CellDefinition, source: string): void {
+  try {
+    probeCell(cell, { inputSize: 5, hiddenSize: 3 });
+  } catch (err) {
+    const message = err instanceof RnnbowError ? err.message : `cell "${cell.name}" fails the load-time probe: ${(err as Error)?.message ?? String(err)}`;
+    throw new PluginError(source, message, 'a cell\'s params() must declare what step() uses, and step() must return one [rows, hiddenSize] tensor per state component', { cause: err });
+  }
+}
+
+function clash(source: string, kind: PartKind, name: string, owner: string): PluginError {
+  return new PluginError(source, `${kind} "${name}" is already registered by ${owner}`, `rename the ${kind} in the plugin; names are shared by built-ins and every loaded plugin`);
 }
