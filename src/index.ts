@@ -27,6 +27,18 @@ export { truncatedRecorder } from './recorders/truncated.js';
 export { periodicRecorder } from './recorders/periodic.js';
 export { jsonExporter, JsonExporter } from './exporters/json/json-exporter.js';
 export { readJsonRun, isJsonRun, type JsonRun, type ReadProblem } from './exporters/json/json-reader.js';
+export { tensorboardExporter, TensorBoardExporter, type TensorBoardOptions } from './exporters/tensorboard/index.js';
+export {
+  RunReader,
+  listRuns,
+  inspectLogdir,
+  formatInspectReport,
+  type InspectReport,
+  type LogdirListing,
+  type RunLocation,
+  type RunUpdate,
+  type ReadProblem as EventFileProblem,
+} from './exporters/tensorboard/reader.js';
 
 // The gradient engine.
 export type {

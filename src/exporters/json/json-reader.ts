@@ -57,7 +57,17 @@ function readLines<T>(dir: string, name: string, problems: ReadProblem[]): T[] {
   return parseJsonLines<T>(readFileSync(file, 'utf8'), file, problems);
 }
 
-/** Reads a JSON-exported run folder. Throws only when `run.json` itself is unreadable. */
+/**
+ * Reads a JSON-exported run folder. Throws only when `run.json` itself is unreadable.
+ *
+ * @example
+ * ```ts
+ * import { readJsonRun, barHeights } from 'rnnbow';
+ * const { run, records } = readJsonRun('runs/demo/2026-11-25T22-50-01-rnn');
+ * const last = records.at(-1)!;
+ * console.log(run.cell, last.batch, barHeights(last.params[last.primary].byDistance));
+ * ```
+ */
 export function readJsonRun(dir: string): JsonRun {
   const problems: ReadProblem[] = [];
   const runFile = path.join(dir, JSON_FILES.run);
