@@ -3,11 +3,12 @@
  * Every figure is the median of several runs of an engine-level training loop (engine.train,
  * then the project's Adagrad) at the paper's setting: H = 100, n = 25, V = 100.
  *
- *   node dist/bench/run.js [--quick] [--runs N] [--seconds S] [--skip numpy,tfjs,memory,itemized,tensorboard]
+ *   node dist/bench/run.js [--quick] [--runs N] [--seconds S] [--skip numpy,keras,tfjs,memory,itemized,tensorboard]
  *
  * Each measurement lives in its own module; this file composes them and prints the table.
  */
 import { benchItemizedTraining } from './itemized-training.js';
+import { kerasRows, runKerasBaseline } from './keras-baseline.js';
 import { describeMachine, loadLine, machineLines } from './machine.js';
 import { benchMemory } from './memory-run.js';
 import { numpyRows, runNumpyBaseline } from './numpy-baseline.js';
@@ -66,6 +67,7 @@ async function main(): Promise<void> {
   }
   if (!args.skip.has('tfjs')) rows.push(...benchTfjsReference(o, plainB1));
   if (!args.skip.has('numpy')) rows.push(...numpyRows(runNumpyBaseline(args.runs, args.quick ? 15_000 : 50_000), { plainB1, fullB1 }));
+  if (!args.skip.has('keras')) rows.push(...kerasRows(runKerasBaseline(args.runs, args.seconds), plain.rates));
   if (!args.skip.has('memory')) rows.push(...benchMemory(o.dims, o.n, args.quick ? 200_000 : 1_000_000));
 
   if (!args.skip.has('tensorboard')) {

@@ -29,6 +29,28 @@ export interface StepRows {
   readonly inputs: Record<string, Float32Array>;
 }
 
+/**
+ * One backward step given as row sums instead of rows (engines that compute them in a kernel).
+ * Only for `linear` slots and without full matrices: the magnitudes follow from the sums alone.
+ */
+export interface StepSums {
+  /** The step j. */
+  j: number;
+  /** Rows for individual losses: t = j .. j + tCount - 1. */
+  tCount: number;
+  /** When true, row `tCount` is the residual row. */
+  residualRow: boolean;
+  /**
+   * Per slot param name, `[rows * G]`: for row r and gate block g (G = the slot's gate count,
+   * or 1), the sum over the block of dz² (reduction `l2`), |dz| (`meanAbs`) or dz (`mean`).
+   */
+  sums: Record<string, ArrayLike<number>>;
+  /** Offset of row 0 in each slot's `sums` array. */
+  offsets: Record<string, number>;
+  /** Per slot param name: the reduction of the slot's input u at step j (see `reduceVector`). */
+  inputFactors: Record<string, number>;
+}
+
 interface Series {
   byDistance: number[][];
   gates?: Record<string, number[][]>;
@@ -125,6 +147,50 @@ export class ItemizationBuilder {
         if (this.full) {
           weight.full![t][r] = this.fullMatrix(slot, dz, off, width, u);
           if (bias) bias.full![t][r] = dz.slice(off, off + width);
+        }
+      }
+    }
+  }
+
+  /**
+   * Records one backward step from its row sums ({@link StepSums}): the same magnitudes as
+   * {@link ItemizationBuilder.addStep} on the rows those sums came from, up to rounding.
+   */
+  addStepSums(rows: StepSums): void {
+    if (this.full) throw new Error('ItemizationBuilder.addStepSums: full matrices need the rows (use addStep)');
+    const rowCount = rows.tCount + (rows.residualRow ? 1 : 0);
+    const l2 = this.reduction === 'l2';
+    for (const slot of this.slots) {
+      if (slot.kind !== 'linear') throw new Error(`ItemizationBuilder.addStepSums: slot "${slot.param}" is not linear (use addStep)`);
+      const sums = rows.sums[slot.param];
+      const at = rows.offsets[slot.param] ?? 0;
+      const uFactor = rows.inputFactors[slot.param];
+      const width = slot.outSize;
+      const G = slot.gates?.length ?? 1;
+      const blockWidth = width / G;
+      const weight = this.series.get(slot.param)!;
+      const bias = slot.bias ? this.series.get(slot.bias)! : undefined;
+      for (let r = 0; r < rowCount; r++) {
+        const o = at + r * G;
+        let total = 0;
+        for (let g = 0; g < G; g++) total += sums[o + g];
+        const biasMag = l2 ? Math.sqrt(total) : total / width;
+        const weightMag = biasMag * uFactor;
+        if (r === rows.tCount) {
+          if (!this.residual) continue;
+          weight.residual![rows.j] = weightMag;
+          if (bias) bias.residual![rows.j] = biasMag;
+          continue;
+        }
+        const t = rows.j + r;
+        weight.byDistance[t][r] = weightMag;
+        if (bias) bias.byDistance[t][r] = biasMag;
+        if (!slot.gates) continue;
+        for (let g = 0; g < G; g++) {
+          const name = slot.gates[g];
+          const blockMag = l2 ? Math.sqrt(sums[o + g]) : sums[o + g] / blockWidth;
+          weight.gates![name][t][r] = blockMag * uFactor;
+          if (bias) bias.gates![name][t][r] = blockMag;
         }
       }
     }

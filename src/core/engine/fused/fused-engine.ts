@@ -74,6 +74,18 @@ export class FusedEngine implements GradientEngine {
     this.forward(L);
     ops.gemmNT(nB, V, H, L.hs + L.B * L.Hp, L.Hp, L.wout, L.Hp, L.logits, L.Vp, false);
     ops.softmax(nB, V, L.logits, L.Vp, L.bout, L.targets, L.loss, L.preds, SOFTMAX_GRADIENT);
+    const context = { ops, cell: this.cell, layout: L, step: this.bwd, slots: this.slots, dims: this.dims };
+    if (itemize && L.B === 1) {
+      // One sequence: the itemizer's rows add up to its exact BPTT cotangent (the residual row
+      // carries what truncation drops), so its gradient is the training gradient and the plain
+      // backward would only repeat it.
+      const itemized = itemizeSequence(context, batch, itemize);
+      this.readGradients(grads, 1);
+      const gradient = zerosLike(params);
+      for (const name of Object.keys(gradient)) gradient[name].data.set(grads[name].data);
+      const result = this.readResult(L);
+      return { ...result, itemized: { sequence: itemize.sequence, k: itemize.k, reduction: itemize.reduction, params: itemized, gradient } };
+    }
     // Head: every step's cotangent on h at once, and the head's gradients as two products.
     ops.gemmNN(nB, H, V, L.logits, L.Vp, L.wout, L.Hp, L.dh, L.Hp, false);
     ops.gemmTN(V, H, nB, L.logits, L.Vp, L.hs + L.B * L.Hp, L.Hp, L.dwout, L.Hp, false);
@@ -88,7 +100,7 @@ export class FusedEngine implements GradientEngine {
     this.readGradients(grads, 1 / L.B);
     const result = this.readResult(L);
     if (!itemize) return result;
-    const itemized = itemizeSequence({ ops, cell: this.cell, layout: L, step: this.bwd, slots: this.slots, dims: this.dims }, batch, itemize);
+    const itemized = itemizeSequence(context, batch, itemize);
     // itemizeSequence left the sequence's own gradient in the gradient arrays, unscaled.
     const gradient = zerosLike(params);
     this.readGradients(gradient, 1);

@@ -1,10 +1,11 @@
 import type { CellDims } from '../../cell.js';
 import type { Batch, ItemizedParam, ItemizeRequest } from '../../engine.js';
 import { RnnbowError } from '../../errors.js';
-import { ItemizationBuilder, type ItemizedSlot } from '../itemization-builder.js';
+import { ItemizationBuilder, type ItemizedSlot, type StepSums } from '../itemization-builder.js';
+import { reduceVector } from '../magnitude.js';
 import type { BackwardStep, FusedCell } from './fused-cell.js';
 import type { FusedLayout } from './layout.js';
-import type { FusedOps } from './ops.js';
+import { type FusedOps, ROW_SUM, ROW_SUM_ABS, ROW_SUM_SQUARES } from './ops.js';
 
 /** What {@link itemizeSequence} works with: the engine's kernels and the state of its last forward pass. */
 export interface ItemizeContext {
@@ -56,12 +57,26 @@ export function itemizeSequence(ctx: ItemizeContext, batch: Batch, req: ItemizeR
   // The head's cotangent on h_j of loss j alone, for every step of this sequence.
   ops.gemmNN(n, H, V, L.logits + b * Vp, B * Vp, L.wout, Hp, L.local, Hp, false);
 
-  // What the builder reads: compact dz rows (views when no padding) and the inputs u.
+  // What the builder reads. Summaries only: per-row block sums from one kernel call per slot,
+  // in memory laid out once (views made here, outside the loop). Full matrices: the dz rows.
+  const full = req.full ?? false;
+  const G = cell.gates?.length ?? 1;
+  const sumMode = req.reduction === 'l2' ? ROW_SUM_SQUARES : req.reduction === 'meanAbs' ? ROW_SUM_ABS : ROW_SUM;
+  const sumsIh = L.rowSums;
+  const sumsHh = cell.separateHidden ? L.rowSums + L.rows * G : sumsIh;
+  const step: StepSums = {
+    j: 0,
+    tCount: 0,
+    residualRow: false,
+    sums: { [slots[0].param]: f, [slots[1].param]: f },
+    offsets: { [slots[0].param]: sumsIh, [slots[1].param]: sumsHh },
+    inputFactors: { [slots[0].param]: reduceVector(oneHotOf(V), 0, V, req.reduction), [slots[1].param]: 0 },
+  };
   const compact = ldg === GH;
-  const dzIh = compact ? null : new Float32Array(L.rows * GH);
-  const dzHh = compact || !cell.separateHidden ? dzIh : new Float32Array(L.rows * GH);
-  const oneHot = new Float32Array(V);
-  const hPrev = new Float32Array(H);
+  const dzIh = full && !compact ? new Float32Array(L.rows * GH) : null;
+  const dzHh = full && !compact && cell.separateHidden ? new Float32Array(L.rows * GH) : dzIh;
+  const oneHot = new Float32Array(full ? V : 0);
+  const hPrev = new Float32Array(full ? H : 0);
   const dz: Record<string, Float32Array> = {};
   const inputs: Record<string, Float32Array> = { [slots[0].param]: oneHot, [slots[1].param]: hPrev };
 
@@ -112,13 +127,23 @@ export function itemizeSequence(ctx: ItemizeContext, batch: Batch, req: ItemizeR
     ops.colSum(R, GH, L.rowDz, ldg, L.seqDz + j * ldg, false);
     if (cell.separateHidden) ops.colSum(R, GH, L.rowDgi, ldg, L.seqDgi + j * ldg, false);
 
-    oneHot[lastToken] = 0;
-    lastToken = ids[L.tokens + row];
-    oneHot[lastToken] = 1;
-    hPrev.set(f.subarray(s.hPrev, s.hPrev + H));
-    dz[slots[0].param] = rowsOf(f, L.rowDgi, R, GH, ldg, dzIh);
-    dz[slots[1].param] = cell.separateHidden ? rowsOf(f, L.rowDz, R, GH, ldg, dzHh) : dz[slots[0].param];
-    builder.addStep({ j, tCount: rowsT, residualRow: residual && req.residual, dz, inputs });
+    if (full) {
+      oneHot[lastToken] = 0;
+      lastToken = ids[L.tokens + row];
+      oneHot[lastToken] = 1;
+      hPrev.set(f.subarray(s.hPrev, s.hPrev + H));
+      dz[slots[0].param] = rowsOf(f, L.rowDgi, R, GH, ldg, dzIh);
+      dz[slots[1].param] = cell.separateHidden ? rowsOf(f, L.rowDz, R, GH, ldg, dzHh) : dz[slots[0].param];
+      builder.addStep({ j, tCount: rowsT, residualRow: residual && req.residual, dz, inputs });
+    } else {
+      ops.rowBlockSums(R, G, H, L.rowDgi, ldg, sumMode, sumsIh);
+      if (cell.separateHidden) ops.rowBlockSums(R, G, H, L.rowDz, ldg, sumMode, sumsHh);
+      step.j = j;
+      step.tCount = rowsT;
+      step.residualRow = residual && req.residual;
+      step.inputFactors[slots[1].param] = reduceVector(f, s.hPrev, H, req.reduction);
+      builder.addStepSums(step);
+    }
 
     prevRows = rowsT;
     cur = out;
@@ -144,4 +169,11 @@ function rowsOf(f: Float32Array, at: number, R: number, w: number, ld: number, s
   if (!scratch) return f.subarray(at, at + R * w);
   for (let r = 0; r < R; r++) scratch.set(f.subarray(at + r * ld, at + r * ld + w), r * w);
   return scratch.subarray(0, R * w);
+}
+
+/** A one-hot vector of length V (the input u of W_ih: its reduction does not depend on the token). */
+function oneHotOf(V: number): Float32Array {
+  const u = new Float32Array(V);
+  u[0] = 1;
+  return u;
 }

@@ -279,5 +279,20 @@ export function createJsOps(initialElements = 1 << 16): FusedOps {
         }
       }
     },
+
+    rowBlockSums(R, G, W, src, ld, mode, out) {
+      const f = memory.f32;
+      for (let r = 0; r < R; r++) {
+        for (let g = 0; g < G; g++) {
+          const p = src + r * ld + g * W;
+          let s = 0;
+          for (let i = 0; i < W; i++) {
+            const x = f[p + i];
+            s += mode === 0 ? x * x : mode === 1 ? Math.abs(x) : x;
+          }
+          f[out + r * G + g] = s;
+        }
+      }
+    },
   };
 }

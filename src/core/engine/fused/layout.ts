@@ -110,6 +110,8 @@ export interface FusedLayout {
   readonly seqDz: number;
   /** Itemization: the same for `rowDgi` (GRU; other cells alias `seqDz`). */
   readonly seqDgi: number;
+  /** Itemization: per-row, per-gate-block sums of `rowDz` (then of `rowDgi`, GRU) `[2, rows·G]`. */
+  readonly rowSums: number;
   /** One past the last element. */
   readonly end: number;
 }
@@ -168,10 +170,11 @@ export function fusedLayout(shape: FusedShape, base: number, B: number, n: numbe
   const rowDgi = separateHidden ? take(rows * ldg) : rowDz;
   const seqDz = take(n * ldg);
   const seqDgi = separateHidden ? take(n * ldg) : seqDz;
+  const rowSums = take(2 * rows * G);
   return {
     Hp, Vp, GH, ldg, B, n, rows, ...fixed, dynamic,
     hs, cs, tc, z, gh, logits, dh, dz, dgi, dc, sink, loss, tokens, targets, preds,
-    local, lamH, lamC, rowDz, rowDgi, seqDz, seqDgi,
+    local, lamH, lamC, rowDz, rowDgi, seqDz, seqDgi, rowSums,
     end: next,
   };
 }

@@ -108,7 +108,21 @@ export interface FusedOps {
    * `gs` (r,z,n and gh) and `ss` (hPrev); 0 broadcasts one row.
    */
   gruBackward(R: number, H: number, act: number, gh: number, gs: number, hPrev: number, ss: number, dh: number, ldd: number, dgi: number, dgh: number, ldz: number, dhPrev: number): void;
+
+  /**
+   * Row statistics for the itemizer: out[r·G + g] = Σ f(x) over the g-th block of W values of
+   * row r of `src` (rows `ld` apart), with f = x² ({@link ROW_SUM_SQUARES}), |x|
+   * ({@link ROW_SUM_ABS}) or x ({@link ROW_SUM}). Blocks need not be lane-aligned.
+   */
+  rowBlockSums(R: number, G: number, W: number, src: number, ld: number, mode: number, out: number): void;
 }
+
+/** {@link FusedOps.rowBlockSums} mode: sum of squares (for the l2 reduction). */
+export const ROW_SUM_SQUARES = 0;
+/** {@link FusedOps.rowBlockSums} mode: sum of absolute values (meanAbs). */
+export const ROW_SUM_ABS = 1;
+/** {@link FusedOps.rowBlockSums} mode: plain sum (mean). */
+export const ROW_SUM = 2;
 
 /** `x` rounded up to a multiple of 4 (the SIMD lane count). */
 export function roundUp4(x: number): number {

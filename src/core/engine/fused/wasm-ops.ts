@@ -29,6 +29,7 @@ interface KernelExports {
   lstmBackward(R: number, H: number, gates: number, gs: number, cPrev: number, tc: number, ss: number, dh: number, dc: number, ldd: number, dz: number, ldz: number, dcPrev: number): void;
   gruForward(R: number, H: number, gi: number, gh: number, ldg: number, bhh: number, hPrev: number, h: number, ld: number): void;
   gruBackward(R: number, H: number, act: number, gh: number, gs: number, hPrev: number, ss: number, dh: number, ldd: number, dgi: number, dgh: number, ldz: number, dhPrev: number): void;
+  rowBlockSums(R: number, G: number, W: number, src: number, ld: number, mode: number, out: number): void;
 }
 
 let compiled: WebAssembly.Module | null | undefined;
@@ -125,5 +126,6 @@ export function loadWasmOps(): FusedOps | null {
     gruForward: (R, H, gi, gh, ldg, bhh, hPrev, h, ld) => e.gruForward(R, H, gi << 2, gh << 2, ldg, bhh << 2, hPrev << 2, h << 2, ld),
     gruBackward: (R, H, act, gh, gs, hPrev, ss, dh, ldd, dgi, dgh, ldz, dhPrev) =>
       e.gruBackward(R, H, act << 2, gh << 2, gs, hPrev << 2, ss, dh << 2, ldd, dgi << 2, dgh << 2, ldz, dhPrev << 2),
+    rowBlockSums: (R, G, W, src, ld, mode, out) => e.rowBlockSums(R, G, W, src << 2, ld, mode, out << 2),
   };
 }
