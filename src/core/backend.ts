@@ -3,7 +3,7 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { RnnbowError } from './errors.js';
 
-/** A tfjs backend choice. `auto` = tfjs-node if installed, else WASM, the fastest one the npm packages ship. */
+/** A tfjs backend choice. `auto` = tfjs-node(-gpu) if installed, else WASM, the fastest one the npm packages ship. */
 export type BackendName = 'auto' | 'cpu' | 'wasm' | 'tensorflow';
 
 /** Backends in `--help` order. */
@@ -11,20 +11,29 @@ export const BACKENDS: readonly BackendName[] = ['auto', 'cpu', 'wasm', 'tensorf
 
 const require = createRequire(import.meta.url);
 
-/** True when the optional `@tensorflow/tfjs-node` package can be loaded here. */
+/** Native TensorFlow bindings in order of preference; both register the `tensorflow` backend. */
+const NATIVE_PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'];
+
+function installedNativePackage(): string | undefined {
+  return NATIVE_PACKAGES.find((name) => {
+    try {
+      require.resolve(name);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** True when `@tensorflow/tfjs-node` (or `-gpu`) can be loaded here. */
 export function hasTfjsNode(): boolean {
-  try {
-    require.resolve('@tensorflow/tfjs-node');
-    return true;
-  } catch {
-    return false;
-  }
+  return installedNativePackage() !== undefined;
 }
 
 async function loadTfjsNode(): Promise<void> {
   try {
     // Optional dependency: registers the 'tensorflow' backend with the shared tfjs engine.
-    await import('@tensorflow/tfjs-node' as string);
+    await import(installedNativePackage() ?? '@tensorflow/tfjs-node');
   } catch (err) {
     throw new RnnbowError(
       'BACKEND',
