@@ -4,6 +4,7 @@ import { demoCommand } from './commands/demo.js';
 import { inspectCommand } from './commands/inspect.js';
 import { itemizeCommand } from './commands/itemize.js';
 import { partsCommand } from './commands/parts.js';
+import { serveCommand } from './commands/serve.js';
 import { trainCommand } from './commands/train.js';
 
 /** Builds the `rnnbow` program; exported so tests can run commands in-process. */
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
   program.addCommand(itemizeCommand());
   program.addCommand(inspectCommand());
   program.addCommand(partsCommand());
+  program.addCommand(serveCommand());
   return program;
 }
 

@@ -5,6 +5,9 @@ import { REDUCTIONS } from '../../core/engine.js';
 import { train, type TrainOptions, type TrainResult } from '../../train/trainer.js';
 import { collect, collectList, parseInteger, parseNumber, parsePairs } from '../parse.js';
 import { createProgressView } from '../progress.js';
+import { formatError } from '../../core/errors.js';
+import { DEFAULT_HOST, DEFAULT_PORT, startViewer, type ViewerServer } from '../../viewer/index.js';
+import { parsePort, viewerBanner } from './serve.js';
 
 /** Flags of `rnnbow train` as commander parses them (all optional: unset flags keep config/defaults). */
 export interface TrainFlags {
@@ -156,10 +159,41 @@ export function printRunResult(result: TrainResult): void {
   );
 }
 
+/** Flags of `rnnbow train` that start the viewer beside the run. */
+export interface ServeBesideFlags {
+  /** Start the viewer on the logdir while training. */
+  serve?: boolean;
+  /** Viewer port. */
+  port?: number;
+  /** Viewer interface. */
+  host?: string;
+}
+
 /** `rnnbow train`. */
 export function trainCommand(): Command {
-  return addTrainOptions(new Command('train').description('train a recurrent network and record its itemized gradients')).action(async (flags: TrainFlags) => {
-    const result = await runTraining(configFromFlags(flags));
-    printRunResult(result);
-  });
+  return addTrainOptions(new Command('train').description('train a recurrent network and record its itemized gradients'))
+    .option('--serve', 'start the RNNbow viewer on the logdir while training (the page updates live)')
+    .option('--port <n>', `viewer port with --serve (default ${DEFAULT_PORT}; 0 = any free port)`, parsePort)
+    .option('--host <address>', `viewer interface with --serve (default ${DEFAULT_HOST})`)
+    .action(async (flags: TrainFlags & ServeBesideFlags) => {
+      let viewer: ViewerServer | undefined;
+      const onStart = flags.serve
+        ? async ({ logdir, runId }: { logdir: string; runId: string }) => {
+            try {
+              viewer = await startViewer({ logdir, port: flags.port ?? DEFAULT_PORT, host: flags.host ?? DEFAULT_HOST });
+              process.stdout.write(viewerBanner(viewer, logdir, runId));
+            } catch (err) {
+              // The run is already set up: a viewer that cannot start must not cost the training.
+              process.stderr.write(`${formatError(err)}\n  training continues without the viewer\n`);
+            }
+          }
+        : undefined;
+      try {
+        const result = await runTraining(configFromFlags(flags), { onStart });
+        printRunResult(result);
+        if (viewer) process.stdout.write(`viewer stopped with the run; see it again with: rnnbow serve --logdir ${result.config.logdir}\n`);
+      } finally {
+        await viewer?.close();
+      }
+    });
 }

@@ -1,0 +1,292 @@
+import { Router, type Request, type Response } from 'express';
+import { visibleChar } from '../data/visible-char.js';
+import { stringifyJson } from '../exporters/json/json-numbers.js';
+import { horizonBins, overviewBins, rangeOf } from './binning.js';
+import { interestingBatches } from './interesting.js';
+import type { LogdirIndex } from './logdir-index.js';
+import type { RunSource } from './run-source.js';
+import { seriesMatrix, type Series } from './series.js';
+
+/** A request the API cannot answer as asked: 400 (bad parameter) or 404 (no such run or batch). */
+export class ApiError extends Error {
+  constructor(
+    /** HTTP status. */
+    readonly status: 400 | 404,
+    message: string,
+    /** Extra fields for the JSON body. */
+    readonly extra: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}
+
+/** Most columns an overview or horizon request may ask for. */
+export const MAX_BINS = 5000;
+/** Records read at most for a horizon chart of a series the index does not summarise. */
+export const HORIZON_SAMPLE = 400;
+
+/** Sends JSON; non-finite numbers become "NaN"/"Infinity" strings (JSON has no such numbers). */
+function sendJson(res: Response, body: unknown): void {
+  res.type('application/json').send(stringifyJson(body));
+}
+
+/** Sends JSON whose numbers are all finite (or null) by construction: no replacer, so large answers stay fast. */
+function sendFiniteJson(res: Response, body: unknown): void {
+  res.type('application/json').send(JSON.stringify(body));
+}
+
+/** An integer query parameter within [min, max]; `fallback` when absent. */
+function intParam(req: Request, name: string, fallback: number | undefined, min: number, max: number): number {
+  const raw = req.query[name];
+  if (raw === undefined || raw === '') {
+    if (fallback === undefined) throw new ApiError(400, `parameter "${name}" is required`);
+    return fallback;
+  }
+  if (typeof raw !== 'string' || !/^-?\d+$/.test(raw)) throw new ApiError(400, `parameter "${name}" must be an integer`);
+  const v = Number(raw);
+  if (v < min || v > max) throw new ApiError(400, `parameter "${name}" must be between ${min} and ${max}`);
+  return v;
+}
+
+function stringParam(req: Request, name: string): string | undefined {
+  const raw = req.query[name];
+  if (raw === undefined) return undefined;
+  if (typeof raw !== 'string') throw new ApiError(400, `parameter "${name}" must be given once`);
+  return raw;
+}
+
+/** The run named by `?run=`: looked up among the listing's ids, never used as a path. */
+async function runParam(index: LogdirIndex, req: Request): Promise<RunSource> {
+  const id = stringParam(req, 'run');
+  if (!id) throw new ApiError(400, 'parameter "run" is required (an id from /api/runs)');
+  const run = await index.get(id);
+  if (!run) throw new ApiError(404, `no run ${JSON.stringify(id)} in the logdir`);
+  return run;
+}
+
+/** The series named by `?series=` (default: the run's primary parameter). */
+function seriesParam(run: RunSource, req: Request): { series: Series; k: number } {
+  const key = stringParam(req, 'series');
+  if (!key || !run.primary) {
+    const k = run.primary ? run.series.findIndex((s) => s.key === run.primary!.key) : -1;
+    return { series: run.primary ?? { key: '', param: '' }, k };
+  }
+  const k = run.series.findIndex((s) => s.key === key);
+  if (k < 0) throw new ApiError(400, `run ${JSON.stringify(run.id)} has no series ${JSON.stringify(key)}`, { series: run.series.map((s) => s.key) });
+  return { series: run.series[k], k };
+}
+
+/** The batch range [from, to] asked for, defaulting to everything recorded. */
+function rangeParams(run: RunSource, req: Request): { from: number; to: number } {
+  const idx = run.index;
+  const first = idx && idx.count ? idx.batchAt(0) : 0;
+  const last = idx && idx.count ? idx.batchAt(idx.count - 1) : 0;
+  const from = intParam(req, 'from', first, 0, Number.MAX_SAFE_INTEGER);
+  const to = intParam(req, 'to', last, 0, Number.MAX_SAFE_INTEGER);
+  if (to < from) throw new ApiError(400, 'parameter "to" must be >= "from"');
+  return { from, to };
+}
+
+/** What /api/runs says about one run. */
+export function describeRun(run: RunSource): Record<string, unknown> {
+  const info = run.info;
+  const idx = run.index;
+  return {
+    id: run.id,
+    kind: run.kind,
+    status: run.status,
+    indexing: run.scanning,
+    version: run.version,
+    records: idx?.count ?? 0,
+    firstBatch: idx && idx.count ? idx.batchAt(0) : null,
+    lastBatch: idx && idx.count ? idx.batchAt(idx.count - 1) : null,
+    cell: info?.cell ?? null,
+    hiddenSize: info?.hiddenSize ?? null,
+    seqLength: info?.seqLength ?? null,
+    batchSize: info?.batchSize ?? null,
+    recorder: info?.recorder ?? null,
+    startedAt: info?.startedAt ?? null,
+    corpus: info?.corpus ?? null,
+    optimizer: info?.optimizer ?? null,
+    engine: info?.engine ?? null,
+    n: run.shape?.n ?? info?.seqLength ?? null,
+    k: run.shape ? run.shape.k : null,
+    reduction: run.shape?.reduction ?? (info?.config?.reduction as string | undefined) ?? null,
+    distanceSlots: idx?.width ?? null,
+    series: run.series,
+    primary: run.primary?.key ?? null,
+    vocab: info?.vocab ?? [],
+    vocabVisible: (info?.vocab ?? []).map((c) => visibleChar(c)),
+    problems: run.problems.slice(0, 20),
+    problemCount: run.problemCount,
+  };
+}
+
+/** The JSON API of the viewer (docs/viewer.md describes each endpoint). */
+export function apiRouter(index: LogdirIndex): Router {
+  const api = Router();
+  const handle = (fn: (req: Request, res: Response) => Promise<void>) => async (req: Request, res: Response) => {
+    try {
+      await fn(req, res);
+    } catch (err) {
+      if (err instanceof ApiError) {
+        res.status(err.status);
+        sendJson(res, { error: err.message, ...err.extra });
+      } else throw err;
+    }
+  };
+
+  api.get(
+    '/runs',
+    handle(async (_req, res) => {
+      const runs = await index.runs();
+      sendJson(res, { logdir: index.root.given, runs: runs.map(describeRun), problems: index.problems.slice(0, 50) });
+    }),
+  );
+
+  api.get(
+    '/overview',
+    handle(async (req, res) => {
+      const run = await runParam(index, req);
+      const { series, k } = seriesParam(run, req);
+      const { from, to } = rangeParams(run, req);
+      const bins = intParam(req, 'bins', 1000, 1, MAX_BINS);
+      // The answer is cached as text until the run changes: the page asks the same view again and again.
+      const text = run.cached(`overview ${k} ${from} ${to} ${bins}`, () => {
+        const idx = run.index;
+        const result = idx && k >= 0 ? overviewBins(idx, (r) => idx.seriesMaxAt(r, k), from, to, bins) : { bins: [], perRecord: true, records: 0 };
+        let max: number | null = null;
+        for (const b of result.bins) if (b.max !== null && (max === null || b.max > max)) max = b.max;
+        // Bin maxima are finite or null (non-finite values are only counted), so no replacer is needed.
+        return JSON.stringify({
+          run: run.id,
+          version: run.version,
+          series: series.key,
+          from,
+          to,
+          first: idx && idx.count ? idx.batchAt(0) : null,
+          last: idx && idx.count ? idx.batchAt(idx.count - 1) : null,
+          total: idx?.count ?? 0,
+          records: result.records,
+          perRecord: result.perRecord,
+          max,
+          bins: result.bins,
+        });
+      });
+      res.type('application/json').send(text);
+    }),
+  );
+
+  api.get(
+    '/batch',
+    handle(async (req, res) => {
+      const run = await runParam(index, req);
+      const requested = intParam(req, 'batch', undefined, 0, Number.MAX_SAFE_INTEGER);
+      const nearest = intParam(req, 'nearest', 0, 0, 1) === 1;
+      const idx = run.index;
+      let rank = idx ? idx.rankOf(requested) : -1;
+      if (rank < 0 && nearest && idx) rank = idx.nearestRank(requested);
+      const batch = rank >= 0 ? idx!.batchAt(rank) : requested;
+      if (!idx || rank < 0) {
+        const near = idx ? idx.nearestRank(batch) : -1;
+        throw new ApiError(404, `batch ${batch} was not recorded in run ${JSON.stringify(run.id)}`, { nearest: near >= 0 ? idx!.batchAt(near) : null });
+      }
+      const text = await run.recordText(rank);
+      const facts = idx.factsAt(rank);
+      const head = stringifyJson({
+        run: run.id,
+        version: run.version,
+        batch,
+        requested,
+        rank,
+        total: idx.count,
+        prev: rank > 0 ? idx.batchAt(rank - 1) : null,
+        next: rank + 1 < idx.count ? idx.batchAt(rank + 1) : null,
+        first: idx.batchAt(0),
+        last: idx.batchAt(idx.count - 1),
+        nonFinite: facts.nonFinite,
+      });
+      // The record goes out as the bytes the exporter wrote: no parse, no re-encode.
+      res.type('application/json').send(`${head.slice(0, -1)},"record":${text.trim()}}`);
+    }),
+  );
+
+  api.get(
+    '/horizon',
+    handle(async (req, res) => {
+      const run = await runParam(index, req);
+      const { series } = seriesParam(run, req);
+      const { from, to } = rangeParams(run, req);
+      const bins = intParam(req, 'bins', 300, 1, MAX_BINS);
+      const idx = run.index;
+      const width = idx?.width ?? 0;
+      let result: ReturnType<typeof horizonBins> & { sampled: number | null } = { bins: [], perRecord: true, records: 0, sampled: null };
+      if (idx && idx.count) {
+        if (run.primary && series.key === run.primary.key) {
+          result = { ...run.cached(`horizon ${from} ${to} ${bins}`, () => horizonBins(idx, (r) => idx.massByDistanceAt(r), width, from, to, bins)), sampled: null };
+        } else {
+          result = await run.cached(`horizon ${series.key} ${from} ${to} ${bins}`, () => sampledHorizon(run, series, from, to, bins));
+        }
+      }
+      // Shares come only from records with a finite, positive mass.
+      sendFiniteJson(res, { run: run.id, version: run.version, series: series.key, from, to, width, k: run.shape?.k ?? null, n: run.shape?.n ?? null, ...result });
+    }),
+  );
+
+  api.get(
+    '/interesting',
+    handle(async (req, res) => {
+      const run = await runParam(index, req);
+      const { series, k } = seriesParam(run, req);
+      const limit = intParam(req, 'limit', 10, 1, 100);
+      const idx = run.index;
+      const lists =
+        idx && k >= 0
+          ? run.cached(`interesting ${k} ${limit}`, () =>
+              interestingBatches(
+                idx.count,
+                (r) => {
+                  const f = idx.factsAt(r);
+                  return { batch: f.batch, max: idx.seriesMaxAt(r, k), residual: f.residual, mass: f.mass, nonFinite: f.nonFinite };
+                },
+                limit,
+              ),
+            )
+          : null;
+      sendJson(res, { run: run.id, version: run.version, series: series.key, ...(lists ?? { largest: [], nonFinite: [], nonFiniteCount: 0, exploding: [], explodingCount: 0, residual: [], median: null }) });
+    }),
+  );
+
+  api.use((_req, res) => {
+    res.status(404);
+    sendJson(res, { error: 'no such API endpoint (see docs/viewer.md)' });
+  });
+  return api;
+}
+
+/**
+ * Horizon over training for a series the index does not summarise (another parameter, or a gate):
+ * reads at most {@link HORIZON_SAMPLE} records spread evenly over the range and bins those.
+ */
+async function sampledHorizon(run: RunSource, series: Series, from: number, to: number, bins: number): Promise<ReturnType<typeof horizonBins> & { sampled: number }> {
+  const idx = run.index!;
+  const width = idx.width;
+  const { lo, hi } = rangeOf(idx, from, to);
+  const m = Math.min(hi - lo, HORIZON_SAMPLE);
+  const ranks: number[] = [];
+  for (let i = 0; i < m; i++) ranks.push(lo + Math.floor((i * (hi - lo)) / m));
+  const masses: (number[] | null)[] = [];
+  for (const r of ranks) {
+    const record = await run.readRecord(r).catch(() => null);
+    const matrix = record ? seriesMatrix(record, series) : undefined;
+    if (!matrix) {
+      masses.push(null);
+      continue;
+    }
+    const mass = new Array<number>(width).fill(0);
+    for (const row of matrix) for (let d = 0; d < row.length; d++) mass[Math.min(d, width - 1)] += Math.abs(row[d]);
+    masses.push(mass);
+  }
+  const seq = { count: ranks.length, batchAt: (i: number) => idx.batchAt(ranks[i]) };
+  return { ...horizonBins(seq, (i) => masses[i], width, from, to, bins), sampled: ranks.length };
+}

@@ -1,0 +1,339 @@
+/**
+ * The viewer page in a real browser: Debian's chromium (/usr/bin/chromium, installed by .ci/run)
+ * driven by playwright-core, against a logdir made by real training runs. Each state is saved as
+ * a screenshot under test-output/viewer/.
+ */
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BatchRecord } from '../../src/core/record.js';
+import { visibleChar } from '../../src/data/visible-char.js';
+import { startViewer, type ViewerServer } from '../../src/viewer/index.js';
+import { append, makeViewerFixture, readRun, referenceSegmentCounts, type ViewerFixture } from './fixture.js';
+
+const CHROMIUM = process.env.RNNBOW_CHROMIUM ?? '/usr/bin/chromium';
+const SHOTS = path.resolve('test-output/viewer');
+const GREEN = '#15803d';
+const RED = '#dc2626';
+const BLUE = '#2563eb';
+
+let fx: ViewerFixture;
+let server: ViewerServer;
+let context: BrowserContext;
+let page: Page;
+let profile: string;
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`chromium not found at ${CHROMIUM}: install it with apt-get install chromium (.ci/run does)`);
+  mkdirSync(SHOTS, { recursive: true });
+  fx = await makeViewerFixture();
+  server = await startViewer({ logdir: fx.logdir, port: 0, refresh: { listMs: 0, runMs: 0 } });
+  profile = mkdtempSync(path.join(tmpdir(), 'rnnbow-chromium-'));
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    viewport: { width: 1400, height: 1100 },
+    acceptDownloads: true,
+  });
+  page = context.pages()[0] ?? (await context.newPage());
+  page.on('pageerror', (err) => pageErrors.push(err.message));
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') pageErrors.push(msg.text());
+  });
+  page.on('response', (res) => {
+    if (res.status() >= 400) pageErrors.push(`HTTP ${res.status()} ${res.url()}`);
+  });
+});
+
+afterAll(async () => {
+  await context?.close();
+  await server?.close();
+  fx?.cleanup();
+  if (profile) rmSync(profile, { recursive: true, force: true });
+});
+
+const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+const panel = (i = 0) => page.locator(`#panel-${i} svg.panel`);
+const attr = async (sel: string, name: string) => page.locator(sel).first().getAttribute(name);
+const waitAttr = (sel: string, name: string, value: string | number) =>
+  page.waitForFunction(([s, n, v]) => document.querySelector(s)?.getAttribute(n) === v, [sel, name, String(value)] as const);
+const urlParam = (name: string) => new URL(page.url()).searchParams.get(name);
+
+async function open(query: string): Promise<void> {
+  await page.goto(`${server.url}${query}`);
+  await page.waitForSelector('#panel-0 svg.panel text.label');
+}
+
+/** Centre of an element in page coordinates. */
+async function centre(sel: string): Promise<{ x: number; y: number }> {
+  const box = await page.locator(sel).first().boundingBox();
+  if (!box) throw new Error(`${sel} is not visible`);
+  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+}
+
+/** Moves the mouse to a point: hovering goes through the overview's overlay, as a user's mouse does. */
+async function moveTo(sel: string): Promise<void> {
+  const { x, y } = await centre(sel);
+  await page.mouse.move(x, y, { steps: 2 });
+}
+
+describe('the viewer page (paper areas 1-4)', () => {
+  let records: BatchRecord[];
+  let vocab: string[];
+  let last: BatchRecord;
+
+  beforeAll(() => {
+    ({ records, run: { vocab } } = readRun(fx.logdir, 'rnn-json'));
+    last = records.at(-1)!;
+  });
+
+  it('loads and shows area 1: n labels over n predictions, green when right and red when wrong', async () => {
+    await open('?run=rnn-json');
+    await waitAttr('#panel-0 svg.panel', 'data-batch', last.batch);
+    const labels = panel().locator('[data-area="1"] text.label');
+    const preds = panel().locator('[data-area="1"] text.prediction');
+    expect(await labels.count()).toBe(last.n);
+    expect(await preds.count()).toBe(last.n);
+    expect(await labels.allTextContents()).toEqual(last.targets.map((id) => visibleChar(vocab[id])));
+    expect(await preds.allTextContents()).toEqual(last.predictions.map((id) => visibleChar(vocab[id])));
+    const fills = await preds.evaluateAll((els) => els.map((e) => e.getAttribute('fill')));
+    expect(fills).toEqual(last.predictions.map((p, t) => (p === last.targets[t] ? GREEN : RED)));
+    // The text has whitespace in it: it must be visible, never an empty label.
+    expect((await labels.allTextContents()).every((s) => s.trim().length > 0)).toBe(true);
+    await shot('01-loaded');
+  });
+
+  it('draws area 2: n bars whose segments match the record, one per loss reaching the step', async () => {
+    const bars = panel().locator('[data-area="2"] g.bar');
+    expect(await bars.count()).toBe(last.n);
+    const m = last.params.weight_hh.byDistance;
+    const expected = referenceSegmentCounts(m, last.n);
+    for (let j = 0; j < last.n; j++) {
+      const bar = panel().locator(`[data-area="2"] g.bar[data-j="${j}"]`);
+      expect(await bar.locator('rect.segment').count(), `bar ${j}`).toBe(expected[j]);
+    }
+    const values = await panel().locator('rect.segment').evaluateAll((els) => els.map((e) => [Number(e.getAttribute('data-t')), Number(e.getAttribute('data-d')), Number(e.getAttribute('data-value'))]));
+    expect(values).toHaveLength(expected.reduce((a, b) => a + b, 0));
+    for (const [t, d, v] of values) expect(v).toBe(m[t][d]);
+    // A legend names the distances (0 = local ... k).
+    expect(await panel().locator('[data-area="legend"] rect.legend-swatch').count()).toBe(5);
+  });
+
+  it('hovering a segment highlights that loss everywhere and projects its horizon into area 3', async () => {
+    const t = 8;
+    const row = last.params.weight_hh.byDistance[t];
+    await panel().locator(`rect.segment[data-t="${t}"][data-d="1"]`).hover();
+    await page.waitForFunction((n) => document.querySelectorAll('#panel-0 [data-area="3"] rect.horizon-bar').length === n, row.length);
+    const bars = await panel().locator('[data-area="3"] rect.horizon-bar').evaluateAll((els) => els.map((e) => [Number(e.getAttribute('data-d')), Number(e.getAttribute('data-value'))]));
+    expect(bars).toEqual(row.map((v, d) => [d, v]));
+    expect(await panel().locator('[data-area="3"] text.horizon-value').count()).toBe(row.length);
+    expect(await panel().locator('[data-area="3"] text.area-title').textContent()).toMatch(new RegExp(`loss at step ${t}`));
+    const highlighted = await panel().locator('rect.segment').evaluateAll((els, blue) => els.filter((e) => e.getAttribute('fill') === blue).map((e) => Number(e.getAttribute('data-t'))), BLUE);
+    expect(highlighted).toEqual(new Array(row.length).fill(t));
+    await shot('02-hover-segment');
+    // Another loss replaces it.
+    await panel().locator(`rect.segment[data-t="5"][data-d="0"]`).hover();
+    await page.waitForFunction(() => document.querySelector('#panel-0 [data-area="3"] rect.horizon-bar')?.getAttribute('data-t') === '5');
+    expect(await panel().locator('[data-area="3"] rect.horizon-bar').count()).toBe(last.params.weight_hh.byDistance[5].length);
+  });
+
+  it('hovering area 4 previews a batch, leaving restores, clicking selects it in blue', async () => {
+    const target = records[3];
+    const bar = `#panel-0 rect.ov-bar[data-batch="${target.batch}"]`;
+    expect(await attr(bar, 'data-from')).toBe(String(target.batch));
+    await moveTo(bar);
+    await waitAttr('#panel-0 svg.panel', 'data-batch', target.batch);
+    expect(await attr('#panel-0 text.info', 'data-mode')).toBe('preview');
+    expect(await panel().locator('text.label').allTextContents()).toEqual(target.targets.map((id) => visibleChar(vocab[id])));
+    await shot('03-overview-preview');
+
+    await page.mouse.move(5, 5);
+    await waitAttr('#panel-0 svg.panel', 'data-batch', last.batch);
+    expect(await attr('#panel-0 text.info', 'data-mode')).toBe('selected');
+
+    await moveTo(bar);
+    const { x, y } = await centre(bar);
+    await page.mouse.click(x, y);
+    await waitAttr('#panel-0 svg.panel', 'data-selected', target.batch);
+    await page.waitForFunction((b) => new URL(location.href).searchParams.get('batch') === String(b), target.batch);
+    expect(urlParam('run')).toBe('rnn-json');
+    const selected = page.locator('#panel-0 rect.ov-bar.selected');
+    expect(await selected.count()).toBe(1);
+    expect(await selected.getAttribute('data-batch')).toBe(String(target.batch));
+    expect(await selected.getAttribute('fill')).toBe(BLUE);
+    await page.mouse.move(5, 5);
+    await waitAttr('#panel-0 svg.panel', 'data-batch', target.batch);
+    const info = await page.locator('#panel-0 text.info').textContent();
+    expect(info).toContain(`batch ${target.batch}`);
+    expect(info).toContain(`${target.corpusOffset.toLocaleString('en-US')}–${(target.corpusOffset + target.n - 1).toLocaleString('en-US')}`);
+    await shot('04-overview-selected');
+  });
+
+  it('steps between recorded batches with the arrow keys, and the URL follows', async () => {
+    const i = records.findIndex((r) => r.batch === Number(urlParam('batch')));
+    await page.keyboard.press('ArrowRight');
+    await waitAttr('#panel-0 svg.panel', 'data-selected', records[i + 1].batch);
+    expect(urlParam('batch')).toBe(String(records[i + 1].batch));
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('ArrowLeft');
+    await waitAttr('#panel-0 svg.panel', 'data-selected', records[i - 1].batch);
+    await page.keyboard.press('End');
+    await waitAttr('#panel-0 svg.panel', 'data-selected', last.batch);
+  });
+
+  it('opens the view a shared URL describes', async () => {
+    await open(`?run=rnn-json&batch=${records[5].batch}`);
+    await waitAttr('#panel-0 svg.panel', 'data-selected', records[5].batch);
+    expect(await page.locator('#run-select').inputValue()).toBe('rnn-json');
+  });
+
+  it('zooms the overview by brushing the strip under it, down to single batches', async () => {
+    const frame = await page.locator('#panel-0 rect.ctx-frame').boundingBox();
+    if (!frame) throw new Error('no context strip');
+    const y = frame.y + frame.height / 2;
+    await page.mouse.move(frame.x + frame.width * 0.3, y);
+    await page.mouse.down();
+    await page.mouse.move(frame.x + frame.width * 0.6, y, { steps: 5 });
+    await page.mouse.up();
+    await page.waitForFunction(() => new URL(location.href).searchParams.has('from'));
+    const from = Number(urlParam('from'));
+    const to = Number(urlParam('to'));
+    const inZoom = records.filter((r) => r.batch >= from && r.batch <= to);
+    await page.waitForFunction((n) => document.querySelectorAll('#panel-0 rect.ov-bar').length === n, inZoom.length);
+    const shown = await page.locator('#panel-0 rect.ov-bar').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-batch'))));
+    expect(shown).toEqual(inZoom.map((r) => r.batch));
+    await shot('05-zoomed');
+  });
+
+  it('lists interesting batches; clicking one selects it', async () => {
+    const largest = [...records].sort((a, b) => b.maxGradient - a.maxGradient)[0];
+    const button = page.locator('#panel-0 [data-list="largest"] button').first();
+    expect(await button.getAttribute('data-batch')).toBe(String(largest.batch));
+    await button.click();
+    await waitAttr('#panel-0 svg.panel', 'data-selected', largest.batch);
+    expect(urlParam('batch')).toBe(String(largest.batch));
+  });
+
+  it('exports the current view as SVG and PNG', async () => {
+    const [svgDownload] = await Promise.all([page.waitForEvent('download'), page.click('#export-svg')]);
+    const svgPath = path.join(SHOTS, 'export.svg');
+    await svgDownload.saveAs(svgPath);
+    const svg = readFileSync(svgPath, 'utf8');
+    expect(svg).toMatch(/^<\?xml[^>]*>\s*<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    expect((svg.match(/class="segment"/g) ?? []).length).toBeGreaterThan(0);
+    expect(svg).toContain('rnn-json');
+    expect(svgDownload.suggestedFilename()).toMatch(/^rnnbow-rnn-json-batch\d+\.svg$/);
+    const [pngDownload] = await Promise.all([page.waitForEvent('download'), page.click('#export-png')]);
+    const pngPath = path.join(SHOTS, 'export.png');
+    await pngDownload.saveAs(pngPath);
+    const png = readFileSync(pngPath);
+    expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    expect(png.readUInt32BE(16)).toBeGreaterThan(1000); // width at 2x
+  });
+});
+
+describe('past the paper', () => {
+  it('shows two runs side by side with aligned scales', async () => {
+    await open('?run=lstm-both&compare=rnn-json');
+    await page.waitForSelector('#panel-1 svg.panel text.label');
+    const ticks = async (i: number) => page.locator(`#panel-${i} [data-area="2"] .y-axis .tick text`).allTextContents();
+    await page.waitForFunction(() => {
+      const t = (i: number) => Array.from(document.querySelectorAll(`#panel-${i} [data-area="2"] .y-axis .tick text`)).map((e) => e.textContent).join();
+      return t(0) !== '' && t(0) === t(1);
+    });
+    expect(await ticks(0)).toEqual(await ticks(1));
+    const ov = async (i: number) => page.locator(`#panel-${i} [data-area="4"] .y-axis .tick text`).allTextContents();
+    expect(await ov(0)).toEqual(await ov(1));
+    expect(urlParam('compare')).toBe('rnn-json');
+    await shot('06-compare');
+  });
+
+  it('chooses the parameter and the LSTM gate whose gradient is shown', async () => {
+    await open('?run=lstm-both');
+    const { records } = readRun(fx.logdir, 'lstm-both');
+    const last = records.at(-1)!;
+    await waitAttr('#panel-0 svg.panel', 'data-batch', last.batch);
+    const gates = await page.locator('#gate-select option').evaluateAll((els) => els.map((e) => (e as HTMLOptionElement).value));
+    expect(gates).toEqual(['', 'i', 'f', 'g', 'o']);
+    await page.selectOption('#gate-select', 'f');
+    await page.waitForFunction(() => new URL(location.href).searchParams.get('series') === 'weight_hh:f');
+    const expected = last.params.weight_hh.gates!.f;
+    await page.waitForFunction(
+      (v) => document.querySelector('#panel-0 rect.segment[data-t="3"][data-d="2"]')?.getAttribute('data-value') === String(v),
+      expected[3][2],
+    );
+    const values = await panel().locator('rect.segment').evaluateAll((els) => els.map((e) => [Number(e.getAttribute('data-t')), Number(e.getAttribute('data-d')), Number(e.getAttribute('data-value'))]));
+    for (const [t, d, v] of values) expect(v).toBe(expected[t][d]);
+    // Full itemization: bar j gathers every later loss.
+    expect(await panel().locator('g.bar[data-j="0"] rect.segment').count()).toBe(last.n);
+    await page.selectOption('#param-select', 'weight_ih');
+    await page.waitForFunction(() => new URL(location.href).searchParams.get('series') === 'weight_ih');
+    await shot('07-lstm-gate');
+  });
+
+  it('reads event-file-only runs and offers GRU gates', async () => {
+    await open('?run=gru-tb');
+    const gates = await page.locator('#gate-select option').evaluateAll((els) => els.map((e) => (e as HTMLOptionElement).value));
+    expect(gates).toEqual(['', 'r', 'z', 'n']);
+    expect(await panel().locator('text.label').count()).toBe(10);
+  });
+
+  it('shows NaN gradients without breaking: flagged in the bars, the overview and the lists', async () => {
+    const { records } = readRun(fx.logdir, 'rnn-json');
+    const bad = records[3].batch;
+    await open(`?run=exploded&batch=${bad}`);
+    await waitAttr('#panel-0 svg.panel', 'data-batch', bad);
+    expect(await panel().locator('[data-area="2"] text.nonfinite').count()).toBeGreaterThan(0);
+    expect(await page.locator('#panel-0 [data-area="4"] rect.exploded').count()).toBe(1);
+    expect(await page.locator('#panel-0 text.info').textContent()).toMatch(/max gradient NaN/);
+    const listed = page.locator('#panel-0 [data-list="nonFinite"] button');
+    expect(await listed.getAttribute('data-batch')).toBe(String(bad));
+    expect(await listed.textContent()).toMatch(/NaN$/);
+    await shot('08a-nan');
+  });
+
+  it('reports damaged files in the page and still shows the good records', async () => {
+    await open('?run=broken');
+    const problems = page.locator('#problems');
+    await problems.waitFor({ state: 'visible' });
+    const text = await problems.textContent();
+    expect(text).toMatch(/broken\/records\.jsonl:2/);
+    expect(text).toMatch(/not valid JSON/);
+    expect(text).toMatch(/broken\/records\.jsonl:4/);
+    expect(await page.locator('#panel-0 rect.ov-bar').count()).toBe(3);
+    await shot('08-damaged-run');
+  });
+
+  it('live mode: batches a run appends appear without a reload, half-written lines never break the page', async () => {
+    const dir = path.join(fx.logdir, 'growing');
+    mkdirSync(dir);
+    copyFileSync(path.join(fx.logdir, 'rnn-json', 'run.json'), path.join(dir, 'run.json'));
+    const lines = readFileSync(path.join(fx.logdir, 'rnn-json', 'records.jsonl'), 'utf8').trimEnd().split('\n');
+    writeFileSync(path.join(dir, 'records.jsonl'), lines[0] + '\n');
+    await open('?run=growing&poll=250');
+    expect(await page.locator('#panel-0 rect.ov-bar').count()).toBe(1);
+    expect(await page.locator('#live-badge').isVisible()).toBe(true);
+    append(path.join(dir, 'records.jsonl'), lines[1] + '\n' + lines[2].slice(0, 200));
+    await page.waitForFunction(() => document.querySelectorAll('#panel-0 rect.ov-bar').length === 2);
+    append(path.join(dir, 'records.jsonl'), lines[2].slice(200) + '\n' + lines[3] + '\n');
+    await page.waitForFunction(() => document.querySelectorAll('#panel-0 rect.ov-bar').length === 4);
+    // "Follow latest" is on for a running run opened without a batch: the newest batch is shown.
+    await waitAttr('#panel-0 svg.panel', 'data-selected', JSON.parse(lines[3]).batch);
+    // The horizon-over-training chart catches up too (k = 4: five distance bands per column).
+    await page.waitForFunction(() => document.querySelectorAll('#panel-0 svg.horizon-training .hz-bars rect').length === 4 * 5);
+    // A new run folder shows up in the picker too.
+    const newcomer = path.join(fx.logdir, 'newcomer');
+    mkdirSync(newcomer);
+    copyFileSync(path.join(fx.logdir, 'rnn-json', 'run.json'), path.join(newcomer, 'run.json'));
+    await page.waitForFunction(() => Array.from(document.querySelectorAll('#run-select option')).some((o) => (o as HTMLOptionElement).value === 'newcomer'));
+    await shot('09-live');
+  });
+
+  it('raised no script errors along the way', () => {
+    expect(pageErrors).toEqual([]);
+  });
+});

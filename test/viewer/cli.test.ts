@@ -1,0 +1,82 @@
+/** `rnnbow serve` and `rnnbow train --serve`, through the compiled CLI (`npm test` builds first). */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CLI, runCli } from '../helpers/cli.js';
+import { smallCorpus, tempDir } from '../helpers/temp.js';
+
+const dir = tempDir('rnnbow-viewer-cli-');
+const corpus = smallCorpus(dir, 30_000);
+
+/** Starts the CLI and resolves with the first viewer URL it prints. */
+function startCli(args: string[]): { child: ChildProcess; url: Promise<string>; output: () => string; exit: Promise<number | null> } {
+  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  const url = new Promise<string>((resolve, reject) => {
+    child.stdout!.on('data', (c: Buffer) => {
+      out += c.toString();
+      const m = /rnnbow viewer: (http:\/\/\S+)/.exec(out);
+      if (m) resolve(m[1]);
+    });
+    child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
+    child.on('exit', () => reject(new Error(`exited before printing a URL:\n${out}\n${err}`)));
+  });
+  url.catch(() => {});
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, url, output: () => out + err, exit };
+}
+
+describe('rnnbow serve', () => {
+  it('reports a missing logdir in one line', () => {
+    const res = runCli(['serve', '--logdir', path.join(dir, 'nope'), '--port', '0']);
+    expect(res.status).not.toBe(0);
+    expect(res.stderr).toMatch(/logdir .*nope does not exist/);
+    expect(res.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('rejects a port out of range', () => {
+    const res = runCli(['serve', '--logdir', dir, '--port', '70000']);
+    expect(res.status).not.toBe(0);
+    expect(res.stderr).toMatch(/port between 0 and 65535/);
+  });
+
+  it('serves the logdir on 127.0.0.1 until interrupted', async () => {
+    const logdir = path.join(dir, 'empty-logdir');
+    mkdirSync(logdir);
+    const cli = startCli(['serve', '--logdir', logdir, '--port', '0']);
+    const url = await cli.url;
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    const res = await fetch(`${url}api/runs`);
+    expect(res.status).toBe(200);
+    expect((await res.json()).runs).toEqual([]);
+    cli.child.kill('SIGINT');
+    expect(await cli.exit).toBe(0);
+  });
+});
+
+describe('rnnbow train --serve', () => {
+  it('starts the viewer beside the run; batches appear while it trains', async () => {
+    const logdir = path.join(dir, 'live');
+    const cli = startCli(['train', '--corpus', corpus, '--hidden', '4', '-n', '8', '--every', '1', '--export', 'json', '--logdir', logdir, '--run-name', 'live1', '--max-seconds', '20', '--backend', 'cpu', '--serve', '--port', '0']);
+    const url = await cli.url;
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?run=live1$/);
+    const base = url.replace(/\?.*$/, '');
+    let seen: { records: number; status: string } | undefined;
+    const counts: number[] = [];
+    for (let i = 0; i < 200 && counts.filter((c) => c > 0).length < 2; i++) {
+      const res = await fetch(`${base}api/runs`);
+      seen = (await res.json()).runs.find((r: { id: string }) => r.id === 'live1');
+      if (seen) counts.push(seen.records);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(seen?.status).toBe('running');
+    // Records arrive while training goes on.
+    expect(counts.filter((c) => c > 0).length).toBeGreaterThanOrEqual(2);
+    cli.child.kill('SIGINT');
+    expect(await cli.exit).toBe(0);
+    expect(cli.output()).toMatch(/viewer stopped with the run/);
+    await expect(fetch(`${base}api/runs`)).rejects.toThrow();
+  });
+});

@@ -1,0 +1,100 @@
+// Talking to the viewer's JSON API (docs/viewer.md). Non-finite numbers arrive as the strings
+// "NaN", "Infinity" and "-Infinity" (JSON has no such numbers) and are turned back here.
+
+/** A request the server refused or could not answer. */
+export class ApiFailure extends Error {
+  constructor(status, message, body) {
+    super(message);
+    this.status = status;
+    this.body = body;
+  }
+}
+
+/** A number from the API: numbers pass, encoded non-finite strings become NaN/Infinity. */
+export function num(v) {
+  if (typeof v === 'number') return v;
+  if (v === null || v === undefined) return NaN;
+  return Number(v);
+}
+
+/** GET /api/<path>?<params> as JSON; throws ApiFailure with the server's message. */
+export async function getJson(path, params = {}) {
+  const qs = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null) qs.set(k, String(v));
+  let res;
+  try {
+    res = await fetch(`api/${path}?${qs}`, { cache: 'no-store' });
+  } catch (err) {
+    throw new ApiFailure(0, `the viewer server cannot be reached (${err.message})`);
+  }
+  let body = null;
+  try {
+    body = await res.json();
+  } catch {
+    throw new ApiFailure(res.status, `the server sent something that is not JSON (HTTP ${res.status})`);
+  }
+  if (!res.ok) throw new ApiFailure(res.status, body?.error ?? `HTTP ${res.status}`, body);
+  return body;
+}
+
+const numRows = (m) => (Array.isArray(m) ? m.map((row) => (Array.isArray(row) ? row.map(num) : [])) : []);
+
+/** A batch record with every number decoded. */
+export function decodeRecord(r) {
+  const params = {};
+  for (const [name, p] of Object.entries(r.params ?? {})) {
+    const gates = p.gates ? Object.fromEntries(Object.entries(p.gates).map(([g, m]) => [g, numRows(m)])) : undefined;
+    params[name] = { byDistance: numRows(p.byDistance), gates, residual: Array.isArray(p.residual) ? p.residual.map(num) : undefined };
+  }
+  return {
+    ...r,
+    maxGradient: num(r.maxGradient),
+    losses: (r.losses ?? []).map(num),
+    inputs: r.inputs ?? [],
+    targets: r.targets ?? [],
+    predictions: r.predictions ?? [],
+    params,
+  };
+}
+
+/**
+ * Batches fetched so far, per run (least recently used dropped past `limit`), so hovering over the
+ * overview and stepping with the keyboard re-use what was loaded.
+ */
+export class BatchCache {
+  constructor(limit = 300) {
+    this.limit = limit;
+    this.map = new Map();
+  }
+
+  /**
+   * The batch `batch` of `run` (or, when it was not recorded, the nearest one) as `{ meta, record }`:
+   * `meta` holds the batch number shown, its rank and its neighbours; `record` is decoded.
+   */
+  get(run, batch, version) {
+    const key = `${run}\u0000${batch}`;
+    const hit = this.map.get(key);
+    // A recorded batch never changes, so an exact answer stays valid; a "nearest" answer is only
+    // valid until the run grows (a closer batch may arrive).
+    if (hit && (hit.exact || hit.version === version)) {
+      this.map.delete(key);
+      this.map.set(key, hit);
+      return hit.promise;
+    }
+    const promise = getJson('batch', { run, batch, nearest: 1 })
+      .then(({ record, ...meta }) => {
+        entry.exact = meta.batch === batch;
+        return { meta, record: decodeRecord(record) };
+      });
+    promise.catch(() => this.map.delete(key));
+    const entry = { version, promise, exact: false };
+    this.map.set(key, entry);
+    while (this.map.size > this.limit) this.map.delete(this.map.keys().next().value);
+    return promise;
+  }
+
+  /** Forgets a run's batches (its files were replaced). */
+  forget(run) {
+    for (const key of [...this.map.keys()]) if (key.startsWith(`${run}\u0000`)) this.map.delete(key);
+  }
+}

@@ -1,0 +1,534 @@
+// The RNNbow page: loads runs from the API, keeps the view state (runs shown, selected and
+// previewed batch, hovered loss, zoom, series) in one place and in the URL, and redraws the panels.
+
+import { ApiFailure, BatchCache, getJson } from './api.js';
+import { exportPng, exportSvg } from './export.js';
+import { fmtInt } from './format.js';
+import { RunPanel, barMax, resolveSeries, rowMax } from './panel.js';
+
+const d3 = window.d3;
+
+const GATE_NAMES = {
+  i: 'i — input gate', f: 'f — forget gate', g: 'g — cell candidate', o: 'o — output gate',
+  r: 'r — reset gate', z: 'z — update gate', n: 'n — candidate',
+};
+
+function intOrNull(s) {
+  if (s === null || s === undefined || !/^\d+$/.test(s)) return null;
+  return Number(s);
+}
+
+function statusMark(run) {
+  if (run.status === 'running') return ' ●';
+  if (run.status === 'error') return ' ⚠';
+  return '';
+}
+
+class App {
+  constructor() {
+    const q = new URLSearchParams(location.search);
+    this.url = {
+      run: q.get('run'), compare: q.get('compare'), batch: intOrNull(q.get('batch')), series: q.get('series'),
+      from: intOrNull(q.get('from')), to: intOrNull(q.get('to')),
+    };
+    this.pollMs = Math.max(200, intOrNull(q.get('poll')) ?? 2000);
+    this.cache = new BatchCache();
+    this.runs = new Map();
+    this.runList = [];
+    this.logdir = '';
+    this.logdirProblems = [];
+    this.serverError = null;
+    this.panels = [];
+    this.selected = null;
+    this.preview = null;
+    this.hoverT = null;
+    this.zoom = null;
+    this.seriesKey = this.url.series;
+    this.showResidual = false;
+    this.follow = false;
+    this.renderQueued = false;
+    this.lastHorizonFetch = 0;
+    this.horizonDue = new Set();
+    this.horizonTimer = null;
+  }
+
+  // ------------------------------------------------------------------ start and runs
+
+  async start() {
+    this.bindControls();
+    await this.loadRuns();
+    const main = this.url.run && this.runs.has(this.url.run) ? this.url.run : this.defaultRun();
+    const compare = this.url.compare && this.runs.has(this.url.compare) && this.url.compare !== main ? this.url.compare : null;
+    if (this.url.from !== null && this.url.to !== null && this.url.to >= this.url.from) this.zoom = { from: this.url.from, to: this.url.to };
+    this.selected = this.url.batch;
+    this.follow = this.url.batch === null && this.runs.get(main)?.status === 'running';
+    if (main) this.setRuns(main, compare);
+    else this.showEmpty();
+    this.pollTimer = setInterval(() => this.poll(), this.pollMs);
+    document.addEventListener('keydown', (e) => this.onKey(e));
+    let resizeTimer = null;
+    window.addEventListener('resize', () => {
+      clearTimeout(resizeTimer);
+      resizeTimer = setTimeout(() => this.reloadCharts(), 150);
+    });
+  }
+
+  defaultRun() {
+    const withRecords = this.runList.filter((r) => r.records > 0);
+    const pool = withRecords.length ? withRecords : this.runList;
+    if (!pool.length) return null;
+    return [...pool].sort((a, b) => String(b.startedAt ?? '').localeCompare(String(a.startedAt ?? '')) || (a.id < b.id ? -1 : 1))[0].id;
+  }
+
+  async loadRuns() {
+    try {
+      const body = await getJson('runs');
+      this.serverError = null;
+      this.logdir = body.logdir;
+      this.logdirProblems = body.problems ?? [];
+      this.runList = body.runs;
+      this.runs = new Map(body.runs.map((r) => [r.id, r]));
+    } catch (err) {
+      this.serverError = err.message;
+    }
+    this.updateControls();
+  }
+
+  showEmpty() {
+    const empty = d3.select('#empty').attr('hidden', null);
+    empty.html('');
+    empty.append('b').text(this.serverError ? 'The viewer server cannot be reached.' : `No runs in ${this.logdir || 'the logdir'} yet.`);
+    empty.append('br');
+    empty.append('span').text(this.serverError ?? 'Start one with ');
+    if (!this.serverError) {
+      empty.append('code').text(`rnnbow train --logdir ${this.logdir || 'runs'}`);
+      empty.append('span').text('; it appears here as soon as it writes its first record.');
+    }
+  }
+
+  /** Shows `main` (and `compare` beside it). */
+  setRuns(main, compare) {
+    d3.select('#empty').attr('hidden', true);
+    for (const p of this.panels) p.remove();
+    const ids = [main, compare].filter((id) => id && this.runs.has(id));
+    const root = d3.select('#panels');
+    this.panels = ids.map((id, i) => {
+      const p = new RunPanel(root, i, this);
+      p.run = this.runs.get(id);
+      return p;
+    });
+    const first = this.panels[0]?.run;
+    if (this.selected === null && first?.lastBatch !== null && first?.lastBatch !== undefined) this.selected = first.lastBatch;
+    this.preview = null;
+    this.hoverT = null;
+    this.updateControls();
+    this.updateUrl();
+    this.reloadCharts();
+    this.loadSelected();
+  }
+
+  // ------------------------------------------------------------------ data
+
+  fullDomain() {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const p of this.panels) {
+      if (p.run?.firstBatch === null || p.run?.firstBatch === undefined) continue;
+      lo = Math.min(lo, p.run.firstBatch);
+      hi = Math.max(hi, p.run.lastBatch);
+    }
+    return Number.isFinite(lo) ? [lo, hi] : [0, 0];
+  }
+
+  domain() {
+    return this.zoom ? [this.zoom.from, this.zoom.to] : this.fullDomain();
+  }
+
+  seriesParam(panel) {
+    return resolveSeries(panel.run, this.seriesKey).key;
+  }
+
+  reloadCharts(panels = this.panels) {
+    this.loadOverviews(panels);
+    this.loadContexts(panels);
+    this.loadHorizons(panels);
+    this.loadInteresting(panels);
+    this.render();
+  }
+
+  /** Fetches `path` for a panel, keeping only the latest answer per kind. */
+  fetchInto(panel, kind, path, params) {
+    const token = (panel[`${kind}Token`] = (panel[`${kind}Token`] ?? 0) + 1);
+    return getJson(path, params)
+      .then((body) => {
+        if (panel[`${kind}Token`] !== token) return;
+        panel[kind] = body;
+        this.render();
+      })
+      .catch((err) => {
+        if (panel[`${kind}Token`] !== token) return;
+        panel.error = `${kind}: ${err.message}`;
+        this.render();
+      });
+  }
+
+  loadOverviews(panels = this.panels) {
+    const [from, to] = this.domain();
+    for (const p of panels) {
+      if (!p.run) continue;
+      this.fetchInto(p, 'overview', 'overview', { run: p.run.id, series: this.seriesParam(p), from, to, bins: Math.max(10, Math.floor(p.plotWidth() / 2)) });
+    }
+  }
+
+  loadContexts(panels = this.panels) {
+    const [from, to] = this.fullDomain();
+    for (const p of panels) {
+      if (!p.run) continue;
+      this.fetchInto(p, 'context', 'overview', { run: p.run.id, series: this.seriesParam(p), from, to, bins: Math.max(10, Math.floor(p.plotWidth() / 3)) });
+    }
+  }
+
+  loadHorizons(panels = this.panels) {
+    const [from, to] = this.domain();
+    this.lastHorizonFetch = Date.now();
+    for (const p of panels) {
+      if (!p.run) continue;
+      this.fetchInto(p, 'horizon', 'horizon', { run: p.run.id, series: this.seriesParam(p), from, to, bins: Math.max(10, Math.floor(p.plotWidth() / 4)) });
+    }
+  }
+
+  /**
+   * Live mode: the horizon chart may read hundreds of records for a gate, so it is refreshed at
+   * most every 5 s, with a trailing refresh so the last change is always shown.
+   */
+  loadHorizonsSoon(panels) {
+    for (const p of panels) this.horizonDue.add(p);
+    if (this.horizonTimer) return;
+    const wait = Math.max(0, 5000 - (Date.now() - this.lastHorizonFetch));
+    this.horizonTimer = setTimeout(() => {
+      this.horizonTimer = null;
+      const due = [...this.horizonDue].filter((p) => this.panels.includes(p));
+      this.horizonDue.clear();
+      this.loadHorizons(due);
+    }, wait);
+  }
+
+  loadInteresting(panels = this.panels) {
+    for (const p of panels) {
+      if (!p.run) continue;
+      this.fetchInto(p, 'interesting', 'interesting', { run: p.run.id, series: this.seriesParam(p), limit: 8 });
+    }
+  }
+
+  /** Loads the selected batch into every panel (the nearest recorded one in each run). */
+  loadSelected() {
+    const target = this.selected;
+    if (target === null) {
+      this.render();
+      return;
+    }
+    this.panels.forEach((p, i) => {
+      if (!p.run || p.run.records === 0) return;
+      this.cache
+        .get(p.run.id, target, p.run.version)
+        .then((res) => {
+          if (this.selected !== target) return;
+          p.selectedMeta = res;
+          p.error = null;
+          if (this.preview === null) p.shown = res;
+          if (i === 0 && res.meta.batch !== target) {
+            this.selected = res.meta.batch;
+            this.updateUrl();
+          }
+          this.render();
+        })
+        .catch((err) => {
+          if (this.selected !== target) return;
+          p.error = err instanceof ApiFailure ? err.message : String(err);
+          this.render();
+        });
+    });
+  }
+
+  // ------------------------------------------------------------------ interaction
+
+  /** Hover preview from area 4 (null: back to the selected batch). */
+  previewBatch(batch) {
+    if (batch === this.preview) return;
+    this.preview = batch;
+    if (batch === null) {
+      for (const p of this.panels) p.shown = p.selectedMeta;
+      this.render();
+      return;
+    }
+    for (const p of this.panels) {
+      if (!p.run || p.run.records === 0) continue;
+      this.cache.get(p.run.id, batch, p.run.version).then((res) => {
+        if (this.preview !== batch) return;
+        p.shown = res;
+        this.render();
+      }, () => {});
+    }
+  }
+
+  /** Selects a batch (clicked in area 4, a list, or by keyboard). */
+  selectBatch(batch, options = {}) {
+    if (batch === null || batch === undefined) return;
+    if (!options.keepFollow) {
+      this.follow = false;
+      d3.select('#follow-toggle').property('checked', false);
+    }
+    if (options.reveal && this.zoom && (batch < this.zoom.from || batch > this.zoom.to)) {
+      const [lo, hi] = this.fullDomain();
+      const span = this.zoom.to - this.zoom.from;
+      const from = Math.max(lo, Math.min(hi - span, batch - Math.floor(span / 2)));
+      this.setZoom({ from, to: Math.min(hi, from + span) });
+    }
+    this.selected = batch;
+    this.preview = null;
+    this.updateUrl();
+    this.loadSelected();
+    this.render();
+  }
+
+  setHover(t) {
+    if (t === this.hoverT) return;
+    this.hoverT = t;
+    this.render(true);
+  }
+
+  setZoom(zoom) {
+    this.zoom = zoom;
+    this.updateUrl();
+    this.loadOverviews();
+    this.loadHorizons();
+    this.render();
+  }
+
+  setSeries(key) {
+    this.seriesKey = key;
+    this.updateUrl();
+    this.reloadCharts();
+  }
+
+  onKey(e) {
+    if (e.target.closest?.('select, input, textarea')) return;
+    if (e.key === 'Escape') {
+      this.setHover(null);
+      return;
+    }
+    const meta = this.panels[0]?.selectedMeta?.meta;
+    if (!meta) return;
+    const to = { ArrowLeft: meta.prev, ArrowRight: meta.next, Home: meta.first, End: meta.last }[e.key];
+    if (to === undefined) return;
+    e.preventDefault();
+    if (to !== null) this.selectBatch(to, { reveal: true });
+  }
+
+  // ------------------------------------------------------------------ live mode
+
+  async poll() {
+    if (this.polling) return;
+    this.polling = true;
+    try {
+      await this.loadRuns();
+      if (!this.panels.length) {
+        const main = this.defaultRun();
+        if (main) {
+          this.follow = this.runs.get(main)?.status === 'running';
+          d3.select('#follow-toggle').property('checked', this.follow);
+          this.setRuns(main, null);
+        } else this.showEmpty();
+        return;
+      }
+      const changed = [];
+      for (const p of this.panels) {
+        const fresh = this.runs.get(p.run?.id);
+        if (!fresh) {
+          if (!this.serverError) p.error = `run ${p.run?.id} is no longer in the logdir`;
+          continue;
+        }
+        if (fresh.version !== p.run.version || fresh.indexing !== p.run.indexing) changed.push(p);
+        // Fewer records than before: the run's files were replaced, so cached batches are stale.
+        if (fresh.records < p.run.records) this.cache.forget(fresh.id);
+        p.run = fresh;
+      }
+      if (changed.length) {
+        const main = this.panels[0].run;
+        if (this.follow && main.lastBatch !== null) this.selectBatch(main.lastBatch, { keepFollow: true });
+        else if (this.selected === null && main.lastBatch !== null) this.selectBatch(main.lastBatch, { keepFollow: true });
+        else if (changed.some((p) => !p.selectedMeta)) this.loadSelected();
+        this.loadOverviews(changed);
+        this.loadContexts(changed);
+        this.loadInteresting(changed);
+        this.loadHorizonsSoon(changed);
+      }
+      this.render();
+    } finally {
+      this.polling = false;
+    }
+  }
+
+  // ------------------------------------------------------------------ controls and URL
+
+  bindControls() {
+    d3.select('#run-select').on('change', (e) => {
+      const main = e.target.value;
+      const compare = this.panels[1]?.run?.id;
+      this.zoom = null;
+      this.setRuns(main, compare && compare !== main ? compare : null);
+    });
+    d3.select('#compare-select').on('change', (e) => {
+      this.zoom = null;
+      this.setRuns(this.panels[0]?.run?.id, e.target.value || null);
+    });
+    d3.select('#param-select').on('change', (e) => {
+      this.setSeries(e.target.value);
+      this.updateControls();
+    });
+    d3.select('#gate-select').on('change', (e) => {
+      const param = d3.select('#param-select').property('value');
+      this.setSeries(e.target.value ? `${param}:${e.target.value}` : param);
+    });
+    d3.select('#residual-toggle').on('change', (e) => {
+      this.showResidual = e.target.checked;
+      this.render();
+    });
+    d3.select('#follow-toggle').on('change', (e) => {
+      this.follow = e.target.checked;
+      const last = this.panels[0]?.run?.lastBatch;
+      if (this.follow && last !== null && last !== undefined) this.selectBatch(last, { keepFollow: true });
+    });
+    d3.select('#help-button').on('click', (e) => {
+      const help = d3.select('#help');
+      const open = help.attr('hidden') !== null;
+      help.attr('hidden', open ? null : true);
+      e.target.setAttribute('aria-expanded', String(open));
+    });
+    const exportName = () => {
+      const ids = this.panels.map((p) => p.run?.id ?? '').join('-vs-');
+      return `rnnbow-${ids.replace(/[^A-Za-z0-9._-]+/g, '_')}-batch${this.selected ?? ''}`;
+    };
+    const exportTitle = () => `RNNbow — ${this.panels.map((p) => `${p.run?.id} batch ${p.shown?.meta.batch ?? '–'}`).join('  vs  ')}`;
+    d3.select('#export-svg').on('click', () => exportSvg(document.getElementById('panels'), exportTitle(), exportName()));
+    d3.select('#export-png').on('click', () => exportPng(document.getElementById('panels'), exportTitle(), exportName()).catch((err) => {
+      this.serverError = `PNG export failed: ${err.message}`;
+      this.render();
+    }));
+  }
+
+  updateControls() {
+    const main = this.panels[0]?.run?.id ?? null;
+    const compare = this.panels[1]?.run?.id ?? null;
+    const label = (r) => `${r.id}${statusMark(r)} (${r.cell ?? '?'}, ${fmtInt(r.records)})`;
+    d3.select('#run-select').selectAll('option').data(this.runList, (r) => r.id).join('option')
+      .attr('value', (r) => r.id).text(label).property('selected', (r) => r.id === main);
+    const others = [{ id: '', none: true }, ...this.runList.filter((r) => r.id !== main)];
+    d3.select('#compare-select').property('disabled', this.runList.length < 2)
+      .selectAll('option').data(others, (r) => r.id).join('option')
+      .attr('value', (r) => r.id).text((r) => (r.none ? '— none —' : label(r))).property('selected', (r) => (r.none ? !compare : r.id === compare));
+    // Parameters and gates: the union over the runs shown.
+    const series = this.panels.flatMap((p) => p.run?.series ?? []);
+    const params = [...new Set(series.map((s) => s.param))];
+    const current = this.panels[0] ? resolveSeries(this.panels[0].run, this.seriesKey) : null;
+    const param = current?.param ?? params[0] ?? '';
+    d3.select('#param-select').property('disabled', params.length === 0)
+      .selectAll('option').data(params, (p) => p).join('option').attr('value', (p) => p).text((p) => p).property('selected', (p) => p === param);
+    const gates = [...new Set(series.filter((s) => s.param === param && s.gate).map((s) => s.gate))];
+    d3.select('#gate-select').property('disabled', gates.length === 0)
+      .selectAll('option').data(['', ...gates], (g) => g).join('option')
+      .attr('value', (g) => g).text((g) => (g ? GATE_NAMES[g] ?? g : gates.length ? 'all (whole parameter)' : '— none —'))
+      .property('selected', (g) => g === (current?.gate ?? ''));
+  }
+
+  updateUrl() {
+    const q = new URLSearchParams();
+    const main = this.panels[0]?.run?.id;
+    if (main) q.set('run', main);
+    if (this.panels[1]?.run) q.set('compare', this.panels[1].run.id);
+    if (this.selected !== null) q.set('batch', String(this.selected));
+    if (this.seriesKey) q.set('series', this.seriesKey);
+    if (this.zoom) {
+      q.set('from', String(this.zoom.from));
+      q.set('to', String(this.zoom.to));
+    }
+    const poll = new URLSearchParams(location.search).get('poll');
+    if (poll) q.set('poll', poll);
+    history.replaceState(null, '', `${location.pathname}?${q}`);
+  }
+
+  // ------------------------------------------------------------------ drawing
+
+  /** Schedules a redraw; `detailOnly` (hovering a loss) redraws areas 1-3 alone. */
+  render(detailOnly = false) {
+    this.fullPending = this.fullPending || !detailOnly;
+    if (this.renderQueued) return;
+    this.renderQueued = true;
+    requestAnimationFrame(() => {
+      const detail = !this.fullPending;
+      this.renderQueued = false;
+      this.fullPending = false;
+      this.renderNow(detail);
+    });
+  }
+
+  renderNow(detailOnly = false) {
+    const view = {
+      seriesKey: this.seriesKey, hoverT: this.hoverT, preview: this.preview, zoom: this.zoom,
+      domain: this.domain(), fullDomain: this.fullDomain(), showResidual: this.showResidual,
+      barMax: 0, hzMax: 0, ovMax: 0,
+    };
+    // Side by side, the runs share every scale, so equal heights mean equal gradients.
+    for (const p of this.panels) {
+      const series = p.seriesFor(this.seriesKey);
+      if (p.shown) {
+        view.barMax = Math.max(view.barMax, barMax(p.shown.record, series, this.showResidual));
+        if (this.hoverT !== null) view.hzMax = Math.max(view.hzMax, rowMax(p.shown.record, series, this.hoverT));
+      }
+      if (p.overview?.max) view.ovMax = Math.max(view.ovMax, p.overview.max);
+    }
+    for (const p of this.panels) p.render(view, detailOnly);
+    if (detailOnly) return;
+    d3.select('#panels').classed('compare', this.panels.length > 1);
+    this.renderProblems();
+    this.renderLive();
+  }
+
+  renderProblems() {
+    const items = [];
+    if (this.serverError) items.push({ where: 'server', message: this.serverError });
+    for (const p of this.logdirProblems) items.push({ where: p.file, message: p.message });
+    for (const panel of this.panels) {
+      const run = panel.run;
+      if (!run) continue;
+      for (const p of run.problems ?? []) items.push({ where: `${p.file}${p.line ? `:${p.line}` : ''}`, message: p.message });
+      if (run.problemCount > (run.problems?.length ?? 0)) items.push({ where: run.id, message: `${run.problemCount - run.problems.length} more problems not listed` });
+      if (panel.error) items.push({ where: run.id, message: panel.error });
+    }
+    const box = d3.select('#problems');
+    box.attr('hidden', items.length ? null : true).html('');
+    if (!items.length) return;
+    box.append('b').text(`${items.length} problem${items.length === 1 ? '' : 's'} reading the logdir — the rest is shown as usual:`);
+    const ul = box.append('ul');
+    for (const it of items.slice(0, 8)) {
+      const li = ul.append('li');
+      li.append('code').text(it.where);
+      li.append('span').text(` ${it.message}`);
+    }
+    if (items.length > 8) ul.append('li').text(`… and ${items.length - 8} more`);
+  }
+
+  renderLive() {
+    const run = this.panels[0]?.run;
+    const badge = d3.select('#live-badge');
+    const live = run && (run.status === 'running' || run.status === 'stale');
+    badge.attr('hidden', live ? null : true).classed('stale', run?.status === 'stale')
+      .text(run?.status === 'running' ? `● live · ${fmtInt(run.records)} batches` : 'no end written yet');
+    d3.select('#follow-wrap').style('display', live ? null : 'none');
+    d3.select('#follow-toggle').property('checked', this.follow);
+  }
+}
+
+const app = new App();
+window.rnnbow = app;
+app.start();
