@@ -45,6 +45,11 @@ describe('rnnbow CLI: bad input is one line and a non-zero exit', () => {
   });
   it('the tensorflow backend without @tensorflow/tfjs-node installed', () =>
     expectUserError(['train', ...quick, '--steps', '1', '--backend', 'tensorflow', '--engine', 'tfjs'], /needs @tensorflow\/tfjs-node/));
+  it('a missing plugin, for train, itemize and serve alike', () => {
+    expectUserError(['train', ...quick, '--plugin', './no-such-plugin'], /plugin "\.\/no-such-plugin": file not found/);
+    expectUserError(['itemize', '--checkpoint', 'x.json', '--text', 'ab', '--out', 'o.json', '--plugin', './no-such-plugin'], /plugin "\.\/no-such-plugin": file not found/);
+    expectUserError(['serve', '--logdir', dir, '--plugin', './no-such-plugin'], /plugin "\.\/no-such-plugin": file not found/);
+  });
   it('hidden size 0', () => expectUserError(['train', ...quick, '--hidden', '0'], /hiddenSize/));
   it('a negative k', () => expectUserError(['train', ...quick, '--k', '-1'], /"k" must be an integer >= 0/));
   it('a non-numeric flag', () => expectUserError(['train', ...quick, '--hidden', 'lots'], /expected an integer/));

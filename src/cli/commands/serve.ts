@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { DEFAULT_HOST, DEFAULT_PORT, startViewer, type ViewerServer } from '../../viewer/index.js';
-import { parseInteger } from '../parse.js';
+import { createRegistry } from '../../builtins.js';
+import { collect, parseInteger } from '../parse.js';
 
 /** Flags of `rnnbow serve`. */
 export interface ServeFlags {
@@ -10,6 +11,8 @@ export interface ServeFlags {
   port: number;
   /** Interface to listen on. */
   host: string;
+  /** Plugins to load first (checked like `train`/`itemize` do, so one command line works everywhere). */
+  plugin?: string[];
 }
 
 /** Commander parser for a port (0 = any free port). */
@@ -54,7 +57,9 @@ export function serveCommand(): Command {
     .option('--logdir <dir>', 'folder of run folders (JSON or TensorBoard exports)', 'runs')
     .option('--port <n>', `port (0 = any free port)`, parsePort, DEFAULT_PORT)
     .option('--host <address>', 'interface to listen on; 0.0.0.0 exposes the viewer to your network', DEFAULT_HOST)
+    .option('--plugin <path|package>', 'load a plugin (repeatable), as train and itemize do', collect)
     .action(async (flags: ServeFlags) => {
+      if (flags.plugin?.length) await createRegistry(flags.plugin);
       const server = await startViewer({ logdir: flags.logdir, port: flags.port, host: flags.host });
       process.stdout.write(viewerBanner(server, flags.logdir) + '  press Ctrl-C to stop\n');
       await untilSignal();
