@@ -26,19 +26,21 @@ export { fullRecorder } from './recorders/full.js';
 export { truncatedRecorder } from './recorders/truncated.js';
 export { periodicRecorder } from './recorders/periodic.js';
 export { jsonExporter, JsonExporter } from './exporters/json/json-exporter.js';
-export { readJsonRun, isJsonRun, type JsonRun, type ReadProblem } from './exporters/json/json-reader.js';
-export { tensorboardExporter, TensorBoardExporter, type TensorBoardOptions } from './exporters/tensorboard/index.js';
+export { readJsonRun, isJsonRun, type JsonRun, type ReadProblem, type ScalarLine, type SampleLine } from './exporters/json/json-reader.js';
 export {
-  RunReader,
-  listRuns,
-  inspectLogdir,
-  formatInspectReport,
-  type InspectReport,
-  type LogdirListing,
-  type RunLocation,
-  type RunUpdate,
-  type ReadProblem as EventFileProblem,
-} from './exporters/tensorboard/reader.js';
+  tensorboardExporter,
+  TensorBoardExporter,
+  EventFileWriter,
+  type TensorBoardOptions,
+  type EventFileWriterOptions,
+  type WriterFileSystem,
+} from './exporters/tensorboard/index.js';
+// Everything the event-file reader offers (its ReadProblem is re-exported as EventFileProblem).
+export * from './exporters/tensorboard/reader.js';
+export type { ReadProblem as EventFileProblem } from './exporters/tensorboard/reader.js';
+
+// The viewer (what `rnnbow serve` runs), for embedding in your own tools.
+export { startViewer, DEFAULT_HOST, DEFAULT_PORT, ViewerError, type ViewerOptions, type ViewerServer, type RefreshIntervals } from './viewer/index.js';
 
 // The gradient engine.
 export type {
@@ -50,6 +52,7 @@ export type {
   ItemizeRequest,
   Reduction,
   State,
+  Prediction,
 } from './core/engine.js';
 export { REDUCTIONS } from './core/engine.js';
 export { TfjsEngine } from './core/engine/tfjs-engine.js';
@@ -59,15 +62,18 @@ export { barHeights, maxBar } from './core/bars.js';
 export { setupBackend, hasTfjsNode, type BackendName } from './core/backend.js';
 
 // Running things.
-export { parseConfig, loadConfigFile, RunConfigSchema, DEFAULT_RECORDER, type RunConfig, type RunConfigInput } from './core/config.js';
+export { parseConfig, loadConfigFile, learningRate, DEFAULT_RECORDER, type RunConfig, type RunConfigInput, type CorpusConfig, type PartConfig } from './core/config.js';
 export { train, type TrainOptions, type TrainResult, type TrainingProgress } from './train/trainer.js';
-export { itemizeText, type ItemizeOutput, type ItemizeReduction, type ItemizeTextOptions } from './train/itemize-text.js';
-export { loadCheckpoint, saveCheckpoint, toCheckpoint, type CheckpointJson, type LoadedCheckpoint } from './core/checkpoint.js';
+export { itemizeText, type ItemizeOutput, type ItemizeReduction, type ItemizeTextOptions, type Nested } from './train/itemize-text.js';
+export { loadCheckpoint, saveCheckpoint, toCheckpoint, type CheckpointJson, type LoadedCheckpoint, type TrainingState } from './core/checkpoint.js';
+export { SeededRandom } from './core/random.js';
 
 // Data.
 export { loadCorpus, type LoadCorpusOptions } from './data/load-corpus.js';
-export { defaultCorpus, type DefaultCorpusOptions } from './data/default-corpus.js';
-export { generateCCorpus } from './data/c-generator.js';
+export { defaultCorpus, nodeIncludeDir, DEFAULT_CORPUS_MAX_CHARS, DEFAULT_GENERATED_CHARS, type DefaultCorpusOptions } from './data/default-corpus.js';
+export { DEFAULT_TEXT_EXTENSIONS } from './data/text-extensions.js';
+export { generateCCorpus, generateCCorpusWithStructure, type GenerateCOptions, type GeneratedC } from './data/c-generator.js';
+export type { CStructure, BracketPair, IdentifierRecord, OpeningBracket, IdentifierKind } from './data/c-structure.js';
 export type { Corpus } from './data/corpus.js';
 export { Vocabulary } from './data/vocabulary.js';
 export { visibleChar } from './data/visible-char.js';

@@ -27,7 +27,17 @@ export interface CheckpointJson {
   /** Parameters by name. */
   params: Record<string, number[] | number[][]>;
   /** Optional training state for `--resume`. */
-  training?: { batch: number; optimizer?: unknown; state?: number[][] };
+  training?: TrainingState;
+}
+
+/** Where training stood when a checkpoint was written, so `--resume` continues seamlessly. */
+export interface TrainingState {
+  /** Global index of the next batch. */
+  batch: number;
+  /** Optimizer moments (an `OptimizerState`). */
+  optimizer?: unknown;
+  /** Carried recurrent state per component, `[B * H]` each. */
+  state?: number[][];
 }
 
 /** A checkpoint after validation. */
@@ -41,7 +51,7 @@ export interface LoadedCheckpoint {
   /** Parameters. */
   params: ParamStore;
   /** Training state, if the checkpoint was written during training. */
-  training?: CheckpointJson['training'];
+  training?: TrainingState;
 }
 
 /** Converts a parameter store to checkpoint JSON. */

@@ -6,10 +6,24 @@ import { ConfigError } from './errors.js';
 
 const PartSpec = z.object({ name: z.string().min(1), options: z.record(z.string(), z.unknown()).optional() }).strict();
 
-/** The default recorder, as in the paper: truncated k = 5, every 100 batches. */
-export const DEFAULT_RECORDER = { name: 'periodic', options: { every: 100, inner: { name: 'truncated', options: { k: 5 } } } };
+/** A part by name with its options, as configs write recorders and exporters. */
+export interface PartConfig {
+  /** Registered name. */
+  name: string;
+  /** The part's own options. */
+  options?: Record<string, unknown>;
+}
 
-/** Zod schema of a run configuration; `RunConfig` is its parsed type. */
+/** How often the default recorder itemizes a batch (the paper: every 100 batches). */
+export const DEFAULT_RECORD_EVERY = 100;
+
+/** The default recorder, as in the paper: truncated k = 5, every 100 batches. */
+export const DEFAULT_RECORDER: PartConfig = {
+  name: 'periodic',
+  options: { every: DEFAULT_RECORD_EVERY, inner: { name: 'truncated', options: { k: 5 } } },
+};
+
+/** Zod schema of a run configuration (its output type is {@link RunConfig}). Internal: use {@link parseConfig}. */
 export const RunConfigSchema = z
   .object({
     /** Training text: files/directories, or empty for the bundled default corpus. */
@@ -56,17 +70,92 @@ export const RunConfigSchema = z
   })
   .strict();
 
-/** A fully resolved run configuration (every default filled in). */
-export type RunConfig = z.output<typeof RunConfigSchema>;
+/**
+ * A fully resolved run configuration (every default filled in). docs/configuration.md describes
+ * each field with its flag and default.
+ */
+export interface RunConfig {
+  /** Training text: `paths` (files/directories; empty = the bundled default), `maxChars`, `validationFraction`. */
+  corpus: CorpusConfig;
+  /** Cell name (`rnn`, `lstm`, `gru` or a plugin's). */
+  cell: string;
+  /** Hidden size H. */
+  hiddenSize: number;
+  /** Characters per sequence n. */
+  seqLength: number;
+  /** Sequences per minibatch B. */
+  batchSize: number;
+  /** Optimizer. */
+  optimizer: 'adagrad' | 'adam';
+  /** Learning rate; default depends on the optimizer (see {@link learningRate}). */
+  lr?: number;
+  /** Maximum global gradient norm. */
+  clip: number;
+  /** Batches to train. */
+  steps?: number;
+  /** Passes over the training text. */
+  epochs?: number;
+  /** Training time budget in seconds. */
+  maxSeconds?: number;
+  /** Which batches are itemized and how. */
+  recorder: PartConfig;
+  /** Magnitude reduction of each itemized gradient. */
+  reduction: string;
+  /** Which sequence of a minibatch is itemized. */
+  recordSequence: number;
+  /** Exporters by name or `{name, options}`. */
+  exporters: (string | PartConfig)[];
+  /** Parent folder of run folders. */
+  logdir: string;
+  /** Run folder name; default timestamp and cell. */
+  runName?: string;
+  /** Random seed. */
+  seed: number;
+  /** tfjs backend of the reference engine. */
+  backend: string;
+  /** Compute engine preference. */
+  engine: 'auto' | 'fused' | 'tfjs';
+  /** Training scalars every N batches. */
+  logEvery: number;
+  /** Text sample every N batches (0 = never). */
+  sampleEvery: number;
+  /** Characters per sample. */
+  sampleLength: number;
+  /** Validation loss every N batches (0 = never). */
+  validateEvery: number;
+  /** Validation batches per measurement. */
+  validationBatches: number;
+  /** Checkpoint every N batches (0 = only at the end). */
+  checkpointEvery: number;
+  /** Plugins to load (paths or package names). */
+  plugins: string[];
+  /** Checkpoint to continue from. */
+  resume?: string;
+  /** What a NaN/Inf loss does. */
+  onNonFinite: 'stop' | 'continue';
+}
 
-/** What a user may write: every field optional. */
-export type RunConfigInput = z.input<typeof RunConfigSchema>;
+/** The corpus section of a {@link RunConfig}. */
+export interface CorpusConfig {
+  /** UTF-8 files or directories; empty for the bundled default corpus. */
+  paths: string[];
+  /** Read at most this many characters. */
+  maxChars?: number;
+  /** Tail fraction held out for validation. */
+  validationFraction: number;
+}
+
+/** What a user may write: every field optional (defaults fill the rest). */
+export interface RunConfigInput extends Partial<Omit<RunConfig, 'corpus'>> {
+  /** Training text; any field may be left out. */
+  corpus?: Partial<CorpusConfig>;
+}
 
 /** Validates a config object, filling defaults; throws a {@link ConfigError} listing every problem. */
 export function parseConfig(input: unknown, source = 'config'): RunConfig {
   const result = RunConfigSchema.safeParse(input ?? {});
   if (result.success) {
-    const config = result.data as RunConfig;
+    const config = result.data as unknown as RunConfig;
     if (config.recordSequence >= config.batchSize) {
       throw new ConfigError(`${source}: recordSequence ${config.recordSequence} must be < batchSize ${config.batchSize}`);
     }

@@ -73,6 +73,14 @@ export interface EngineResult {
   readonly itemized?: ItemizedSequence;
 }
 
+/** What {@link GradientEngine.predict} returns. */
+export interface Prediction {
+  /** Softmax probabilities of the next token, `[B * V]`. */
+  probs: Float32Array;
+  /** The state after the step. */
+  state: State;
+}
+
 /**
  * Runs a model (cell + softmax output head) over batches. The training loss is
  * L = (1/B) Σ_b Σ_t L_{b,t}; `train` writes dL/dθ into `grads` (overwriting it).
@@ -84,8 +92,8 @@ export interface GradientEngine {
   train(params: ParamStore, batch: Batch, initialState: State, grads: ParamStore, itemize?: ItemizeRequest): EngineResult;
   /** Forward only (validation). */
   evaluate(params: ParamStore, batch: Batch, initialState: State): EngineResult;
-  /** One step for B streams returning the softmax probabilities `[B * V]` and the new state (sampling). */
-  predict(params: ParamStore, tokens: Int32Array, state: State): { probs: Float32Array; state: State };
+  /** One step for B streams returning the softmax probabilities and the new state (sampling). */
+  predict(params: ParamStore, tokens: Int32Array, state: State): Prediction;
   /** Frees whatever the engine holds (tensors, wasm memory). */
   dispose(): void;
 }

@@ -69,13 +69,32 @@ export interface RunInfo {
   /** Vocabulary: token id -> character. */
   vocab: string[];
   /** Corpus description (source and size). */
-  corpus: { source: string; chars: number; files: number };
+  corpus: {
+    /** Where the text came from. */
+    source: string;
+    /** Characters read. */
+    chars: number;
+    /** Files read. */
+    files: number;
+  };
   /** Optimizer name and learning rate. */
-  optimizer: { name: string; lr: number; clip: number };
+  optimizer: {
+    /** `adagrad` or `adam`. */
+    name: string;
+    /** Learning rate. */
+    lr: number;
+    /** Gradient-norm clip. */
+    clip: number;
+  };
   /** Recorder description, e.g. `periodic(every=100, truncated(k=5))`. */
   recorder: string;
   /** Itemized parameters and their gates. */
-  itemizedParams: { name: string; gates?: string[] }[];
+  itemizedParams: {
+    /** Parameter name. */
+    name: string;
+    /** Gate names of its row blocks. */
+    gates?: string[];
+  }[];
   /** Compute engine/backend used. */
   engine: string;
   /** The resolved configuration, for reproduction. */

@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { BACKENDS } from '../../core/backend.js';
-import { DEFAULT_RECORDER, loadConfigFile, parseConfig, type RunConfig, type RunConfigInput } from '../../core/config.js';
+import { DEFAULT_RECORD_EVERY, loadConfigFile, parseConfig, type RunConfig, type RunConfigInput } from '../../core/config.js';
 import { REDUCTIONS } from '../../core/engine.js';
 import { train, type TrainOptions, type TrainResult } from '../../train/trainer.js';
 import { collect, collectList, parseInteger, parseNumber, parsePairs } from '../parse.js';
@@ -92,7 +92,7 @@ function recorderFromFlags(flags: TrainFlags, base: RunConfigInput['recorder']):
   if (flags.k !== undefined) options.k = flags.k;
   if (flags.residual === false) options.residual = false;
   const inner = { name, options };
-  const every = flags.every ?? (name === 'periodic' ? undefined : DEFAULT_RECORDER.options.every);
+  const every = flags.every ?? (name === 'periodic' ? undefined : DEFAULT_RECORD_EVERY);
   if (name === 'periodic' || every === undefined || every === 1) return inner;
   return { name: 'periodic', options: { every, inner } };
 }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { CellDefinition, CellDims } from '../cell.js';
-import type { Batch, EngineResult, GradientEngine, ItemizedSequence, ItemizeRequest, State } from '../engine.js';
+import type { Batch, EngineResult, GradientEngine, ItemizedSequence, ItemizeRequest, Prediction, State } from '../engine.js';
 import { CellShapeError } from '../errors.js';
 import { HEAD_BIAS, HEAD_WEIGHT, modelParams } from '../model.js';
 import type { ParamSpec, ParamStore } from '../params.js';
@@ -65,7 +65,7 @@ export class TfjsEngine implements GradientEngine {
     });
   }
 
-  predict(params: ParamStore, tokens: Int32Array, state: State): { probs: Float32Array; state: State } {
+  predict(params: ParamStore, tokens: Int32Array, state: State): Prediction {
     return scoped(() => {
       const P = this.tensors(params);
       const B = tokens.length;

@@ -14,6 +14,24 @@ export interface ReadProblem {
   message: string;
 }
 
+/** One line of `scalars.jsonl`. */
+export interface ScalarLine extends TrainingScalars {
+  /** Global batch index. */
+  batch: number;
+  /** Seconds since the epoch. */
+  wallTime: number;
+}
+
+/** One line of `samples.jsonl`. */
+export interface SampleLine {
+  /** Global batch index. */
+  batch: number;
+  /** Seconds since the epoch. */
+  wallTime: number;
+  /** The generated text. */
+  text: string;
+}
+
 /** A JSON-exported run as read back. */
 export interface JsonRun {
   /** `run.json`. */
@@ -21,9 +39,9 @@ export interface JsonRun {
   /** Every complete record line. */
   records: BatchRecord[];
   /** Scalar lines. */
-  scalars: (TrainingScalars & { batch: number; wallTime: number })[];
+  scalars: ScalarLine[];
   /** Sample lines. */
-  samples: { batch: number; wallTime: number; text: string }[];
+  samples: SampleLine[];
   /** `summary.json` when the run has ended. */
   summary?: RunSummary;
   /** Lines that could not be parsed (a run still being written may end in a partial line). */
@@ -76,8 +94,8 @@ export function readJsonRun(dir: string): JsonRun {
   const records = readLines<BatchRecord & { schema?: string; version?: number }>(dir, JSON_FILES.records, problems).map(
     ({ schema: _schema, version: _version, ...record }) => record,
   );
-  const scalars = readLines<JsonRun['scalars'][number]>(dir, JSON_FILES.scalars, problems);
-  const samples = readLines<JsonRun['samples'][number]>(dir, JSON_FILES.samples, problems);
+  const scalars = readLines<ScalarLine>(dir, JSON_FILES.scalars, problems);
+  const samples = readLines<SampleLine>(dir, JSON_FILES.samples, problems);
   const summaryFile = path.join(dir, JSON_FILES.summary);
   let summary: RunSummary | undefined;
   if (existsSync(summaryFile)) {

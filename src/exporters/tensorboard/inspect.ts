@@ -27,15 +27,23 @@ export interface InspectedRun {
   /** Plugins present, sorted. */
   readonly plugins: string[];
   /** Step range over all values, or null when there are none. */
-  readonly steps: { readonly first: number; readonly last: number } | null;
+  readonly steps: StepRange | null;
   /** The rnnbow RunInfo, when present. */
   readonly runInfo: RunInfo | null;
   /** rnnbow records decoded (each one checked to decode exactly). */
   readonly records: number;
   /** Batch range of the records. */
-  readonly recordBatches: { readonly first: number; readonly last: number } | null;
+  readonly recordBatches: StepRange | null;
   /** How the run ended per its hparams session end (`completed`, `failed`, `unknown`), or null while none is written. */
   readonly status: string | null;
+}
+
+/** An inclusive range of steps. */
+export interface StepRange {
+  /** First step. */
+  readonly first: number;
+  /** Last step. */
+  readonly last: number;
 }
 
 /** The whole report of `rnnbow inspect LOGDIR`. */

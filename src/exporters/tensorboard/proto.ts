@@ -77,14 +77,19 @@ export function int64ToNumber(v: Int64 | null | undefined): number {
 /** `tensorboard.TensorShapeProto`. */
 export interface TensorShapeMessage {
   /** Dimensions, outermost first. */
-  dim?: { size?: Int64; name?: string }[];
+  dim?: {
+    /** Size of the dimension. */
+    size?: Int64;
+    /** Optional name. */
+    name?: string;
+  }[];
   /** True when the rank is unknown. */
   unknownRank?: boolean;
 }
 
 /** `tensorboard.TensorProto` (the fields rnnbow reads or writes). */
 export interface TensorMessage {
-  /** A {@link DataType} value. */
+  /** A `DataType` value (TensorFlow's dtype enum). */
   dtype?: number;
   /** Shape; absent or no dims = rank 0. */
   tensorShape?: TensorShapeMessage;
@@ -131,12 +136,17 @@ export interface HistogramMessage {
 /** `tensorboard.SummaryMetadata`. */
 export interface SummaryMetadataMessage {
   /** The plugin that owns the tag and its payload. */
-  pluginData?: { pluginName?: string; content?: Uint8Array };
+  pluginData?: {
+    /** Plugin name (`scalars`, `histograms`, `rnnbow`, ...). */
+    pluginName?: string;
+    /** The plugin's own serialized payload. */
+    content?: Uint8Array;
+  };
   /** Display name. */
   displayName?: string;
   /** Markdown description. */
   summaryDescription?: string;
-  /** A {@link DataClass} value. */
+  /** A `DataClass` value. */
   dataClass?: number;
 }
 
@@ -185,13 +195,23 @@ export interface EventMessage {
   /** Summary payload. */
   summary?: SummaryMessage;
   /** Session log (START/STOP/CHECKPOINT). */
-  sessionLog?: { status?: number; checkpointPath?: string; msg?: string };
+  sessionLog?: {
+    /** SessionLog.SessionStatus (1 = START, 2 = STOP, 3 = CHECKPOINT). */
+    status?: number;
+    /** Checkpoint path, for CHECKPOINT entries. */
+    checkpointPath?: string;
+    /** Free-form message. */
+    msg?: string;
+  };
   /** Serialized GraphDef (not used by rnnbow). */
   graphDef?: Uint8Array;
   /** Serialized MetaGraphDef (not used by rnnbow). */
   metaGraphDef?: Uint8Array;
   /** Writer identification (first record). */
-  sourceMetadata?: { writer?: string };
+  sourceMetadata?: {
+    /** Name of the program that wrote the file. */
+    writer?: string;
+  };
 }
 
 /** `google.protobuf.Value` as used in hparams (one of the fields set). */
@@ -218,7 +238,7 @@ export interface SessionStartInfoMessage {
 
 /** `tensorboard.hparams.SessionEndInfo`. */
 export interface SessionEndInfoMessage {
-  /** An {@link HParamsStatus} value. */
+  /** An `HParamsStatus` value. */
   status?: number;
   /** End time, seconds since the epoch. */
   endTimeSecs?: number;
@@ -231,9 +251,32 @@ export interface ExperimentMessage {
   /** Creation time, seconds since the epoch. */
   timeCreatedSecs?: number;
   /** Declared hyperparameters. */
-  hparamInfos?: { name?: string; displayName?: string; description?: string; type?: number }[];
+  hparamInfos?: {
+    /** Hyperparameter name. */
+    name?: string;
+    /** Label in the dashboard. */
+    displayName?: string;
+    /** Description. */
+    description?: string;
+    /** An `HParamsDataType` value. */
+    type?: number;
+  }[];
   /** Declared metrics (scalar tags). */
-  metricInfos?: { name?: { group?: string; tag?: string }; displayName?: string; description?: string; datasetType?: number }[];
+  metricInfos?: {
+    /** The scalar series: run-relative group and tag. */
+    name?: {
+      /** Sub-run, empty for the session's own folder. */
+      group?: string;
+      /** Scalar tag. */
+      tag?: string;
+    };
+    /** Label in the dashboard. */
+    displayName?: string;
+    /** Description. */
+    description?: string;
+    /** A `DatasetType` value. */
+    datasetType?: number;
+  }[];
 }
 
 /** `tensorboard.hparams.HParamsPluginData`. */
@@ -254,12 +297,31 @@ export interface LayoutMessage {
   version?: number;
   /** Categories, top to bottom. */
   category?: {
+    /** Category title. */
     title?: string;
+    /** Collapsed by default. */
     closed?: boolean;
+    /** Charts in the category. */
     chart?: {
+      /** Chart title. */
       title?: string;
-      multiline?: { tag?: string[] };
-      margin?: { series?: { value?: string; lower?: string; upper?: string }[] };
+      /** A line chart of every tag matching these regular expressions. */
+      multiline?: {
+        /** Tag regular expressions. */
+        tag?: string[];
+      };
+      /** A chart of a value with lower and upper bounds. */
+      margin?: {
+        /** The series drawn. */
+        series?: {
+          /** Tag of the value. */
+          value?: string;
+          /** Tag of the lower bound. */
+          lower?: string;
+          /** Tag of the upper bound. */
+          upper?: string;
+        }[];
+      };
     }[];
   }[];
 }

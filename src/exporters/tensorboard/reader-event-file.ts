@@ -63,7 +63,7 @@ const INITIAL_CHUNK = 16 * 1024 * 1024;
  * Reads one event file incrementally: every {@link readNew} returns the events completed since
  * the previous call, so a file a trainer is still appending to can be followed. CRCs are checked;
  * corrupt bytes are reported with their offset and skipped; a cut-short last record is left for
- * the next call (and reported only by {@link finish}).
+ * the next call (and reported only by `finish`).
  */
 export class EventFileReader {
   private state: FrameScanState;

@@ -23,5 +23,24 @@ export {
 } from './decode-value.js';
 export { decodeTensor, type DecodedTensor } from './tensor.js';
 export type { FrameScanState } from './tfrecord.js';
-export { inspectLogdir, formatInspectReport, type InspectReport, type InspectedRun, type InspectedFile } from './inspect.js';
+export { inspectLogdir, formatInspectReport, type InspectReport, type InspectedRun, type InspectedFile, type StepRange } from './inspect.js';
+export type {
+  Int64,
+  TensorShapeMessage,
+  TensorMessage,
+  HistogramMessage,
+  SummaryMetadataMessage,
+  SummaryImageMessage,
+  SummaryValueMessage,
+  SummaryMessage,
+  EventMessage,
+  ProtoValueMessage,
+  SessionStartInfoMessage,
+  SessionEndInfoMessage,
+  ExperimentMessage,
+  HParamsPluginDataMessage,
+  LayoutMessage,
+  VersionedPluginDataMessage,
+} from './proto.js';
+export type { HistogramBucket } from './summaries.js';
 export { isEventFileName } from './event-file-name.js';

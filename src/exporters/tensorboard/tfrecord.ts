@@ -55,7 +55,12 @@ export interface FrameScanState {
    */
   resyncing: boolean;
   /** When resyncing: where the corrupt stretch began and why (reported once it ends). */
-  corruptSince?: { offset: number; reason: string };
+  corruptSince?: {
+    /** Byte offset where the damage starts. */
+    offset: number;
+    /** What was wrong there. */
+    reason: string;
+  };
 }
 
 /** The result of {@link scanFrames}. */
