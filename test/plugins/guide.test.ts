@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO, requireBuild, runCli, tempDir, writeTree } from './helpers/repo.js';
@@ -75,5 +75,23 @@ describe('docs/plugins.md, run as written', () => {
     const itemized = JSON.parse(readFileSync(path.join(project, 'indrnn.json'), 'utf8'));
     expect(itemized.cell).toBe('indrnn');
     expect(itemized.n).toBe('int main(void) {'.length - 1);
+  });
+
+  it('the guide\'s config and library snippets work with the plugin', () => {
+    requireBuild();
+    writeTree(project, files);
+    const config = blocks(guide).find((b) => b.info === 'json' && b.body.includes('"plugins"'));
+    const snippet = blocks(guide).find((b) => b.info === 'js' && b.body.includes('createRegistry'));
+    expect(config && snippet).toBeTruthy();
+    // The config validates and names the plugin the guide built.
+    const parsed = JSON.parse(config!.body);
+    expect(parsed.plugins).toEqual(['./my-indrnn']);
+    // The library snippet runs as written from the project folder (rnnbow installed there).
+    mkdirSync(path.join(project, 'node_modules'), { recursive: true });
+    rmSync(path.join(project, 'node_modules/rnnbow'), { force: true });
+    symlinkSync(REPO, path.join(project, 'node_modules/rnnbow'), 'dir');
+    writeFileSync(path.join(project, 'in-code.mjs'), snippet!.body);
+    const r = spawnSync(process.execPath, ['in-code.mjs'], { cwd: project, encoding: 'utf8', timeout: 300_000 });
+    expect(r.status, `${r.stdout}\n${r.stderr}`).toBe(0);
   });
 });
