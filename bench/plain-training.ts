@@ -36,9 +36,15 @@ export function plainRate(loop: EngineLoop, o: TrainingBenchOptions): number {
 /** The built-in cells. */
 export const BUILT_IN_CELLS: readonly CellDefinition[] = [vanillaCell, lstmCell, gruCell];
 
+/** Threads a fused engine splits a batch over (1 for other engines). */
+function threadsOf(engine: unknown): number {
+  return engine instanceof FusedEngine ? engine.threads : 1;
+}
+
 /**
  * Plain training (no recording), chars/s, for rnn/lstm/gru at B = 1 and B = 32 on the default
- * engine with the SIMD Adagrad; then the vanilla cell with the project's scalar Adagrad, and on
+ * engine with the SIMD Adagrad (B = 32 splits over the engine's threads, and is measured again
+ * on one thread beside it); then the vanilla cell with the project's scalar Adagrad, and on
  * the plain-JavaScript fallback kernels of the fused engine.
  * Returns the rows and the B = 1 vanilla figure (the one the numpy baseline is compared with).
  */
@@ -51,8 +57,20 @@ export function benchPlainTraining(o: TrainingBenchOptions): { rows: BenchRow[];
       const { median: rate, best } = plainRates(new EngineLoop(engine, cell, o.dims, B, o.n), o);
       rates.set(`${cell.name}:${B}`, rate);
       const vsB1 = B === 1 ? '' : `, ${(rate / rates.get(`${cell.name}:1`)!).toFixed(2)}x B=1`;
-      rows.push({ measure: `train ${cell.name} B=${B}`, engine: engine.name, value: `${formatRate(rate)} chars/s`, compare: `best run ${formatRate(best)}${vsB1}` });
+      const threads = B === 1 ? '' : `, ${threadsOf(engine)} thread${threadsOf(engine) === 1 ? '' : 's'}`;
+      rows.push({ measure: `train ${cell.name} B=${B}`, engine: engine.name, value: `${formatRate(rate)} chars/s`, compare: `best run ${formatRate(best)}${vsB1}${threads}` });
       engine.dispose();
+      if (B > 1 && threadsOf(engine) > 1) {
+        const one = new FusedEngine((engine as FusedEngine).cell, o.dims, { threads: 1 });
+        const alone = plainRate(new EngineLoop(one, cell, o.dims, B, o.n), o);
+        rows.push({
+          measure: `train ${cell.name} B=${B}, one thread`,
+          engine: one.name,
+          value: `${formatRate(alone)} chars/s`,
+          compare: `${threadsOf(engine)} threads are ${(rate / alone).toFixed(2)}x this`,
+        });
+        one.dispose();
+      }
     }
   }
   const projectOpt = createEngine(vanillaCell, o.dims, 'auto');

@@ -127,22 +127,13 @@ export class ItemizationBuilder {
       for (let r = 0; r < rowCount; r++) {
         const off = r * width;
         const weightMag = slot.kind === 'linear' ? stats.whole[r] * uFactor : hadamardMagnitude(dz, off, u, 0, width, red);
-        const biasMag = stats.whole[r];
-        if (r === rows.tCount) {
-          if (!this.residual) continue;
-          weight.residual![rows.j] = weightMag;
-          if (bias) bias.residual![rows.j] = biasMag;
-          continue;
-        }
-        const t = rows.j + r;
-        weight.byDistance[t][r] = weightMag;
-        if (bias) bias.byDistance[t][r] = biasMag;
+        const t = this.put(weight, bias, rows.j, r, rows.tCount, weightMag, stats.whole[r]);
+        if (t < 0) continue;
         for (let g = 0; g < blocks; g++) {
-          const name = slot.gates![g];
           const blockMag = stats.blocks![r * blocks + g];
-          weight.gates![name][t][r] =
+          const weightGate =
             slot.kind === 'linear' ? blockMag * uFactor : hadamardMagnitude(dz, off + g * blockWidth, u, g * blockWidth, blockWidth, red);
-          if (bias) bias.gates![name][t][r] = blockMag;
+          this.putGate(weight, bias, slot.gates![g], t, r, weightGate, blockMag);
         }
         if (this.full) {
           weight.full![t][r] = this.fullMatrix(slot, dz, off, width, u);
@@ -175,25 +166,35 @@ export class ItemizationBuilder {
         let total = 0;
         for (let g = 0; g < G; g++) total += sums[o + g];
         const biasMag = l2 ? Math.sqrt(total) : total / width;
-        const weightMag = biasMag * uFactor;
-        if (r === rows.tCount) {
-          if (!this.residual) continue;
-          weight.residual![rows.j] = weightMag;
-          if (bias) bias.residual![rows.j] = biasMag;
-          continue;
-        }
-        const t = rows.j + r;
-        weight.byDistance[t][r] = weightMag;
-        if (bias) bias.byDistance[t][r] = biasMag;
-        if (!slot.gates) continue;
+        const t = this.put(weight, bias, rows.j, r, rows.tCount, biasMag * uFactor, biasMag);
+        if (t < 0 || !slot.gates) continue;
         for (let g = 0; g < G; g++) {
-          const name = slot.gates[g];
           const blockMag = l2 ? Math.sqrt(sums[o + g]) : sums[o + g] / blockWidth;
-          weight.gates![name][t][r] = blockMag * uFactor;
-          if (bias) bias.gates![name][t][r] = blockMag;
+          this.putGate(weight, bias, slot.gates[g], t, r, blockMag * uFactor, blockMag);
         }
       }
     }
+  }
+
+  /** Stores one row's weight and bias magnitudes; returns its loss step t, or -1 for the residual row. */
+  private put(weight: Series, bias: Series | undefined, j: number, r: number, tCount: number, weightMag: number, biasMag: number): number {
+    if (r === tCount) {
+      if (this.residual) {
+        weight.residual![j] = weightMag;
+        if (bias) bias.residual![j] = biasMag;
+      }
+      return -1;
+    }
+    const t = j + r;
+    weight.byDistance[t][r] = weightMag;
+    if (bias) bias.byDistance[t][r] = biasMag;
+    return t;
+  }
+
+  /** Stores one gate's share of a row for the weight and its bias. */
+  private putGate(weight: Series, bias: Series | undefined, gate: string, t: number, d: number, weightMag: number, biasMag: number): void {
+    weight.gates![gate][t][d] = weightMag;
+    if (bias) bias.gates![gate][t][d] = biasMag;
   }
 
   /** The finished itemization, by parameter name. */

@@ -6,15 +6,26 @@ import type { ParamStore } from '../../params.js';
 import { zerosLike } from '../../params.js';
 import type { ItemizedSlot } from '../itemization-builder.js';
 import type { BackwardStep, ForwardStep, FusedCell } from './fused-cell.js';
+import { BatchThreads } from './batch-threads.js';
+import { type BatchPart, splitBatch } from './batch-split.js';
+import { fusedCellName } from './fused-cells.js';
 import { itemizeSequence } from './itemize-sequence.js';
 import { type FusedLayout, fusedLayout, type FusedShape } from './layout.js';
 import { type FusedOps, SOFTMAX_GRADIENT, SOFTMAX_PROBS } from './ops.js';
 import { type FusedBackend, selectOps } from './select-ops.js';
+import { fusedThreadCount } from './thread-count.js';
+import { flatStore, type FlatParam, paramOrder } from './worker-protocol.js';
 
 /** Options of a {@link FusedEngine}. */
 export interface FusedEngineOptions {
   /** Kernel implementation: `auto` (WebAssembly SIMD when it loads, else JS), `wasm` or `js`. */
   readonly backend?: FusedBackend;
+  /**
+   * Most threads one training batch may use: batches of at least 8 sequences are split across
+   * worker threads (at least 4 sequences each), each with its own kernel instance. Default:
+   * the `RNNBOW_THREADS` environment variable, else the machine's core count; 1 turns it off.
+   */
+  readonly threads?: number;
 }
 
 /**
@@ -35,20 +46,31 @@ export class FusedEngine implements GradientEngine {
   private layout: FusedLayout;
   private readonly fwd: ForwardStep;
   private readonly bwd: BackwardStep;
+  /** Most threads a training batch may use (1: this thread only). */
+  readonly threads: number;
+  private readonly cellName: string | null;
+  private readonly order: { params: FlatParam[]; total: number };
+  private pool: BatchThreads | null = null;
+  private threadsOff = false;
+  private mainGrads: ParamStore | null = null;
+  private mainFlat: Float32Array | null = null;
 
   /**
    * @param cell the cell's pointwise part (`fusedRnn`, `fusedLstm`, `fusedGru`)
    * @param dims model sizes
-   * @param options kernel implementation (default `auto`)
+   * @param options kernel implementation (default `auto`) and threads per batch (default: `RNNBOW_THREADS`, else every core)
    */
   constructor(
-    private readonly cell: FusedCell,
+    readonly cell: FusedCell,
     private readonly dims: CellDims,
     options: FusedEngineOptions = {},
   ) {
     this.ops = selectOps(options.backend ?? 'auto');
     this.name = `fused:${this.ops.kind}`;
     const G = cell.gates?.length ?? 1;
+    this.cellName = fusedCellName(cell);
+    this.threads = this.cellName ? fusedThreadCount(options.threads) : 1;
+    this.order = paramOrder(dims, G);
     this.shape = { H: dims.hiddenSize, V: dims.inputSize, G, states: cell.states, separateHidden: cell.separateHidden };
     const GH = G * dims.hiddenSize;
     this.slots = [
@@ -63,8 +85,137 @@ export class FusedEngine implements GradientEngine {
     };
   }
 
-  /** Forward, loss, BPTT into `grads` (scaled by 1/B), and the itemization of one sequence when asked. */
+  /**
+   * Forward, loss, BPTT into `grads` (scaled by 1/B), and the itemization of one sequence when
+   * asked. Batches of at least 8 sequences are split across up to {@link FusedEngine.threads}
+   * threads (the itemized sequence's part runs on this thread); the parts' gradients are summed
+   * in part order, so the result does not depend on which thread finished first.
+   */
   train(params: ParamStore, batch: Batch, initialState: State, grads: ParamStore, itemize?: ItemizeRequest): EngineResult {
+    if (this.threads > 1 && !this.threadsOff) {
+      const parts = splitBatch(batch.batchSize, this.threads);
+      if (parts.length > 1) {
+        const split = this.trainSplit(parts, params, batch, initialState, grads, itemize);
+        if (split) return split;
+      }
+    }
+    return this.trainBatch(params, batch, initialState, grads, 1 / batch.batchSize, itemize);
+  }
+
+  /**
+   * Like {@link FusedEngine.train} without itemization, on this thread only, but writes the
+   * gradient of the summed loss Σ_b Σ_t L_{b,t} (not divided by B): what one thread's part of a
+   * batch contributes.
+   */
+  trainSum(params: ParamStore, batch: Batch, initialState: State, grads: ParamStore): EngineResult {
+    return this.trainBatch(params, batch, initialState, grads, 1);
+  }
+
+  /** Worker threads started and not yet exited (0 before the first split batch and after {@link FusedEngine.dispose}). */
+  get liveWorkers(): number {
+    return this.pool?.liveWorkers ?? 0;
+  }
+
+  /** Resolves when every worker thread this engine started has exited (after {@link FusedEngine.dispose}). */
+  whenWorkersExited(): Promise<void> {
+    return this.pool ? this.pool.whenExited() : Promise.resolve();
+  }
+
+  /** Why this engine runs on one thread although it may use more (empty when it does not). */
+  get threadsUnavailableReason(): string {
+    return this.pool?.failure ?? '';
+  }
+
+  /**
+   * One batch split into `parts`: every part but one goes to a worker; this thread runs the
+   * remaining one (with the itemization, if any), then sums the parts' gradients in part order
+   * and scales by 1/B. Returns null when the batch cannot be split (malformed input, which the
+   * one-thread path then reports, or workers that did not start).
+   */
+  private trainSplit(parts: BatchPart[], params: ParamStore, batch: Batch, state: State, grads: ParamStore, itemize?: ItemizeRequest): EngineResult | null {
+    const B = batch.batchSize;
+    const n = batch.length;
+    const H = this.dims.hiddenSize;
+    const states = this.cell.states;
+    if (!Number.isInteger(n) || n < 1 || batch.inputs.length !== B * n || batch.targets.length !== B * n) return null;
+    if (state.length !== states || state.some((c) => c.length !== B * H)) return null;
+    const mine = itemize ? parts.findIndex((p) => itemize.sequence >= p.start && itemize.sequence < p.start + p.count) : 0;
+    if (mine < 0) return null;
+    const pool = this.threadPool();
+    if (!pool || !pool.writeParams(params)) return null;
+    const workerOf = parts.map((_, i) => (i < mine ? i : i - 1));
+    parts.forEach((part, i) => {
+      if (i !== mine) pool.dispatch(workerOf[i], part, batch, state);
+    });
+    const part = parts[mine];
+    const sub: Batch = {
+      batchSize: part.count,
+      length: n,
+      inputs: batch.inputs.subarray(part.start * n, (part.start + part.count) * n),
+      targets: batch.targets.subarray(part.start * n, (part.start + part.count) * n),
+    };
+    const subState = state.map((c) => c.subarray(part.start * H, (part.start + part.count) * H));
+    const local = itemize ? { ...itemize, sequence: itemize.sequence - part.start } : undefined;
+    let own: EngineResult | null = null;
+    let failure: unknown = null;
+    try {
+      own = this.trainBatch(params, sub, subState, this.mainGrads!, 1, local);
+    } catch (err) {
+      failure = err;
+    }
+    // Every worker is waited for, even after a failure here, so none is left mid-job.
+    const results = parts.map((p, i) => (i === mine ? null : pool.collect(workerOf[i], p, n)));
+    if (failure) throw failure;
+    for (const r of results) if (r instanceof RnnbowError) throw r;
+    const flats = results.map((r, i) => (i === mine ? this.mainFlat! : (r as Exclude<typeof r, RnnbowError | null>).grads));
+    const inv = 1 / B;
+    for (const p of this.order.params) {
+      const out = grads[p.name]?.data;
+      if (!out || out.length !== p.size) throw new RnnbowError('INPUT', `fused engine: the gradient store has no "${p.name}" of ${p.size} values`);
+      const first = flats[0].subarray(p.offset, p.offset + p.size);
+      if (flats.length === 2) {
+        const second = flats[1].subarray(p.offset, p.offset + p.size);
+        for (let k = 0; k < p.size; k++) out[k] = (first[k] + second[k]) * inv;
+        continue;
+      }
+      out.set(first);
+      for (let q = 1; q < flats.length; q++) {
+        const next = flats[q].subarray(p.offset, p.offset + p.size);
+        for (let k = 0; k < p.size; k++) out[k] += next[k];
+      }
+      for (let k = 0; k < p.size; k++) out[k] *= inv;
+    }
+    const losses = new Float32Array(B * n);
+    const predictions = new Int32Array(B * n);
+    const finalState: State = [];
+    for (let c = 0; c < states; c++) finalState.push(new Float32Array(B * H));
+    parts.forEach((p, i) => {
+      const r = i === mine ? own! : (results[i] as Exclude<(typeof results)[number], RnnbowError | null>);
+      losses.set(r.losses, p.start * n);
+      predictions.set(r.predictions, p.start * n);
+      for (let c = 0; c < states; c++) finalState[c].set(r.finalState[c], p.start * H);
+    });
+    const result: EngineResult = { losses, predictions, finalState };
+    if (!own!.itemized) return result;
+    return { ...result, itemized: { ...own!.itemized, sequence: itemize!.sequence } };
+  }
+
+  /** The worker threads, started on first use; null (and threading off for good) when they cannot start. */
+  private threadPool(): BatchThreads | null {
+    if (!this.pool) {
+      const backend = this.ops.kind === 'wasm-simd' ? 'wasm' : 'js';
+      this.pool = new BatchThreads(this.cellName!, this.dims, backend, this.threads - 1, this.order.params, this.order.total, this.cell.states);
+      this.mainFlat = new Float32Array(this.order.total);
+      this.mainGrads = flatStore(this.mainFlat, this.order.params);
+    }
+    if (this.pool.ready()) return this.pool;
+    this.threadsOff = true;
+    this.pool.dispose();
+    return null;
+  }
+
+  /** One batch on this thread; gradients scaled by `scale`. */
+  private trainBatch(params: ParamStore, batch: Batch, initialState: State, grads: ParamStore, scale: number, itemize?: ItemizeRequest): EngineResult {
     const L = this.prepare(params, batch.batchSize, batch.length, batch.inputs, batch.targets, initialState);
     const { ops } = this;
     const H = this.dims.hiddenSize;
@@ -80,7 +231,7 @@ export class FusedEngine implements GradientEngine {
       // carries what truncation drops), so its gradient is the training gradient and the plain
       // backward would only repeat it.
       const itemized = itemizeSequence(context, batch, itemize);
-      this.readGradients(grads, 1);
+      this.readGradients(grads, scale);
       const gradient = zerosLike(params);
       for (const name of Object.keys(gradient)) gradient[name].data.set(grads[name].data);
       const result = this.readResult(L);
@@ -97,7 +248,7 @@ export class FusedEngine implements GradientEngine {
     ops.memory.f32.fill(0, L.dwih, L.dwih + GH * V);
     ops.scatterColumns(nB, L.tokens, 1, L.dgi, L.ldg, GH, L.dwih, V);
     ops.colSum(nB, GH, L.dgi, L.ldg, L.dbih, false);
-    this.readGradients(grads, 1 / L.B);
+    this.readGradients(grads, scale);
     const result = this.readResult(L);
     if (!itemize) return result;
     const itemized = itemizeSequence(context, batch, itemize);
@@ -133,6 +284,9 @@ export class FusedEngine implements GradientEngine {
 
   /** Releases what can be released (the memory goes with the engine). */
   dispose(): void {
+    // Worker threads stop for good: a disposed engine that is used again runs on this thread.
+    this.threadsOff = true;
+    this.pool?.dispose();
     // The kernel memory belongs to this engine alone and goes with it; shrink what we can.
     this.layout = this.relayout(1, 1);
   }
