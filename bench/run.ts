@@ -37,6 +37,17 @@ function parseArgs(argv: string[]): Args {
   };
 }
 
+/** The part of bench/viewer-load.ts's result the table shows. */
+interface ViewerLoadSummary {
+  records: number;
+  indexSeconds: number;
+  serverRssMB: number;
+  serverHeapMB: number;
+  overviewFull: { requestsPerSec: number; p99Ms: number; failures: number };
+  overviewZoom: { requestsPerSec: number; p99Ms: number; failures: number };
+  batch: { requestsPerSec: number; p99Ms: number; failures: number };
+}
+
 /** Optional sections other modules add (imported by name so a missing file is not an error). */
 async function optionalSection(file: string): Promise<Record<string, unknown> | null> {
   try {
@@ -76,6 +87,20 @@ async function main(): Promise<void> {
     if (fn) {
       const r = await fn(args.quick ? { records: 300 } : {});
       rows.push({ measure: 'TensorBoard exporter, full-itemization records', engine: 'tensorboard', value: `${formatRate(r.recordsPerSec)} records/s`, compare: `${r.mbPerSec.toFixed(1)} MB/s` });
+    }
+  }
+
+  if (!args.skip.has('viewer')) {
+    const viewer = await optionalSection('./viewer-load.js');
+    const fn = viewer?.benchViewerLoad as ((opts?: Record<string, unknown>) => Promise<ViewerLoadSummary>) | undefined;
+    if (fn) {
+      const r = await fn(args.quick ? { records: 20_000, seconds: 2 } : {});
+      const load = (name: string, e: ViewerLoadSummary['batch']) =>
+        rows.push({ measure: `viewer ${name}, ${formatRate(r.records)} recorded batches`, engine: 'express', value: `${formatRate(e.requestsPerSec)} req/s`, compare: `p99 ${e.p99Ms} ms, ${e.failures} failures` });
+      load('GET /api/overview (whole run)', r.overviewFull);
+      load('GET /api/overview (zoom windows)', r.overviewZoom);
+      load('GET /api/batch', r.batch);
+      rows.push({ measure: 'viewer server memory after the load', engine: 'express', value: `${r.serverRssMB} MB RSS`, compare: `${r.serverHeapMB} MB heap, indexed in ${r.indexSeconds.toFixed(1)} s` });
     }
   }
 

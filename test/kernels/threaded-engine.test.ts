@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { gruCell } from '../../src/cells/gru.js';
 import { lstmCell } from '../../src/cells/lstm.js';
@@ -44,11 +45,13 @@ describe('splitBatch', () => {
 });
 
 describe('fusedThreadCount', () => {
-  it('takes the option, then RNNBOW_THREADS, then the core count; rejects nonsense with a typed error', () => {
+  it('takes the option, then RNNBOW_THREADS (a number or auto), else one thread; rejects nonsense with a typed error', () => {
     const saved = process.env[THREADS_ENV];
     try {
       delete process.env[THREADS_ENV];
-      expect(fusedThreadCount()).toBeGreaterThanOrEqual(1);
+      expect(fusedThreadCount()).toBe(1);
+      process.env[THREADS_ENV] = 'auto';
+      expect(fusedThreadCount()).toBe(Math.max(1, availableParallelism()));
       process.env[THREADS_ENV] = '1';
       expect(fusedThreadCount()).toBe(1);
       expect(fusedThreadCount(3)).toBe(3);
