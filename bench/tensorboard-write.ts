@@ -1,8 +1,9 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BatchRecord, RunInfo } from '../src/core/record.js';
+import type { BatchRecord } from '../src/core/record.js';
 import { tensorboardExporter, TensorBoardExporter } from '../src/exporters/tensorboard/index.js';
+import { syntheticRunInfo } from './synthetic-run.js';
 
 /** Options of {@link benchTensorboardWrite}. */
 export interface TensorboardWriteBenchOptions {
@@ -60,22 +61,7 @@ export async function benchTensorboardWrite(options: TensorboardWriteBenchOption
   const count = options.records ?? 2000;
   const n = options.n ?? 25;
   const vocab = Array.from({ length: 64 }, (_, i) => String.fromCharCode(32 + i));
-  const run: RunInfo = {
-    runId: 'bench',
-    startedAt: new Date().toISOString(),
-    rnnbowVersion: 'bench',
-    cell: 'rnn',
-    hiddenSize: 100,
-    seqLength: n,
-    batchSize: 1,
-    vocab,
-    corpus: { source: 'bench', chars: 0, files: 0 },
-    optimizer: { name: 'adagrad', lr: 0.1, clip: 5 },
-    recorder: 'full',
-    itemizedParams: [{ name: 'weight_hh' }],
-    engine: 'bench',
-    config: {},
-  };
+  const run = syntheticRunInfo({ seqLength: n, vocab, corpus: { source: 'bench', chars: 0, files: 0 }, recorder: 'full', engine: 'bench' });
   // Build the records first: the benchmark times the exporter, not the data.
   const records = Array.from({ length: count }, (_, i) => benchRecord(i, n, options.params ?? 4, vocab.length));
   const dir = mkdtempSync(join(tmpdir(), 'rnnbow-bench-tb-'));

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import type { BatchRecord, RunInfo } from '../src/core/record.js';
+import type { BatchRecord } from '../src/core/record.js';
+import { syntheticRunInfo } from './synthetic-run.js';
 
 /** Options of {@link benchViewerLoad}. */
 export interface ViewerLoadOptions {
@@ -95,22 +96,7 @@ function recordLine(batch: number, tails: readonly string[]): string {
 export async function writeSyntheticLogdir(logdir: string, count: number): Promise<string> {
   const dir = path.join(logdir, 'bench');
   mkdirSync(dir, { recursive: true });
-  const run: RunInfo = {
-    runId: 'bench',
-    startedAt: new Date().toISOString(),
-    rnnbowVersion: 'bench',
-    cell: 'rnn',
-    hiddenSize: 100,
-    seqLength: N,
-    batchSize: 1,
-    vocab: VOCAB,
-    corpus: { source: 'synthetic', chars: count * N, files: 1 },
-    optimizer: { name: 'adagrad', lr: 0.1, clip: 5 },
-    recorder: `truncated(k=${K})`,
-    itemizedParams: [{ name: 'weight_hh' }],
-    engine: 'synthetic',
-    config: {},
-  };
+  const run = syntheticRunInfo({ seqLength: N, vocab: VOCAB, corpus: { source: 'synthetic', chars: count * N, files: 1 }, recorder: `truncated(k=${K})`, engine: 'synthetic' });
   writeFileSync(path.join(dir, 'run.json'), JSON.stringify({ schema: 'rnnbow-run', version: 1, ...run }) + '\n');
   const file = path.join(dir, 'records.jsonl');
   const tails = Array.from({ length: TEMPLATES }, (_, i) => recordTail(i));
