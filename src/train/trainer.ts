@@ -21,6 +21,8 @@ import { FusedOptimizer } from '../core/engine/fused/fused-optimizer.js';
 import { buildRecord } from './record-builder.js';
 import { createRunFolder, defaultRunName } from './run-folder.js';
 import { sampleTokens } from './sampler.js';
+import { installStopSignals } from './stop-signals.js';
+import { ThroughputMeter } from './throughput.js';
 import { prepareData } from './training-data.js';
 
 /** Progress of a run, reported after every batch. */
@@ -135,23 +137,21 @@ export async function train(input: RunConfigInput | RunConfig, options: TrainOpt
   const checkpointFile = path.join(runDir, CHECKPOINT_FILE);
   const say = options.onMessage ?? (() => {});
   let stop: RunSummary['status'] | null = null;
-  const onSignal = () => {
-    if (stop) {
-      for (const e of exporters) {
-        try {
-          e.flushSync?.();
-        } catch {
-          // Exiting on a second signal: keep flushing the others.
-        }
-      }
-      process.exit(130);
-    }
-    stop = 'interrupted';
-  };
-  if (options.handleSignals) {
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-  }
+  const uninstallSignals = options.handleSignals
+    ? installStopSignals(
+        () => (stop = 'interrupted'),
+        () => {
+          for (const e of exporters) {
+            try {
+              e.flushSync?.();
+            } catch {
+              // Exiting on a second signal: keep flushing the others.
+            }
+          }
+          process.exit(130);
+        },
+      )
+    : () => {};
 
   let state: State = training?.state?.length === cell.state.length ? training.state.map((s) => Float32Array.from(s)) : zeroState(cell, dims, config.batchSize);
   const zero = zeroState(cell, dims, 1);
@@ -162,10 +162,7 @@ export async function train(input: RunConfigInput | RunConfig, options: TrainOpt
   let batch = firstBatch;
   let lastYield = Date.now();
   let lastFlush = Date.now();
-  const start = performance.now();
-  let rateStart = start;
-  let rateChars = 0;
-  let charsPerSec = 0;
+  const meter = new ThroughputMeter();
   let status: RunSummary['status'] = 'completed';
   let failure: unknown;
 
@@ -177,7 +174,7 @@ export async function train(input: RunConfigInput | RunConfig, options: TrainOpt
   try {
     for (let done = 0; done < total && !stop; done++, batch++) {
       if (options.signal?.aborted) break;
-      if (config.maxSeconds && (performance.now() - start) / 1000 >= config.maxSeconds) break;
+      if (config.maxSeconds && meter.elapsedSeconds() >= config.maxSeconds) break;
       const next = data.train.next();
       const { batch: data1, offsets } = next;
       // A new epoch sends every stream back to its start: the carried state no longer continues the text.
@@ -208,15 +205,8 @@ export async function train(input: RunConfigInput | RunConfig, options: TrainOpt
       state = result.finalState;
       smoothLoss = Number.isNaN(smoothLoss) ? loss : 0.99 * smoothLoss + 0.01 * loss;
 
-      rateChars += charsPerBatch;
       const now = performance.now();
-      if (!charsPerSec && now > start) charsPerSec = ((done + 1) * charsPerBatch * 1000) / (now - start);
-      if (now - rateStart > 1000) {
-        const rate = (rateChars * 1000) / (now - rateStart);
-        charsPerSec = 0.7 * charsPerSec + 0.3 * rate;
-        rateStart = now;
-        rateChars = 0;
-      }
+      const charsPerSec = meter.add(charsPerBatch, now);
       if (config.validateEvery > 0 && (batch + 1) % config.validateEvery === 0) {
         valLoss = data.validationLoss(engine, params, (b) => zeroState(cell, dims, b));
         say(`batch ${batch + 1}: validation loss ${valLoss?.toFixed(4) ?? 'n/a (no validation text)'}`);
@@ -232,7 +222,7 @@ export async function train(input: RunConfigInput | RunConfig, options: TrainOpt
         say(`sample at batch ${batch + 1}:\n${text}`);
       }
       if (config.checkpointEvery > 0 && (batch + 1) % config.checkpointEvery === 0) save();
-      options.onProgress?.({ batch: done + 1, total, loss: smoothLoss, charsPerSec, elapsed: (now - start) / 1000, records });
+      options.onProgress?.({ batch: done + 1, total, loss: smoothLoss, charsPerSec, elapsed: meter.elapsedSeconds(now), records });
       if (Date.now() - lastFlush > 5000) {
         for (const e of exporters) await e.flush();
         lastFlush = Date.now();
@@ -247,10 +237,7 @@ export async function train(input: RunConfigInput | RunConfig, options: TrainOpt
     status = 'failed';
     failure = err;
   } finally {
-    if (options.handleSignals) {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-    }
+    uninstallSignals();
   }
   const summary: RunSummary = { batches: batch - firstBatch, finalLoss: smoothLoss, records, status };
   if (status !== 'failed' || failure instanceof NonFiniteLossError) save();

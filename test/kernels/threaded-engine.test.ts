@@ -11,7 +11,7 @@ import { FusedEngine } from '../../src/core/engine/fused/fused-engine.js';
 import { fusedGru } from '../../src/core/engine/fused/gru-cell.js';
 import { fusedLstm } from '../../src/core/engine/fused/lstm-cell.js';
 import { fusedRnn } from '../../src/core/engine/fused/rnn-cell.js';
-import { fusedThreadCount, THREADS_ENV } from '../../src/core/engine/fused/thread-count.js';
+import { fusedThreadCount, idleCoreThreads, THREADS_ENV } from '../../src/core/engine/fused/thread-count.js';
 import { zerosLike } from '../../src/core/params.js';
 import { randomProblem, relativeError } from '../helpers/random-model.js';
 
@@ -45,11 +45,18 @@ describe('splitBatch', () => {
 });
 
 describe('fusedThreadCount', () => {
-  it('takes the option, then RNNBOW_THREADS (a number or auto), else one thread; rejects nonsense with a typed error', () => {
+  it('takes the option, then RNNBOW_THREADS (a number or auto), else the idle cores; rejects nonsense with a typed error', () => {
     const saved = process.env[THREADS_ENV];
     try {
       delete process.env[THREADS_ENV];
-      expect(fusedThreadCount()).toBe(1);
+      expect(fusedThreadCount()).toBeGreaterThanOrEqual(1);
+      expect(fusedThreadCount()).toBeLessThanOrEqual(availableParallelism());
+      expect(idleCoreThreads(2, 0.3, 0)).toBe(2); // quiet machine, fresh process
+      expect(idleCoreThreads(2, 1.1, 1)).toBe(2); // only our own training keeps a core busy
+      expect(idleCoreThreads(2, 1.6, 0)).toBe(1); // another process holds a core and more
+      expect(idleCoreThreads(2, 4, 1)).toBe(1); // CI beside us
+      expect(idleCoreThreads(8, 2.5, 0.5)).toBe(6);
+      expect(idleCoreThreads(1, 0, 0)).toBe(1);
       process.env[THREADS_ENV] = 'auto';
       expect(fusedThreadCount()).toBe(Math.max(1, availableParallelism()));
       process.env[THREADS_ENV] = '1';
