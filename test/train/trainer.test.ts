@@ -57,6 +57,16 @@ describe('train()', () => {
     }
   });
 
+  it('is deterministic for a seed: equal seeds give equal records, another seed differs', async () => {
+    const strip = (dir: string) => readJsonRun(dir).records.map(({ wallTime: _w, runId: _r, ...rest }) => rest);
+    const cfg = { ...base, steps: 12, recorder: { name: 'periodic', options: { every: 4 } } };
+    const a = await train({ ...cfg, seed: 7, runName: 'seed-a' });
+    const b = await train({ ...cfg, seed: 7, runName: 'seed-b' });
+    const c = await train({ ...cfg, seed: 8, runName: 'seed-c' });
+    expect(strip(a.runDir)).toEqual(strip(b.runDir));
+    expect(strip(a.runDir)).not.toEqual(strip(c.runDir));
+  });
+
   it('refuses to overwrite an existing run folder', async () => {
     await expect(train({ ...base, steps: 1, runName: 'full-run' })).rejects.toThrow(/already exists/);
   });
