@@ -1,4 +1,4 @@
-import { barHeights } from '../core/bars.js';
+import { barHeights, maxBar } from '../core/bars.js';
 import type { BatchRecord } from '../core/record.js';
 import { seriesMatrix, type Series } from './series.js';
 
@@ -30,16 +30,6 @@ export interface RecordSummary {
   nonFinite: boolean;
 }
 
-/** The tallest bar of a matrix: NaN if any bar is NaN (a NaN gradient must never hide), else the max. */
-export function tallestBar(byDistance: readonly (readonly number[])[]): number {
-  let max = 0;
-  for (const h of barHeights(byDistance)) {
-    if (Number.isNaN(h)) return NaN;
-    if (h > max) max = h;
-  }
-  return max;
-}
-
 /**
  * Summarises a record. `series` fixes the order of `seriesMax`; `primary` is the series whose mass
  * and residual are kept (the record's own `primary` parameter, whole); `width` is the number of
@@ -48,7 +38,7 @@ export function tallestBar(byDistance: readonly (readonly number[])[]): number {
 export function summarizeRecord(record: BatchRecord, series: readonly Series[], primary: Pick<Series, 'param' | 'gate'>, width: number): RecordSummary {
   const seriesMax = series.map((s) => {
     const m = seriesMatrix(record, s);
-    return m ? tallestBar(m) : -1;
+    return m ? maxBar(m) : -1;
   });
   const main = seriesMatrix(record, primary) ?? [];
   const massByDistance = new Array<number>(Math.max(1, width)).fill(0);
