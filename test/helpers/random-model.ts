@@ -16,13 +16,5 @@ export function randomProblem(cell: CellDefinition, dims: CellDims, n: number, B
   return { params, batch, state, rng };
 }
 
-/** max |a - b| / max(max |b|, tiny): relative error of a whole array. */
-export function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < b.length; i++) {
-    diff = Math.max(diff, Math.abs(a[i] - b[i]));
-    scale = Math.max(scale, Math.abs(b[i]));
-  }
-  return diff / Math.max(scale, 1e-12);
-}
+/** The conformance suite's relative error (NaN and length mismatches fail), shared by the tests. */
+export { relativeError } from '../../src/testing/compare.js';
