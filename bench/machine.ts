@@ -36,7 +36,7 @@ export async function describeMachine(): Promise<MachineInfo> {
     memoryGiB: totalmem() / 2 ** 30,
     node: process.version,
     fusedEngine,
-    fusedNote: fusedEngine === 'fused:wasm-simd' ? '' : wasmUnavailableReason(),
+    fusedNote: fusedEngine === 'fused:wasm-fma' ? '' : wasmUnavailableReason(fusedEngine === 'fused:wasm-simd' ? 'fma' : 'simd'),
     tfjsBackend,
     tfjsNode: hasTfjsNode(),
   };

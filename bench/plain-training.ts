@@ -84,6 +84,18 @@ export function benchPlainTraining(o: TrainingBenchOptions): { rows: BenchRow[];
     value: `${formatRate(projectRate)} chars/s`,
     compare: `${(rates.get('rnn:1')! / projectRate).toFixed(2)}x slower than with the SIMD Adagrad`,
   });
+  if (projectOpt.name === 'fused:wasm-fma') {
+    // What the FMA build buys: the same loop on the plain SIMD build of the kernels.
+    const simd = new FusedEngine(fusedRnn, o.dims, { backend: 'wasm-simd' });
+    const simdRate = plainRate(new EngineLoop(simd, vanillaCell, o.dims, 1, o.n), o);
+    rows.push({
+      measure: 'train rnn B=1, plain SIMD kernels (RNNBOW_FMA=0)',
+      engine: simd.name,
+      value: `${formatRate(simdRate)} chars/s`,
+      compare: `the FMA build is ${(rates.get('rnn:1')! / simdRate).toFixed(2)}x faster`,
+    });
+    simd.dispose();
+  }
   const js = new FusedEngine(fusedRnn, o.dims, { backend: 'js' });
   const jsRate = plainRate(new EngineLoop(js, vanillaCell, o.dims, 1, o.n), { ...o, runs: Math.min(o.runs, 3) });
   rows.push({ measure: 'train rnn B=1 (JS fallback kernels)', engine: js.name, value: `${formatRate(jsRate)} chars/s` });

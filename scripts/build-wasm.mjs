@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Compiles the WebAssembly SIMD kernels (assembly/*.ts, AssemblyScript) into
-// dist/wasm/rnnbow-kernels.wasm, which ships in the package. Part of `npm run build`, so
+// dist/wasm/rnnbow-kernels.wasm, and the same kernels with fused multiply-add (relaxed SIMD)
+// into dist/wasm/rnnbow-kernels-fma.wasm; both ship in the package and the engine picks one at
+// run time (src/core/engine/fused/wasm-ops.ts). Part of `npm run build`, so
 // `npm install`/`npm ci` (via `prepare`) build it too. Skips the compile when the output is
 // newer than every source. The fused engine falls back to its JavaScript kernels, and says so
 // in its name, when the file is missing.
@@ -10,7 +12,12 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const sourceDir = join(root, 'assembly');
-const outFile = join(root, 'dist', 'wasm', 'rnnbow-kernels.wasm');
+const outDir = join(root, 'dist', 'wasm');
+/** Each build: its file and the WebAssembly features it is compiled with. */
+const builds = [
+  { file: join(outDir, 'rnnbow-kernels.wasm'), features: ['simd'] },
+  { file: join(outDir, 'rnnbow-kernels-fma.wasm'), features: ['simd', 'relaxed-simd'] },
+];
 
 function newestSource() {
   const files = readdirSync(sourceDir).filter((f) => f.endsWith('.ts')).map((f) => join(sourceDir, f));
@@ -18,15 +25,16 @@ function newestSource() {
   return Math.max(...files.map((f) => statSync(f).mtimeMs));
 }
 
-function upToDate() {
+function upToDate(file) {
   try {
-    return statSync(outFile).mtimeMs > newestSource();
+    return statSync(file).mtimeMs > newestSource();
   } catch {
     return false;
   }
 }
 
-if (process.argv.includes('--force') || !upToDate()) {
+const stale = builds.filter((b) => process.argv.includes('--force') || !upToDate(b.file));
+if (stale.length > 0) {
   let asc;
   try {
     asc = (await import('assemblyscript/asc')).default;
@@ -34,24 +42,26 @@ if (process.argv.includes('--force') || !upToDate()) {
     console.error('build-wasm: the AssemblyScript compiler is not installed (devDependency "assemblyscript"); run `npm install`.');
     process.exit(1);
   }
-  mkdirSync(dirname(outFile), { recursive: true });
-  const { error, stderr } = await asc.main(
-    [
-      join(sourceDir, 'index.ts'),
-      '--outFile', outFile,
-      '--optimizeLevel', '3',
-      '--shrinkLevel', '0',
-      '--runtime', 'stub',
-      '--noAssert',
-      '--use', 'abort=',
-      '--enable', 'simd',
-    ],
-    {},
-  );
-  if (error) {
-    console.error(stderr.toString());
-    console.error(`build-wasm: ${error.message}`);
-    process.exit(1);
+  mkdirSync(outDir, { recursive: true });
+  for (const { file, features } of stale) {
+    const { error, stderr } = await asc.main(
+      [
+        join(sourceDir, 'index.ts'),
+        '--outFile', file,
+        '--optimizeLevel', '3',
+        '--shrinkLevel', '0',
+        '--runtime', 'stub',
+        '--noAssert',
+        '--use', 'abort=',
+        ...features.flatMap((f) => ['--enable', f]),
+      ],
+      {},
+    );
+    if (error) {
+      console.error(stderr.toString());
+      console.error(`build-wasm: ${error.message}`);
+      process.exit(1);
+    }
+    console.log(`build-wasm: wrote ${file} (${statSync(file).size} bytes)`);
   }
-  console.log(`build-wasm: wrote ${outFile} (${statSync(outFile).size} bytes)`);
 }

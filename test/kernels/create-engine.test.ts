@@ -1,3 +1,6 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { gruCell } from '../../src/cells/gru.js';
@@ -7,6 +10,7 @@ import type { CellDefinition } from '../../src/core/cell.js';
 import { createEngine } from '../../src/core/engine/create-engine.js';
 import { FusedEngine } from '../../src/core/engine/fused/fused-engine.js';
 import { fusedRnn } from '../../src/core/engine/fused/rnn-cell.js';
+import { FMA_ENV } from '../../src/core/engine/fused/wasm-ops.js';
 import { TfjsEngine } from '../../src/core/engine/tfjs-engine.js';
 
 const dims = { inputSize: 7, hiddenSize: 5 };
@@ -24,11 +28,12 @@ const pluginCell: CellDefinition = {
 };
 
 describe('createEngine', () => {
-  it('picks the fused engine, on WebAssembly SIMD, for the built-in cells by default', () => {
+  it('picks the fused engine, on the WebAssembly FMA kernels, for the built-in cells by default', () => {
+    // Node 20 needs the relaxed-SIMD flag the loader turns on; later Node versions accept the module as is.
     for (const cell of [vanillaCell, lstmCell, gruCell]) {
       const engine = createEngine(cell, dims, 'auto');
       expect(engine).toBeInstanceOf(FusedEngine);
-      expect(engine.name).toBe('fused:wasm-simd');
+      expect(engine.name).toBe('fused:wasm-fma');
       expect(createEngine(cell, dims, 'fused')).toBeInstanceOf(FusedEngine);
     }
   });
@@ -40,7 +45,18 @@ describe('createEngine', () => {
     expect(createEngine(vanillaCell, dims, 'tfjs').name).toMatch(/^tfjs:/);
   });
 
-  it('names the JavaScript kernels when they are chosen', () => {
+  it('names the kernels that were chosen', () => {
     expect(new FusedEngine(fusedRnn, dims, { backend: 'js' }).name).toBe('fused:js');
+    expect(new FusedEngine(fusedRnn, dims, { backend: 'wasm-simd' }).name).toBe('fused:wasm-simd');
+    expect(new FusedEngine(fusedRnn, dims, { backend: 'wasm-fma' }).name).toBe('fused:wasm-fma');
+  });
+
+  it(`keeps to plain SIMD when ${FMA_ENV}=0`, () => {
+    // A fresh process: the choice is made once per process, on the first engine.
+    const script = `import('${pathToFileURL(join(process.cwd(), 'dist/src/core/engine/fused/select-ops.js')).href}').then((m) => console.log(m.selectOps('auto').kind))`;
+    const run = (env: Record<string, string>) =>
+      execFileSync(process.execPath, ['-e', script], { env: { ...process.env, ...env }, encoding: 'utf8' }).trim();
+    expect(run({ [FMA_ENV]: '0' })).toBe('wasm-simd');
+    expect(run({ [FMA_ENV]: '1' })).toBe('wasm-fma');
   });
 });

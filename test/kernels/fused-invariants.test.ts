@@ -23,7 +23,7 @@ const CELLS: [CellDefinition, FusedCell][] = [
 
 describe('fused engines: itemized gradients add up to the autodiff gradient', () => {
   for (const [cell, fused] of CELLS) {
-    for (const backend of ['js', 'wasm'] as const) {
+    for (const backend of ['js', 'wasm-simd', 'wasm-fma'] as const) {
       it(`${cell.name} ${backend}: Σ full matrices = sequence gradient; mean of sequence gradients = tfjs training gradient`, () => {
         const dims = { inputSize: 9, hiddenSize: 6 };
         const n = 7;

@@ -10,7 +10,7 @@ import { relativeError } from '../helpers/random-model.js';
 /** The SIMD optimizers against the project's scalar ones, over several steps, and their checkpoints. */
 describe('FusedOptimizer', () => {
   for (const kind of ['adagrad', 'adam'] as const) {
-    for (const backend of ['js', 'wasm'] as const) {
+    for (const backend of ['js', 'wasm-simd', 'wasm-fma'] as const) {
       it(`${kind} (${backend}) follows src/train/optimizer.ts step by step and round-trips its state`, () => {
         const rng = new SeededRandom(7);
         const start = initParams(lstmCell, { inputSize: 9, hiddenSize: 7 }, rng);

@@ -25,7 +25,7 @@ const CELLS: [CellDefinition, FusedCell][] = [
   [lstmCell, fusedLstm],
   [gruCell, fusedGru],
 ];
-const BACKENDS = ['js', 'wasm'] as const;
+const BACKENDS = ['js', 'wasm-simd', 'wasm-fma'] as const;
 
 function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string): void {
   expect(actual.length, what).toBe(expected.length);

@@ -28,9 +28,15 @@ const REDUCTIONS: Reduction[] = ['l2', 'meanAbs', 'mean'];
 const MODES = { l2: ROW_SUM_SQUARES, meanAbs: ROW_SUM_ABS, mean: ROW_SUM } as const;
 
 describe('rowBlockSums kernel', () => {
-  const wasm = loadWasmOps();
-  const impls: [string, FusedOps][] = [['js', createJsOps(1 << 12)], ...(wasm ? [['wasm', wasm] as [string, FusedOps]] : [])];
-  it('has the WebAssembly module', () => expect(wasm).not.toBeNull());
+  const simd = loadWasmOps('simd');
+  const fma = loadWasmOps('fma');
+  it('has both WebAssembly builds', () => {
+    expect(simd).not.toBeNull();
+    expect(fma).not.toBeNull();
+  });
+  const impls: [string, FusedOps][] = [['js', createJsOps(1 << 12)]];
+  if (simd) impls.push(['wasm-simd', simd]);
+  if (fma) impls.push(['wasm-fma', fma]);
   for (const [label, ops] of impls) {
     for (const [R, G, W] of [[1, 1, 5], [3, 4, 7], [5, 3, 13], [2, 1, 100]]) {
       it(`${label}: R=${R} G=${G} W=${W} matches a direct sum for every reduction`, () => {
@@ -115,7 +121,7 @@ const CELLS: [CellDefinition, FusedCell][] = [
 
 describe('fused engine: the summary path and the single-sequence shortcut', () => {
   for (const [cell, fused] of CELLS) {
-    for (const backend of ['js', 'wasm'] as const) {
+    for (const backend of ['js', 'wasm-simd', 'wasm-fma'] as const) {
       it(`${cell.name} ${backend}: summaries equal those of the full-matrix path; at B = 1 an itemized batch trains with the plain gradient`, () => {
         const dims = { inputSize: 9, hiddenSize: 7 };
         const n = 8;

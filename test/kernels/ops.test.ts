@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createJsOps } from '../../src/core/engine/fused/js-ops.js';
 import { type FusedOps, roundUp4, SOFTMAX_GRADIENT, SOFTMAX_PROBS } from '../../src/core/engine/fused/ops.js';
-import { loadWasmOps, wasmUnavailableReason } from '../../src/core/engine/fused/wasm-ops.js';
+import { loadWasmOps, type WasmVariant, wasmUnavailableReason } from '../../src/core/engine/fused/wasm-ops.js';
 import { SeededRandom } from '../../src/core/random.js';
 import { relativeError } from '../helpers/random-model.js';
 
@@ -10,16 +10,16 @@ import { relativeError } from '../helpers/random-model.js';
  * formula, on random data with sizes that are not multiples of the lane count.
  */
 
-function wasmOps(): FusedOps {
-  const ops = loadWasmOps();
-  if (!ops) throw new Error(`WebAssembly kernels missing (${wasmUnavailableReason()}); run npm run build`);
+function wasmOps(variant: WasmVariant): FusedOps {
+  const ops = loadWasmOps(variant);
+  if (!ops) throw new Error(`WebAssembly ${variant} kernels missing (${wasmUnavailableReason(variant)}); run npm run build`);
   return ops;
 }
 
 /** Both implementations over identical memory contents. */
-function pair(size: number, seed: number): { js: FusedOps; wasm: FusedOps; base: number } {
+function pair(size: number, seed: number, variant: WasmVariant): { js: FusedOps; wasm: FusedOps; base: number } {
   const js = createJsOps(1 << 10);
-  const wasm = wasmOps();
+  const wasm = wasmOps(variant);
   const base = roundUp4(Math.max(js.memory.base, wasm.memory.base));
   js.memory.ensure(base + size);
   wasm.memory.ensure(base + size);
@@ -39,7 +39,8 @@ function zeroPads(p: { js: FusedOps; wasm: FusedOps }, at: number, rows: number,
   for (const ops of [p.js, p.wasm]) for (let r = 0; r < rows; r++) ops.memory.f32.fill(0, at + r * ld + cols, at + (r + 1) * ld);
 }
 
-describe('fused kernels: WebAssembly SIMD agrees with JavaScript and with the formulas', () => {
+// Both builds: plain SIMD, and the FMA build (relaxed SIMD) the engine prefers where it runs.
+for (const variant of ['simd', 'fma'] as const) describe(`fused kernels: WebAssembly ${variant} agrees with JavaScript and with the formulas`, () => {
   const shapes = [
     [1, 5, 7],
     [2, 9, 13],
@@ -55,7 +56,7 @@ describe('fused kernels: WebAssembly SIMD agrees with JavaScript and with the fo
         const ldb = roundUp4(Math.max(N, K)) + 4;
         const ldc = roundUp4(Math.max(N, M)) + 4;
         const size = 3 * 128 * 128 + 64;
-        const p = pair(size, M * 1000 + N * 10 + K);
+        const p = pair(size, M * 1000 + N * 10 + K, variant);
         const a = p.base;
         const b = a + 128 * 128;
         const c = b + 128 * 128;
@@ -123,7 +124,7 @@ describe('fused kernels: WebAssembly SIMD agrees with JavaScript and with the fo
 
   it('gather and scatter columns of a one-hot product', () => {
     const R = 5, G = 11, V = 7, ldo = 12;
-    const p = pair(4096, 3);
+    const p = pair(4096, 3, variant);
     const w = p.base, bias = w + G * V, out = bias + 12, tok = out + R * ldo;
     const ids = [3, 0, 6, 3, 2];
     for (const ops of [p.js, p.wasm]) ids.forEach((id, r) => (ops.memory.i32[tok + 2 * r] = id));
@@ -145,7 +146,7 @@ describe('fused kernels: WebAssembly SIMD agrees with JavaScript and with the fo
 
   it('softmax cross-entropy, argmax and p - onehot; probabilities mode', () => {
     const R = 4, V = 13, ld = 16;
-    const p = pair(1024, 5);
+    const p = pair(1024, 5, variant);
     const logits = p.base, bias = logits + R * ld, loss = bias + 16, pred = loss + 8, targets = pred + 8;
     const y = [0, 12, 5, 7];
     for (const ops of [p.js, p.wasm]) {
@@ -181,7 +182,7 @@ describe('fused kernels: WebAssembly SIMD agrees with JavaScript and with the fo
 
   it('activations: tanh, sigmoid and exp over a wide range, in the cell kernels', () => {
     const H = 203; // 50 vectors + 3 tail lanes
-    const p = pair(8192, 9);
+    const p = pair(8192, 9, variant);
     const z = p.base, h = z + 4 * 208, c = h + 208, tc = c + 208, cPrev = tc + 208;
     for (const ops of [p.js, p.wasm]) {
       for (let i = 0; i < 4 * 208; i++) ops.memory.f32[z + i] = -40 + (80 * i) / (4 * 208) + (i % 3) * 1e-3;

@@ -20,6 +20,7 @@ import {
   ioLayout,
   type WorkerErrorMessage,
 } from './worker-protocol.js';
+import type { FusedBackend } from './select-ops.js';
 
 /** Longest a first batch waits for the workers to load before the engine gives up on threads. */
 const START_TIMEOUT_MS = 60_000;
@@ -97,7 +98,7 @@ export class BatchThreads {
   constructor(
     cell: string,
     private readonly dims: CellDims,
-    backend: 'wasm' | 'js',
+    backend: FusedBackend,
     workers: number,
     private readonly order: readonly FlatParam[],
     private readonly paramTotal: number,

@@ -12,7 +12,7 @@ import { fusedCellName } from './fused-cells.js';
 import { itemizeSequence } from './itemize-sequence.js';
 import { type FusedLayout, fusedLayout, type FusedShape } from './layout.js';
 import { type FusedOps, SOFTMAX_GRADIENT, SOFTMAX_PROBS } from './ops.js';
-import { type FusedBackend, selectOps } from './select-ops.js';
+import { backendOf, type FusedBackend, selectOps } from './select-ops.js';
 import { fusedThreadCount } from './thread-count.js';
 import { flatStore, type FlatParam, paramOrder } from './worker-protocol.js';
 
@@ -36,7 +36,7 @@ export interface FusedEngineOptions {
  * allocated per step; per call only the returned arrays are.
  */
 export class FusedEngine implements GradientEngine {
-  /** `fused:wasm-simd` or `fused:js`. */
+  /** `fused:wasm-fma`, `fused:wasm-simd` or `fused:js`: which kernels run. */
   readonly name: string;
   /** The kernels (exposed for tests and benchmarks). */
   readonly ops: FusedOps;
@@ -203,8 +203,7 @@ export class FusedEngine implements GradientEngine {
   /** The worker threads, started on first use; null (and threading off for good) when they cannot start. */
   private threadPool(): BatchThreads | null {
     if (!this.pool) {
-      const backend = this.ops.kind === 'wasm-simd' ? 'wasm' : 'js';
-      this.pool = new BatchThreads(this.cellName!, this.dims, backend, this.threads - 1, this.order.params, this.order.total, this.cell.states);
+      this.pool = new BatchThreads(this.cellName!, this.dims, backendOf(this.ops), this.threads - 1, this.order.params, this.order.total, this.cell.states);
       this.mainFlat = new Float32Array(this.order.total);
       this.mainGrads = flatStore(this.mainFlat, this.order.params);
     }

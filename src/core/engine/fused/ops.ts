@@ -33,7 +33,7 @@ export const SOFTMAX_PROBS = 1;
 
 /** The primitive kernels (see the file comment for units and the padding contract). */
 export interface FusedOps {
-  /** `wasm-simd` or `js`: shows up in the engine's name. */
+  /** `wasm-fma`, `wasm-simd` or `js`: shows up in the engine's name. */
   readonly kind: string;
   /** The memory every offset refers to. */
   readonly memory: KernelMemory;

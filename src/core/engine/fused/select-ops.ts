@@ -3,23 +3,40 @@ import { createJsOps } from './js-ops.js';
 import type { FusedOps } from './ops.js';
 import { loadWasmOps, wasmUnavailableReason } from './wasm-ops.js';
 
-/** Which kernel implementation a fused engine runs: `auto` prefers WebAssembly SIMD. */
-export type FusedBackend = 'auto' | 'wasm' | 'js';
-
 /**
- * Kernels for a new engine. `auto` takes WebAssembly SIMD when the compiled module is present
- * and this runtime accepts it, and the plain JavaScript kernels otherwise; `wasm` insists.
+ * Which kernel implementation a fused engine runs. `auto` takes the fastest that runs here:
+ * the WebAssembly FMA build, else plain WebAssembly SIMD, else JavaScript. `wasm` is the same
+ * but refuses to fall back to JavaScript; `wasm-fma` and `wasm-simd` insist on one build (the
+ * tests run both); `js` is the plain JavaScript kernels.
  */
+export type FusedBackend = 'auto' | 'wasm' | 'wasm-fma' | 'wasm-simd' | 'js';
+
+function unavailable(what: string, reason: string): RnnbowError {
+  return new RnnbowError(
+    'BACKEND',
+    `the ${what} kernels are not available: ${reason}`,
+    'run `npm run build` (it compiles assembly/ into dist/wasm), or choose another fused backend',
+  );
+}
+
+/** Kernels for a new engine (see {@link FusedBackend}). */
 export function selectOps(backend: FusedBackend): FusedOps {
   if (backend === 'js') return createJsOps();
-  const wasm = loadWasmOps();
+  if (backend === 'wasm-simd') return loadWasmOps('simd') ?? throwError(unavailable('WebAssembly SIMD', wasmUnavailableReason('simd')));
+  if (backend === 'wasm-fma') return loadWasmOps('fma') ?? throwError(unavailable('WebAssembly FMA', wasmUnavailableReason('fma')));
+  const wasm = loadWasmOps('fma') ?? loadWasmOps('simd');
   if (wasm) return wasm;
-  if (backend === 'wasm') {
-    throw new RnnbowError(
-      'BACKEND',
-      `the WebAssembly SIMD kernels are not available: ${wasmUnavailableReason()}`,
-      'run `npm run build` (it compiles assembly/ into dist/wasm), or use the JS kernels',
-    );
-  }
+  if (backend === 'wasm') throw unavailable('WebAssembly SIMD', wasmUnavailableReason('simd'));
   return createJsOps();
+}
+
+/** The backend that selects exactly these kernels again (what worker threads load). */
+export function backendOf(ops: FusedOps): FusedBackend {
+  if (ops.kind === 'wasm-fma') return 'wasm-fma';
+  if (ops.kind === 'wasm-simd') return 'wasm-simd';
+  return 'js';
+}
+
+function throwError(err: Error): never {
+  throw err;
 }

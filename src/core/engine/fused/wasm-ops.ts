@@ -1,13 +1,26 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
 import { packageRoot } from '../../package-root.js';
 import type { FusedOps, KernelMemory } from './ops.js';
 
 /** File name of the compiled kernels (scripts/build-wasm.mjs writes it to dist/wasm/). */
 export const WASM_FILE = 'rnnbow-kernels.wasm';
 
-/** Where scripts/build-wasm.mjs puts the module, relative to the package root (it ships in the package). */
-const WASM_PATH = ['dist', 'wasm', WASM_FILE];
+/** The same kernels built with fused multiply-add (WebAssembly relaxed SIMD). */
+export const WASM_FMA_FILE = 'rnnbow-kernels-fma.wasm';
+
+/**
+ * Which build of the kernels: `simd` (WebAssembly SIMD, runs on every current runtime) or
+ * `fma` (the same source with its multiply-adds fused through relaxed SIMD: the matrix products
+ * run up to a third faster, and round once per multiply-add instead of twice).
+ */
+export type WasmVariant = 'simd' | 'fma';
+
+/** Set to `0` to keep the engine on the plain SIMD build even where the FMA build runs. */
+export const FMA_ENV = 'RNNBOW_FMA';
+
+const FILES: Record<WasmVariant, string> = { simd: WASM_FILE, fma: WASM_FMA_FILE };
 
 /** The raw exports of the module: the same kernels as {@link FusedOps}, with byte pointers. */
 interface KernelExports {
@@ -32,43 +45,62 @@ interface KernelExports {
   rowBlockSums(R: number, G: number, W: number, src: number, ld: number, mode: number, out: number): void;
 }
 
-let compiled: WebAssembly.Module | null | undefined;
-let failure = '';
+const compiled = new Map<WasmVariant, WebAssembly.Module | null>();
+const failures = new Map<WasmVariant, string>();
 
-/** Compiles the module once per process; `null` (with {@link wasmUnavailableReason}) when it cannot. */
-function compiledModule(): WebAssembly.Module | null {
-  if (compiled !== undefined) return compiled;
-  compiled = null;
-  if (typeof WebAssembly !== 'object') {
-    failure = 'this runtime has no WebAssembly';
-    return null;
+/**
+ * Node 20's V8 (11.3) implements relaxed SIMD completely but still behind a flag; the next V8
+ * turned it on by default (Node 22 and later accept it as is). V8 reads wasm feature flags
+ * when it validates a module, so turning the flag on here, before compiling, is enough.
+ * It only adds instructions that old modules never use.
+ */
+function enableRelaxedSimd(bytes: Uint8Array<ArrayBuffer>): boolean {
+  if (WebAssembly.validate(bytes)) return true;
+  try {
+    setFlagsFromString('--experimental-wasm-relaxed-simd');
+  } catch {
+    return false;
   }
+  return WebAssembly.validate(bytes);
+}
+
+/** Compiles one build once per process; `null` (with {@link wasmUnavailableReason}) when it cannot. */
+function compiledModule(variant: WasmVariant): WebAssembly.Module | null {
+  const cached = compiled.get(variant);
+  if (cached !== undefined) return cached;
+  const fail = (reason: string): null => {
+    compiled.set(variant, null);
+    failures.set(variant, reason);
+    return null;
+  };
+  if (typeof WebAssembly !== 'object') return fail('this runtime has no WebAssembly');
+  if (variant === 'fma' && process.env[FMA_ENV] === '0') return fail(`${FMA_ENV}=0 turns the FMA kernels off`);
   let path: string;
   try {
-    path = join(packageRoot(), ...WASM_PATH);
+    path = join(packageRoot(), 'dist', 'wasm', FILES[variant]);
   } catch (err) {
-    failure = (err as Error).message;
-    return null;
+    return fail((err as Error).message);
   }
   let bytes: Uint8Array<ArrayBuffer>;
   try {
     bytes = new Uint8Array(readFileSync(path));
   } catch {
-    failure = `${path} not found`;
-    return null;
+    return fail(`${path} not found`);
   }
+  if (variant === 'fma' && !enableRelaxedSimd(bytes)) return fail('this runtime does not accept WebAssembly relaxed SIMD');
   try {
-    compiled = new WebAssembly.Module(bytes);
+    const module = new WebAssembly.Module(bytes);
+    compiled.set(variant, module);
+    return module;
   } catch (err) {
-    failure = `${path} does not compile here (does this runtime support WebAssembly SIMD?): ${(err as Error).message}`;
+    return fail(`${path} does not compile here (does this runtime support WebAssembly SIMD?): ${(err as Error).message}`);
   }
-  return compiled;
 }
 
-/** Why {@link loadWasmOps} returned null (empty before the first attempt). */
-export function wasmUnavailableReason(): string {
-  compiledModule();
-  return failure;
+/** Why {@link loadWasmOps} returned null for this build (empty when it did not). */
+export function wasmUnavailableReason(variant: WasmVariant = 'simd'): string {
+  compiledModule(variant);
+  return failures.get(variant) ?? '';
 }
 
 /** The instance's memory, grown in 64 KiB pages. */
@@ -95,17 +127,17 @@ class WasmMemory implements KernelMemory {
 }
 
 /**
- * A fresh instance of the WebAssembly SIMD kernels with its own memory (one per engine), or
- * `null` when the module is missing or this runtime rejects it.
+ * A fresh instance of one build of the WebAssembly kernels with its own memory (one per
+ * engine), or `null` when the module is missing or this runtime rejects it.
  */
-export function loadWasmOps(): FusedOps | null {
-  const module = compiledModule();
+export function loadWasmOps(variant: WasmVariant = 'simd'): FusedOps | null {
+  const module = compiledModule(variant);
   if (!module) return null;
   const e = new WebAssembly.Instance(module, {}).exports as unknown as KernelExports;
   const memory = new WasmMemory(e.memory, e.heapStart());
   // Offsets are in elements on the JS side and in bytes inside the module.
   return {
-    kind: 'wasm-simd',
+    kind: variant === 'fma' ? 'wasm-fma' : 'wasm-simd',
     memory,
     gemmNT: (M, N, K, a, lda, b, ldb, c, ldc, acc) => e.gemmNT(M, N, K, a << 2, lda, b << 2, ldb, c << 2, ldc, acc ? 1 : 0),
     gemmNN: (M, N, K, a, lda, b, ldb, c, ldc, acc) => e.gemmNN(M, N, K, a << 2, lda, b << 2, ldb, c << 2, ldc, acc ? 1 : 0),

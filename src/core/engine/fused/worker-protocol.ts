@@ -7,6 +7,7 @@
 import type { CellDims } from '../../cell.js';
 import { HEAD_BIAS, HEAD_WEIGHT } from '../../model.js';
 import type { ParamStore } from '../../params.js';
+import type { FusedBackend } from './select-ops.js';
 
 /** Control word: job counter, bumped by the main thread to start a job (or to stop). */
 export const CTRL_JOB = 0;
@@ -32,7 +33,7 @@ export interface BatchWorkerData {
   /** Model sizes. */
   readonly dims: CellDims;
   /** Kernel implementation, as the main thread's engine got it. */
-  readonly backend: 'wasm' | 'js';
+  readonly backend: FusedBackend;
   /** The worker's control words (`Int32Array` over it). */
   readonly control: SharedArrayBuffer;
   /** The parameters, flat in {@link paramOrder} order. */
