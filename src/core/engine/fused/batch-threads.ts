@@ -5,6 +5,7 @@ import { type ErrorCode, RnnbowError } from '../../errors.js';
 import type { ParamStore } from '../../params.js';
 import type { BatchPart } from './batch-split.js';
 import { siblingModule, sourceModeHooks } from './source-hooks.js';
+import { waitWhileEqual } from './spin-wait.js';
 import {
   type BatchWorkerData,
   CTRL_B,
@@ -194,7 +195,7 @@ export class BatchThreads {
     const s = this.slots[w];
     const job = Atomics.load(s.ctrl, CTRL_JOB);
     for (let done = Atomics.load(s.ctrl, CTRL_DONE); done !== job; done = Atomics.load(s.ctrl, CTRL_DONE)) {
-      Atomics.wait(s.ctrl, CTRL_DONE, done);
+      waitWhileEqual(s.ctrl, CTRL_DONE, done);
     }
     if (Atomics.load(s.ctrl, CTRL_STATUS) !== 0) {
       const m = receiveMessageOnPort(s.port)?.message as WorkerErrorMessage | undefined;

@@ -1,13 +1,14 @@
 /**
  * The body of a batch worker thread (started by {@link BatchThreads}): its own fused engine with
  * its own kernel instance and memory, running the part of each batch the main thread hands it.
- * It blocks in `Atomics.wait` between jobs, so a job starts within microseconds; the main thread
+ * Between jobs it polls, then sleeps (`waitWhileEqual`), so a job starts within microseconds; the main thread
  * reads the results from the shared I/O buffer once the done word moves.
  */
 import { type MessagePort, receiveMessageOnPort } from 'node:worker_threads';
 import { RnnbowError } from '../../errors.js';
 import { FUSED_CELLS } from './fused-cells.js';
 import { FusedEngine } from './fused-engine.js';
+import { waitWhileEqual } from './spin-wait.js';
 import {
   type BatchWorkerData,
   CTRL_B,
@@ -37,7 +38,7 @@ export function runBatchWorker(data: BatchWorkerData, port: MessagePort): void {
   Atomics.notify(ctrl, CTRL_READY);
   let seen = 0;
   for (;;) {
-    Atomics.wait(ctrl, CTRL_JOB, seen);
+    waitWhileEqual(ctrl, CTRL_JOB, seen);
     seen = Atomics.load(ctrl, CTRL_JOB);
     if (Atomics.load(ctrl, CTRL_STOP) === 1) break;
     for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) io = (m.message as IoBufferMessage).io;

@@ -231,8 +231,8 @@ export class FusedEngine implements GradientEngine {
       // backward would only repeat it.
       const itemized = itemizeSequence(context, batch, itemize);
       this.readGradients(grads, scale);
-      const gradient = zerosLike(params);
-      for (const name of Object.keys(gradient)) gradient[name].data.set(grads[name].data);
+      const gradient: ParamStore = {};
+      for (const [name, p] of Object.entries(grads)) gradient[name] = { shape: p.shape, data: p.data.slice() };
       const result = this.readResult(L);
       return { ...result, itemized: { sequence: itemize.sequence, k: itemize.k, reduction: itemize.reduction, params: itemized, gradient } };
     }
