@@ -21,7 +21,8 @@ import {
   ioLayout,
   type WorkerErrorMessage,
 } from './worker-protocol.js';
-import type { FusedBackend } from './select-ops.js';
+import { type FusedBackend, wasmVariantOf } from './select-ops.js';
+import { compiledKernels } from './wasm-ops.js';
 
 /** Longest a first batch waits for the workers to load before the engine gives up on threads. */
 const START_TIMEOUT_MS = 60_000;
@@ -108,11 +109,14 @@ export class BatchThreads {
     const paramBuffer = new SharedArrayBuffer(paramTotal * 4);
     this.params = new Float32Array(paramBuffer);
     const hooks = sourceModeHooks();
+    // The workers run the module this thread compiled, with the optimised code V8 made for it.
+    const variant = wasmVariantOf(backend);
+    const kernels = variant ? compiledKernels(variant) : null;
     const entry = siblingModule('batch-worker');
     for (let w = 0; w < workers; w++) {
       const control = new SharedArrayBuffer(CTRL_WORDS * 4);
       const channel = new MessageChannel();
-      const data: BatchWorkerData = { cell, dims, backend, control, params: paramBuffer };
+      const data: BatchWorkerData = { cell, dims, backend, control, params: paramBuffer, kernels: kernels ?? undefined };
       const worker = new Worker(BOOTSTRAP, { eval: true, workerData: { data, port: channel.port2, entry, hooks }, transferList: [channel.port2] });
       worker.unref();
       channel.port1.unref();

@@ -8,7 +8,9 @@ import { type MessagePort, receiveMessageOnPort } from 'node:worker_threads';
 import { RnnbowError } from '../../errors.js';
 import { FUSED_CELLS } from './fused-cells.js';
 import { FusedEngine } from './fused-engine.js';
+import { wasmVariantOf } from './select-ops.js';
 import { waitWhileEqual } from './spin-wait.js';
+import { adoptCompiledKernels } from './wasm-ops.js';
 import {
   type BatchWorkerData,
   CTRL_B,
@@ -29,6 +31,8 @@ import {
 export function runBatchWorker(data: BatchWorkerData, port: MessagePort): void {
   const ctrl = new Int32Array(data.control);
   const cell = FUSED_CELLS[data.cell];
+  const variant = wasmVariantOf(data.backend);
+  if (variant && data.kernels) adoptCompiledKernels(variant, data.kernels);
   const engine = new FusedEngine(cell, data.dims, { backend: data.backend, threads: 1 });
   const H = data.dims.hiddenSize;
   const order = paramOrder(data.dims, cell.gates?.length ?? 1);

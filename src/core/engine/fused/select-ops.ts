@@ -1,7 +1,7 @@
 import { RnnbowError } from '../../errors.js';
 import { createJsOps } from './js-ops.js';
 import type { FusedOps } from './ops.js';
-import { loadWasmOps, wasmUnavailableReason } from './wasm-ops.js';
+import { loadWasmOps, type WasmVariant, wasmUnavailableReason } from './wasm-ops.js';
 
 /**
  * Which kernel implementation a fused engine runs. `auto` takes the fastest that runs here:
@@ -28,6 +28,11 @@ export function selectOps(backend: FusedBackend): FusedOps {
   if (wasm) return wasm;
   if (backend === 'wasm') throw unavailable('WebAssembly SIMD', wasmUnavailableReason('simd'));
   return createJsOps();
+}
+
+/** The WebAssembly build a backend insists on (null for `js` and the choosing backends). */
+export function wasmVariantOf(backend: FusedBackend): WasmVariant | null {
+  return backend === 'wasm-fma' ? 'fma' : backend === 'wasm-simd' ? 'simd' : null;
 }
 
 /** The backend that selects exactly these kernels again (what worker threads load). */

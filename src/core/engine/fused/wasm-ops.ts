@@ -97,6 +97,21 @@ function compiledModule(variant: WasmVariant): WebAssembly.Module | null {
   }
 }
 
+/**
+ * The compiled module of one build, for handing to worker threads ({@link adoptCompiledKernels}):
+ * a module compiled in another thread starts on V8's baseline code and takes a few hundred
+ * batches to reach the optimised code this one already runs. Null when it does not load.
+ */
+export function compiledKernels(variant: WasmVariant): WebAssembly.Module | null {
+  return compiledModule(variant);
+}
+
+/** Uses a module compiled elsewhere ({@link compiledKernels}) for this build from now on. */
+export function adoptCompiledKernels(variant: WasmVariant, module: WebAssembly.Module): void {
+  compiled.set(variant, module);
+  failures.delete(variant);
+}
+
 /** Why {@link loadWasmOps} returned null for this build (empty when it did not). */
 export function wasmUnavailableReason(variant: WasmVariant = 'simd'): string {
   compiledModule(variant);

@@ -38,6 +38,8 @@ export interface BatchWorkerData {
   readonly control: SharedArrayBuffer;
   /** The parameters, flat in {@link paramOrder} order. */
   readonly params: SharedArrayBuffer;
+  /** The main thread's compiled kernels (WebAssembly backends): see `compiledKernels`. */
+  readonly kernels?: WebAssembly.Module;
 }
 
 /** A message on a worker's port from the main thread: a new (larger) I/O buffer. */
