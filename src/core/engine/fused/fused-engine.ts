@@ -11,7 +11,7 @@ import { type BatchPart, splitBatch } from './batch-split.js';
 import { fusedCellName } from './fused-cells.js';
 import { itemizeSequence } from './itemize-sequence.js';
 import { type FusedLayout, fusedLayout, type FusedShape } from './layout.js';
-import { type FusedOps, SOFTMAX_GRADIENT, SOFTMAX_PROBS } from './ops.js';
+import { type FusedOps, roundUp4, SOFTMAX_GRADIENT, SOFTMAX_PROBS } from './ops.js';
 import { backendOf, type FusedBackend, selectOps } from './select-ops.js';
 import { fusedThreadCount } from './thread-count.js';
 import { flatStore, type FlatParam, paramOrder } from './worker-protocol.js';
@@ -168,23 +168,7 @@ export class FusedEngine implements GradientEngine {
     if (failure) throw failure;
     for (const r of results) if (r instanceof RnnbowError) throw r;
     const flats = results.map((r, i) => (i === mine ? this.mainFlat! : (r as Exclude<typeof r, RnnbowError | null>).grads));
-    const inv = 1 / B;
-    for (const p of this.order.params) {
-      const out = grads[p.name]?.data;
-      if (!out || out.length !== p.size) throw new RnnbowError('INPUT', `fused engine: the gradient store has no "${p.name}" of ${p.size} values`);
-      const first = flats[0].subarray(p.offset, p.offset + p.size);
-      if (flats.length === 2) {
-        const second = flats[1].subarray(p.offset, p.offset + p.size);
-        for (let k = 0; k < p.size; k++) out[k] = (first[k] + second[k]) * inv;
-        continue;
-      }
-      out.set(first);
-      for (let q = 1; q < flats.length; q++) {
-        const next = flats[q].subarray(p.offset, p.offset + p.size);
-        for (let k = 0; k < p.size; k++) out[k] += next[k];
-      }
-      for (let k = 0; k < p.size; k++) out[k] *= inv;
-    }
+    this.sumParts(flats, grads, 1 / B);
     const losses = new Float32Array(B * n);
     const predictions = new Int32Array(B * n);
     const finalState: State = [];
@@ -198,6 +182,29 @@ export class FusedEngine implements GradientEngine {
     const result: EngineResult = { losses, predictions, finalState };
     if (!own!.itemized) return result;
     return { ...result, itemized: { ...own!.itemized, sequence: itemize!.sequence } };
+  }
+
+  /**
+   * grads = scale · Σ parts, each part a flat gradient in {@link paramOrder} order. The parts go
+   * side by side into kernel memory (past the layout) and one column-sum kernel adds them in
+   * part order: a JavaScript loop over the values (worker parts live in shared memory) cost
+   * ten times as much, 0.15-0.3 ms of a 3 ms batch.
+   */
+  private sumParts(parts: readonly Float32Array[], grads: ParamStore, scale: number): void {
+    const total = this.order.total;
+    const ld = roundUp4(total);
+    const rows = roundUp4(this.layout.end);
+    const sum = rows + parts.length * ld;
+    this.ops.memory.ensure(sum + ld);
+    const f = this.ops.memory.f32;
+    parts.forEach((part, q) => f.set(part.subarray(0, total), rows + q * ld));
+    this.ops.colSum(parts.length, total, rows, ld, sum, false);
+    this.ops.scale(total, sum, sum, scale);
+    for (const p of this.order.params) {
+      const out = grads[p.name]?.data;
+      if (!out || out.length !== p.size) throw new RnnbowError('INPUT', `fused engine: the gradient store has no "${p.name}" of ${p.size} values`);
+      out.set(f.subarray(sum + p.offset, sum + p.offset + p.size));
+    }
   }
 
   /** The worker threads, started on first use; null (and threading off for good) when they cannot start. */
