@@ -18,12 +18,13 @@ import { flatStore, type FlatParam, paramOrder } from './worker-protocol.js';
 
 /** Options of a {@link FusedEngine}. */
 export interface FusedEngineOptions {
-  /** Kernel implementation: `auto` (WebAssembly SIMD when it loads, else JS), `wasm` or `js`. */
+  /** Kernel implementation (see {@link FusedBackend}; default `auto`: the fastest that loads here). */
   readonly backend?: FusedBackend;
   /**
    * Most threads one training batch may use: batches of at least 8 sequences are split across
    * worker threads (at least 4 sequences each), each with its own kernel instance. Default:
-   * the `RNNBOW_THREADS` environment variable, else the machine's core count; 1 turns it off.
+   * the `RNNBOW_THREADS` environment variable, else one per core that looks idle
+   * (`idleCoreThreads`); 1 turns it off.
    */
   readonly threads?: number;
 }

@@ -26,7 +26,7 @@ export class FusedOptimizer implements Optimizer {
    * @param kind which update rule
    * @param params the parameters it will update (names and sizes are fixed from here on)
    * @param lr learning rate
-   * @param backend kernel implementation (default `auto`: WebAssembly SIMD when available)
+   * @param backend kernel implementation (default `auto`: the fastest WebAssembly build that loads, else JavaScript)
    * @param beta1 Adam's first-moment decay
    * @param beta2 Adam's second-moment decay
    */

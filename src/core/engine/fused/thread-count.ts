@@ -19,8 +19,8 @@ export function fusedThreadCount(option?: number): number {
 /**
  * As many threads as cores look free when the engine is made: the cores minus the 1-minute load
  * average of *other* processes (the load less this process's own average CPU use). The split
- * only pays when cores are free: on an idle 2-core machine two threads ran B = 32 at 1.3-1.7x
- * one thread, on a busy one at 0.35-0.95x (docs/performance.md).
+ * only pays when cores are free: on an idle 2-core machine two threads run B = 32 at 1.7-1.9x
+ * one thread; on a busy one they measured 0.35-0.95x (docs/performance.md).
  */
 export function idleCoreThreads(cores = availableParallelism(), load = loadavg()[0], ownLoad = ownCpuLoad()): number {
   const others = Math.max(0, load - ownLoad);
