@@ -15,7 +15,6 @@ import { SeededRandom } from '../core/random.js';
 import type { RunInfo, RunSummary, TrainingScalars } from '../core/record.js';
 import type { PartRegistry } from '../core/registry.js';
 import { packageVersion } from '../core/package-root.js';
-import { clipByGlobalNorm } from './clip.js';
 import type { OptimizerState } from './optimizer.js';
 import { FusedOptimizer } from '../core/engine/fused/fused-optimizer.js';
 import { buildRecord } from './record-builder.js';
@@ -200,8 +199,7 @@ export async function train(input: RunConfigInput | RunConfig, options: TrainOpt
         state = zeroState(cell, dims, config.batchSize);
         continue;
       }
-      const gradNorm = clipByGlobalNorm(grads, config.clip);
-      optimizer.update(params, grads);
+      const gradNorm = optimizer.clipAndUpdate(params, grads, config.clip);
       state = result.finalState;
       smoothLoss = Number.isNaN(smoothLoss) ? loss : 0.99 * smoothLoss + 0.01 * loss;
 

@@ -1,8 +1,11 @@
 import type { ParamStore } from '../../params.js';
 import type { Optimizer, OptimizerState } from '../../../train/optimizer.js';
 import { RnnbowError } from '../../errors.js';
-import type { FusedOps } from './ops.js';
+import { type FusedOps, ROW_SUM_SQUARES } from './ops.js';
 import { type FusedBackend, selectOps } from './select-ops.js';
+
+/** Gradient values per partial sum of the norm (each summed in float32 by the kernel). */
+const NORM_CHUNK = 1024;
 
 /**
  * Adagrad or Adam with the same formulas as src/train/optimizer.ts, run as one SIMD kernel over
@@ -20,6 +23,8 @@ export class FusedOptimizer implements Optimizer {
   private readonly g: number;
   private readonly m1: number;
   private readonly m2: number;
+  /** Partial sums of squares of the gradient, one per {@link NORM_CHUNK} values. */
+  private readonly partials: number;
   private steps = 0;
 
   /**
@@ -49,13 +54,34 @@ export class FusedOptimizer implements Optimizer {
     this.total = total;
     const base = (this.ops.memory.base + 3) & ~3;
     const stride = (total + 3) & ~3;
-    [this.p, this.g, this.m1, this.m2] = [0, 1, 2, 3].map((i) => base + i * stride);
-    this.ops.memory.ensure(base + 4 * stride);
+    [this.p, this.g, this.m1, this.m2, this.partials] = [0, 1, 2, 3, 4].map((i) => base + i * stride);
+    this.ops.memory.ensure(this.partials + Math.ceil(total / NORM_CHUNK) + 4);
     this.ops.memory.f32.fill(0, this.m1, this.m1 + 2 * stride);
   }
 
   /** One update of `params` in place from `grads`. */
   update(params: ParamStore, grads: ParamStore): void {
+    this.copyIn(params, grads);
+    this.apply();
+    this.copyOut(params);
+  }
+
+  /**
+   * Scales the gradients to a global L2 norm of at most `maxNorm` (PyTorch's clip_grad_norm_,
+   * like `clipByGlobalNorm`), then one update of `params` in place; returns the norm before
+   * clipping. Both happen on the copy in kernel memory: `grads` itself is left as it was. At
+   * the paper's sizes the JavaScript norm and scaling loops cost as much as the training step.
+   */
+  clipAndUpdate(params: ParamStore, grads: ParamStore, maxNorm: number): number {
+    this.copyIn(params, grads);
+    const norm = this.gradientNorm();
+    if (norm > maxNorm && Number.isFinite(norm)) this.ops.scale(this.total, this.g, this.g, maxNorm / norm);
+    this.apply();
+    this.copyOut(params);
+    return norm;
+  }
+
+  private copyIn(params: ParamStore, grads: ParamStore): void {
     const f = this.ops.memory.f32;
     this.names.forEach((name, i) => {
       const p = params[name];
@@ -64,6 +90,20 @@ export class FusedOptimizer implements Optimizer {
       f.set(p.data, this.p + this.offsets[i]);
       f.set(g.data, this.g + this.offsets[i]);
     });
+  }
+
+  /** The gradient's L2 norm: squares summed by the kernel in chunks, the chunks in float64. */
+  private gradientNorm(): number {
+    const chunks = Math.floor(this.total / NORM_CHUNK);
+    this.ops.rowBlockSums(chunks, 1, NORM_CHUNK, this.g, NORM_CHUNK, ROW_SUM_SQUARES, this.partials);
+    const f = this.ops.memory.f32;
+    let sq = 0;
+    for (let c = 0; c < chunks; c++) sq += f[this.partials + c];
+    for (let i = this.g + chunks * NORM_CHUNK; i < this.g + this.total; i++) sq += f[i] * f[i];
+    return Math.sqrt(sq);
+  }
+
+  private apply(): void {
     this.steps++;
     if (this.kind === 'adagrad') this.ops.adagrad(this.total, this.p, this.g, this.m1, this.lr, 1e-8);
     else {
@@ -71,6 +111,10 @@ export class FusedOptimizer implements Optimizer {
       const c2 = 1 - Math.pow(this.beta2, this.steps);
       this.ops.adam(this.total, this.p, this.g, this.m1, this.m2, this.lr, this.beta1, this.beta2, c1, c2, 1e-8);
     }
+  }
+
+  private copyOut(params: ParamStore): void {
+    const f = this.ops.memory.f32;
     this.names.forEach((name, i) => params[name].data.set(f.subarray(this.p + this.offsets[i], this.p + this.offsets[i] + params[name].data.length)));
   }
 
