@@ -3,7 +3,7 @@
  * Every figure is the median of several runs of an engine-level training loop (engine.train,
  * then the project's Adagrad) at the paper's setting: H = 100, n = 25, V = 100.
  *
- *   node dist/bench/run.js [--quick] [--runs N] [--seconds S] [--skip numpy,keras,tfjs,memory,itemized,tensorboard]
+ *   node dist/bench/run.js [--quick] [--runs N] [--seconds S] [--skip numpy,keras,tfjs,memory,itemized,trainer,tensorboard,viewer]
  *
  * Each measurement lives in its own module; this file composes them and prints the table.
  */
@@ -15,6 +15,7 @@ import { numpyRows, runNumpyBaseline } from './numpy-baseline.js';
 import { benchPlainTraining, type TrainingBenchOptions } from './plain-training.js';
 import { type BenchRow, formatRate, renderTable } from './table.js';
 import { benchTfjsReference } from './tfjs-reference.js';
+import { benchTrainerRuns } from './trainer-run.js';
 
 interface Args {
   quick: boolean;
@@ -76,6 +77,7 @@ async function main(): Promise<void> {
     const full = itemized.find((r) => r.measure.startsWith('train rnn B=1 + full'));
     fullB1 = full ? Number(full.value.replace(/[^0-9.]/g, '')) : NaN;
   }
+  if (!args.skip.has('trainer')) rows.push(...(await benchTrainerRuns(args.seconds, Math.min(args.runs, 3), plain.rates)));
   if (!args.skip.has('tfjs')) rows.push(...benchTfjsReference(o, plainB1));
   if (!args.skip.has('numpy')) rows.push(...numpyRows(runNumpyBaseline(args.runs, args.quick ? 15_000 : 50_000), { plainB1, fullB1 }));
   if (!args.skip.has('keras')) rows.push(...kerasRows(runKerasBaseline(args.runs, args.seconds), plain.rates));
