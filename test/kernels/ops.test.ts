@@ -47,6 +47,9 @@ for (const variant of ['simd', 'fma'] as const) describe(`fused kernels: WebAsse
     [3, 17, 6],
     [7, 33, 21],
     [26, 100, 100],
+    // K past the kernels' panels (gemmTN: 64 rows, gemmNN: 128) and not a multiple of them.
+    [5, 37, 300],
+    [3, 130, 129],
   ];
 
   for (const [M, N, K] of shapes) {
@@ -55,12 +58,12 @@ for (const variant of ['simd', 'fma'] as const) describe(`fused kernels: WebAsse
         const lda = roundUp4(Math.max(K, M)) + 4;
         const ldb = roundUp4(Math.max(N, K)) + 4;
         const ldc = roundUp4(Math.max(N, M)) + 4;
-        const size = 3 * 128 * 128 + 64;
-        const p = pair(size, M * 1000 + N * 10 + K, variant);
+        const region = Math.max(128 * 128, (Math.max(M, N, K) + 1) * Math.max(lda, ldb, ldc));
+        const p = pair(3 * region + 64, M * 1000 + N * 10 + K, variant);
         const a = p.base;
-        const b = a + 128 * 128;
-        const c = b + 128 * 128;
-        const rows = 128 * 128 / Math.max(lda, ldb, ldc) | 0;
+        const b = a + region;
+        const c = b + region;
+        const rows = (region / Math.max(lda, ldb, ldc)) | 0;
 
         // gemmNT: A [M, K], B [N, K], K-pads zero.
         zeroPads(p, a, rows, K, lda);
@@ -108,7 +111,7 @@ for (const variant of ['simd', 'fma'] as const) describe(`fused kernels: WebAsse
         expect(relativeError(read(p.js, c, M * ldc), expectTN)).toBeLessThan(1e-5);
 
         // colSum over M rows of B.
-        const out = c + 100 * ldc;
+        const out = c + (M + 1) * ldc;
         const expectSum = read(p.js, out, roundUp4(N));
         for (let n = 0; n < roundUp4(N); n++) {
           let s = 0;
