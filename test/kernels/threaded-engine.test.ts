@@ -5,7 +5,7 @@ import { lstmCell } from '../../src/cells/lstm.js';
 import { vanillaCell } from '../../src/cells/vanilla.js';
 import type { CellDefinition } from '../../src/core/cell.js';
 import { RnnbowError } from '../../src/core/errors.js';
-import { splitBatch } from '../../src/core/engine/fused/batch-split.js';
+import { itemizationWeight, lightenPart, splitBatch } from '../../src/core/engine/fused/batch-split.js';
 import type { FusedCell } from '../../src/core/engine/fused/fused-cell.js';
 import { FusedEngine } from '../../src/core/engine/fused/fused-engine.js';
 import { fusedGru } from '../../src/core/engine/fused/gru-cell.js';
@@ -41,6 +41,32 @@ describe('splitBatch', () => {
       expect(parts.reduce((s, p) => s + p.count, 0)).toBe(B);
       parts.forEach((p, i) => expect(p.start).toBe(i === 0 ? 0 : parts[i - 1].start + parts[i - 1].count));
     }
+  });
+});
+
+describe('lightenPart', () => {
+  it('moves sequences off the itemizing part to a neighbour, never the itemized one, never all of them', () => {
+    const parts = splitBatch(32, 2);
+    // Sequence 3 stays in part 0, which hands its last two sequences to part 1.
+    expect(lightenPart(parts, 0, 2, 3)).toEqual([{ start: 0, count: 14 }, { start: 14, count: 18 }]);
+    // Sequence 15 would go along: part 0 has no previous part, so nothing moves.
+    expect(lightenPart(parts, 0, 2, 15)).toEqual(parts);
+    // The last part gives from its start to the one before it.
+    expect(lightenPart(parts, 1, 3, 30)).toEqual([{ start: 0, count: 19 }, { start: 19, count: 13 }]);
+    expect(lightenPart(parts, 1, 100, 31)).toEqual([{ start: 0, count: 31 }, { start: 31, count: 1 }]);
+    expect(lightenPart(parts, 1, 0, 31)).toEqual(parts);
+    const three = splitBatch(33, 3);
+    const moved = lightenPart(three, 1, 2, 11);
+    expect(moved.reduce((s, p) => s + p.count, 0)).toBe(33);
+    moved.forEach((p, i) => expect(p.start).toBe(i === 0 ? 0 : moved[i - 1].start + moved[i - 1].count));
+    expect(moved[1].count).toBe(9);
+  });
+
+  it('weighs a full itemization above a truncated one, and an LSTM row above a vanilla one relative to its step', () => {
+    const full = itemizationWeight((25 * 26) / 2, 25, 100, 100);
+    const k5 = itemizationWeight(25 * 7, 25, 100, 100);
+    expect(full).toBeGreaterThan(k5);
+    expect(itemizationWeight(325, 25, 400, 100)).toBeGreaterThan(full);
   });
 });
 

@@ -7,7 +7,7 @@ import { zerosLike } from '../../params.js';
 import type { ItemizedSlot } from '../itemization-builder.js';
 import type { BackwardStep, ForwardStep, FusedCell } from './fused-cell.js';
 import { BatchThreads } from './batch-threads.js';
-import { type BatchPart, splitBatch } from './batch-split.js';
+import { type BatchPart, itemizationWeight, lightenPart, splitBatch } from './batch-split.js';
 import { fusedCellName } from './fused-cells.js';
 import { itemizeSequence } from './itemize-sequence.js';
 import { type FusedLayout, fusedLayout, type FusedShape } from './layout.js';
@@ -140,8 +140,17 @@ export class FusedEngine implements GradientEngine {
     const states = this.cell.states;
     if (!Number.isInteger(n) || n < 1 || batch.inputs.length !== B * n || batch.targets.length !== B * n) return null;
     if (state.length !== states || state.some((c) => c.length !== B * H)) return null;
-    const mine = itemize ? parts.findIndex((p) => itemize.sequence >= p.start && itemize.sequence < p.start + p.count) : 0;
+    const holds = (p: BatchPart) => itemize !== undefined && itemize.sequence >= p.start && itemize.sequence < p.start + p.count;
+    let mine = itemize ? parts.findIndex(holds) : 0;
     if (mine < 0) return null;
+    if (itemize) {
+      // The itemizing thread gives half the itemization's weight in sequences to a neighbour.
+      const K = itemize.k === null ? n - 1 : Math.min(n - 1, Math.max(0, itemize.k));
+      const rowSteps = K >= n - 1 ? (n * (n + 1)) / 2 : n * (K + 2);
+      const weight = itemizationWeight(rowSteps, n, this.shape.G * H, this.dims.inputSize);
+      parts = lightenPart(parts, mine, Math.round(weight / 2), itemize.sequence);
+      mine = parts.findIndex(holds);
+    }
     const pool = this.threadPool();
     if (!pool || !pool.writeParams(params)) return null;
     const workerOf = parts.map((_, i) => (i < mine ? i : i - 1));
