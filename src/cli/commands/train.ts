@@ -78,7 +78,7 @@ export function addTrainOptions(cmd: Command): Command {
     .option('--log-every <n>', 'write training scalars every n batches (default 10)', parseInteger)
     .option('--sample-every <n>', 'generate a text sample every n batches, 0 = never (default 1000)', parseInteger)
     .option('--validate-every <n>', 'validation loss every n batches, 0 = never (default 500)', parseInteger)
-    .option('--checkpoint-every <n>', 'save checkpoint.json every n batches, 0 = only at the end (default 1000)', parseInteger)
+    .option('--checkpoint-every <n>', 'save checkpoint.json every n batches, 0 = only at the end (default 10000)', parseInteger)
     .option('--plugin <path|package>', 'load a plugin (repeatable)', collect)
     .option('--resume <checkpoint>', 'continue from a checkpoint.json')
     .addOption(new Option('--on-non-finite <action>', 'what a NaN/Inf loss does (default stop)').choices(['stop', 'continue']));
