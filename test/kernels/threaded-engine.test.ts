@@ -199,6 +199,33 @@ describe('fused engine on several threads', () => {
     expect(engine.liveWorkers).toBe(0);
   });
 
+  it('a worker that dies mid-run fails that batch with a typed error, not a hang, and the engine goes on alone', async () => {
+    const dims = { inputSize: 7, hiddenSize: 6 };
+    const engine = new FusedEngine(fusedRnn, dims, { backend: 'wasm', threads: 2, workerTimeoutMs: 500 });
+    const { params, batch, state } = randomProblem(vanillaCell, dims, 5, 8, 12);
+    const first = engine.train(params, batch, state, zerosLike(params));
+    expect(engine.liveWorkers).toBe(1);
+    // Kill the worker the way an out-of-memory abort would: it never answers again.
+    const pool = (engine as unknown as { pool: { slots: { worker: { terminate(): Promise<number> } }[] } }).pool;
+    await pool.slots[0].worker.terminate();
+    const err = (() => {
+      try {
+        engine.train(params, batch, state, zerosLike(params));
+      } catch (e) {
+        return e;
+      }
+      return null;
+    })();
+    expect(err).toBeInstanceOf(RnnbowError);
+    expect((err as RnnbowError).code).toBe('BACKEND');
+    expect((err as RnnbowError).message).toMatch(/did not finish its part of the batch within 0.5 s/);
+    expect((err as RnnbowError).hint).toMatch(/RNNBOW_THREADS=1/);
+    expect(engine.threadsUnavailableReason).toMatch(/did not answer/);
+    const again = engine.train(params, batch, state, zerosLike(params));
+    expect(again.losses).toEqual(first.losses);
+    engine.dispose();
+  });
+
   it('runs on the JS kernels too, and a disposed engine goes on alone without starting workers', async () => {
     const dims = { inputSize: 7, hiddenSize: 6 };
     const single = new FusedEngine(fusedRnn, dims, { backend: 'js', threads: 1 });

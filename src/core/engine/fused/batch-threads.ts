@@ -6,6 +6,7 @@ import type { ParamStore } from '../../params.js';
 import type { BatchPart } from './batch-split.js';
 import { siblingModule, sourceModeHooks } from './source-hooks.js';
 import { waitWhileEqual } from './spin-wait.js';
+import { THREADS_ENV } from './thread-count.js';
 import {
   type BatchWorkerData,
   CTRL_B,
@@ -26,6 +27,14 @@ import { compiledKernels } from './wasm-ops.js';
 
 /** Longest a first batch waits for the workers to load before the engine gives up on threads. */
 const START_TIMEOUT_MS = 60_000;
+
+/**
+ * Longest the main thread waits for a worker's part of a batch (parts take milliseconds; the
+ * largest models this engine is meant for, seconds). A worker that dies outright, e.g. out of
+ * memory, never answers, and the main thread, blocked, cannot see its exit event: without a
+ * limit the run would hang for good.
+ */
+export const JOB_TIMEOUT_MS = 600_000;
 
 /**
  * Started in every worker (as CommonJS, `eval`): registers the TypeScript hooks when running
@@ -85,7 +94,7 @@ export class BatchThreads {
   private live = 0;
   private readonly exits: Promise<void>[] = [];
   private started = false;
-  /** Why the workers could not be used (set when {@link BatchThreads.ready} returned false). */
+  /** Why the workers could not be used: set when {@link BatchThreads.ready} returned false, or a worker stopped answering. */
   failure = '';
 
   /**
@@ -96,6 +105,7 @@ export class BatchThreads {
    * @param order the flat parameter order
    * @param paramTotal elements of all parameters
    * @param states state components of the cell
+   * @param jobTimeoutMs longest wait for one worker's part (see {@link JOB_TIMEOUT_MS})
    */
   constructor(
     cell: string,
@@ -105,6 +115,7 @@ export class BatchThreads {
     private readonly order: readonly FlatParam[],
     private readonly paramTotal: number,
     private readonly states: number,
+    private readonly jobTimeoutMs = JOB_TIMEOUT_MS,
   ) {
     const paramBuffer = new SharedArrayBuffer(paramTotal * 4);
     this.params = new Float32Array(paramBuffer);
@@ -198,8 +209,16 @@ export class BatchThreads {
   collect(w: number, part: BatchPart, n: number): PartResult | RnnbowError {
     const s = this.slots[w];
     const job = Atomics.load(s.ctrl, CTRL_JOB);
+    const deadline = performance.now() + this.jobTimeoutMs;
     for (let done = Atomics.load(s.ctrl, CTRL_DONE); done !== job; done = Atomics.load(s.ctrl, CTRL_DONE)) {
-      waitWhileEqual(s.ctrl, CTRL_DONE, done);
+      if (!waitWhileEqual(s.ctrl, CTRL_DONE, done, deadline)) {
+        this.failure = `worker ${w} did not answer within ${this.jobTimeoutMs / 1000} s`;
+        return new RnnbowError(
+          'BACKEND',
+          `a batch worker thread did not finish its part of the batch within ${this.jobTimeoutMs / 1000} s; it may have run out of memory or crashed`,
+          `set ${THREADS_ENV}=1 to train on this thread only`,
+        );
+      }
     }
     if (Atomics.load(s.ctrl, CTRL_STATUS) !== 0) {
       const m = receiveMessageOnPort(s.port)?.message as WorkerErrorMessage | undefined;

@@ -6,7 +6,7 @@ import type { ParamStore } from '../../params.js';
 import { zerosLike } from '../../params.js';
 import type { ItemizedSlot } from '../itemization-builder.js';
 import type { BackwardStep, ForwardStep, FusedCell } from './fused-cell.js';
-import { BatchThreads } from './batch-threads.js';
+import { BatchThreads, JOB_TIMEOUT_MS } from './batch-threads.js';
 import { type BatchPart, itemizationWeight, lightenPart, splitBatch } from './batch-split.js';
 import { fusedCellName } from './fused-cells.js';
 import { itemizeSequence } from './itemize-sequence.js';
@@ -27,6 +27,12 @@ export interface FusedEngineOptions {
    * (`idleCoreThreads`); 1 turns it off.
    */
   readonly threads?: number;
+  /**
+   * Longest wait, in milliseconds, for a worker thread's part of a batch before that batch
+   * fails with a typed error and the engine goes on with this thread only (default: ten
+   * minutes). A worker that dies outright, e.g. out of memory, never answers.
+   */
+  readonly workerTimeoutMs?: number;
 }
 
 /**
@@ -53,6 +59,7 @@ export class FusedEngine implements GradientEngine {
   private readonly order: { params: FlatParam[]; total: number };
   private pool: BatchThreads | null = null;
   private threadsOff = false;
+  private readonly workerTimeoutMs: number;
   private mainGrads: ParamStore | null = null;
   private mainFlat: Float32Array | null = null;
 
@@ -71,6 +78,7 @@ export class FusedEngine implements GradientEngine {
     const G = cell.gates?.length ?? 1;
     this.cellName = fusedCellName(cell);
     this.threads = this.cellName ? fusedThreadCount(options.threads) : 1;
+    this.workerTimeoutMs = options.workerTimeoutMs ?? JOB_TIMEOUT_MS;
     this.order = paramOrder(dims, G);
     this.shape = { H: dims.hiddenSize, V: dims.inputSize, G, states: cell.states, separateHidden: cell.separateHidden };
     const GH = G * dims.hiddenSize;
@@ -175,6 +183,11 @@ export class FusedEngine implements GradientEngine {
     }
     // Every worker is waited for, even after a failure here, so none is left mid-job.
     const results = parts.map((p, i) => (i === mine ? null : pool.collect(workerOf[i], p, n)));
+    if (pool.failure) {
+      // A worker stopped answering: later batches run on this thread.
+      this.threadsOff = true;
+      pool.dispose();
+    }
     if (failure) throw failure;
     for (const r of results) if (r instanceof RnnbowError) throw r;
     const flats = results.map((r, i) => (i === mine ? this.mainFlat! : (r as Exclude<typeof r, RnnbowError | null>).grads));
@@ -220,7 +233,9 @@ export class FusedEngine implements GradientEngine {
   /** The worker threads, started on first use; null (and threading off for good) when they cannot start. */
   private threadPool(): BatchThreads | null {
     if (!this.pool) {
-      this.pool = new BatchThreads(this.cellName!, this.dims, backendOf(this.ops), this.threads - 1, this.order.params, this.order.total, this.cell.states);
+      this.pool = new BatchThreads(
+        this.cellName!, this.dims, backendOf(this.ops), this.threads - 1, this.order.params, this.order.total, this.cell.states, this.workerTimeoutMs,
+      );
       this.mainFlat = new Float32Array(this.order.total);
       this.mainGrads = flatStore(this.mainFlat, this.order.params);
     }

@@ -12,14 +12,18 @@ export const SPIN_MS = 2;
 
 /**
  * Returns once `words[index]` is no longer `value`: polls for up to {@link SPIN_MS}, then
- * sleeps in `Atomics.wait` until it is notified.
+ * sleeps in `Atomics.wait` until it is notified. With a `deadline` (a `performance.now()` time)
+ * it gives up then and returns false; true when the word moved.
  */
-export function waitWhileEqual(words: Int32Array, index: number, value: number): void {
+export function waitWhileEqual(words: Int32Array, index: number, value: number, deadline = Infinity): boolean {
   const until = performance.now() + SPIN_MS;
   for (let polls = 0; Atomics.load(words, index) === value; polls++) {
     // Reading the clock costs more than reading the word: look at it every 64 polls.
-    if ((polls & 63) === 63 && performance.now() > until) {
-      Atomics.wait(words, index, value);
-    }
+    if ((polls & 63) !== 63) continue;
+    const now = performance.now();
+    if (now <= until) continue;
+    if (now >= deadline) return false;
+    Atomics.wait(words, index, value, deadline === Infinity ? undefined : deadline - now);
   }
+  return true;
 }
