@@ -22,6 +22,16 @@ import { randomProblem, relativeError } from '../helpers/random-model.js';
  * sums are added (float32 rounding: relative error below 1e-5).
  */
 
+/** What `fn` throws (null when it returns). */
+function thrownBy(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (e) {
+    return e;
+  }
+  return null;
+}
+
 const CELLS: [CellDefinition, FusedCell][] = [
   [vanillaCell, fusedRnn],
   [lstmCell, fusedLstm],
@@ -180,14 +190,7 @@ describe('fused engine on several threads', () => {
     const { params, batch, state } = randomProblem(gruCell, dims, 4, 8, 3);
     const bad = { ...batch, inputs: batch.inputs.slice() };
     bad.inputs[7 * 4 + 2] = 6; // sequence 7 is in the worker's part
-    const err = (() => {
-      try {
-        engine.train(params, bad, state, zerosLike(params));
-      } catch (e) {
-        return e;
-      }
-      return null;
-    })();
+    const err = thrownBy(() => engine.train(params, bad, state, zerosLike(params)));
     expect(err).toBeInstanceOf(RnnbowError);
     expect((err as RnnbowError).code).toBe('INPUT');
     expect((err as RnnbowError).message).toMatch(/outside the vocabulary/);
@@ -208,14 +211,7 @@ describe('fused engine on several threads', () => {
     // Kill the worker the way an out-of-memory abort would: it never answers again.
     const pool = (engine as unknown as { pool: { slots: { worker: { terminate(): Promise<number> } }[] } }).pool;
     await pool.slots[0].worker.terminate();
-    const err = (() => {
-      try {
-        engine.train(params, batch, state, zerosLike(params));
-      } catch (e) {
-        return e;
-      }
-      return null;
-    })();
+    const err = thrownBy(() => engine.train(params, batch, state, zerosLike(params)));
     expect(err).toBeInstanceOf(RnnbowError);
     expect((err as RnnbowError).code).toBe('BACKEND');
     expect((err as RnnbowError).message).toMatch(/did not finish its part of the batch within 0.5 s/);
