@@ -20,6 +20,26 @@ class ArrayMemory implements KernelMemory {
   }
 }
 
+/**
+ * C[m, :] (+)= Σ_k A(m, k)·B[k, :] over roundUp4(N) columns, with A(m, k) at a + m·am + k·ak:
+ * `gemmNN` (am = lda, ak = 1) and `gemmTN` (am = 1, ak = lda) differ only in how they read A.
+ */
+function rowCombinations(
+  f: Float32Array, M: number, N: number, K: number, a: number, am: number, ak: number, b: number, ldb: number, c: number, ldc: number, accumulate: boolean,
+): void {
+  const N4 = roundUp4(N);
+  for (let m = 0; m < M; m++) {
+    const cr = c + m * ldc;
+    if (!accumulate) f.fill(0, cr, cr + N4);
+    for (let k = 0; k < K; k++) {
+      const s = f[a + m * am + k * ak];
+      if (s === 0) continue;
+      const br = b + k * ldb;
+      for (let n = 0; n < N4; n++) f[cr + n] += s * f[br + n];
+    }
+  }
+}
+
 function sigmoid(x: number): number {
   return 1 / (1 + Math.exp(-x));
 }
@@ -50,33 +70,11 @@ export function createJsOps(initialElements = 1 << 16): FusedOps {
     },
 
     gemmNN(M, N, K, a, lda, b, ldb, c, ldc, accumulate) {
-      const f = memory.f32;
-      const N4 = roundUp4(N);
-      for (let m = 0; m < M; m++) {
-        const cr = c + m * ldc;
-        if (!accumulate) f.fill(0, cr, cr + N4);
-        for (let k = 0; k < K; k++) {
-          const s = f[a + m * lda + k];
-          if (s === 0) continue;
-          const br = b + k * ldb;
-          for (let n = 0; n < N4; n++) f[cr + n] += s * f[br + n];
-        }
-      }
+      rowCombinations(memory.f32, M, N, K, a, lda, 1, b, ldb, c, ldc, accumulate);
     },
 
     gemmTN(M, N, K, a, lda, b, ldb, c, ldc, accumulate) {
-      const f = memory.f32;
-      const N4 = roundUp4(N);
-      for (let m = 0; m < M; m++) {
-        const cr = c + m * ldc;
-        if (!accumulate) f.fill(0, cr, cr + N4);
-        for (let k = 0; k < K; k++) {
-          const s = f[a + k * lda + m];
-          if (s === 0) continue;
-          const br = b + k * ldb;
-          for (let n = 0; n < N4; n++) f[cr + n] += s * f[br + n];
-        }
-      }
+      rowCombinations(memory.f32, M, N, K, a, 1, lda, b, ldb, c, ldc, accumulate);
     },
 
     colSum(M, N, a, lda, out, accumulate) {
