@@ -22,8 +22,12 @@ function unavailable(what: string, reason: string): RnnbowError {
 /** Kernels for a new engine (see {@link FusedBackend}). */
 export function selectOps(backend: FusedBackend): FusedOps {
   if (backend === 'js') return createJsOps();
-  if (backend === 'wasm-simd') return loadWasmOps('simd') ?? throwError(unavailable('WebAssembly SIMD', wasmUnavailableReason('simd')));
-  if (backend === 'wasm-fma') return loadWasmOps('fma') ?? throwError(unavailable('WebAssembly FMA', wasmUnavailableReason('fma')));
+  const insisted = wasmVariantOf(backend);
+  if (insisted) {
+    const ops = loadWasmOps(insisted);
+    if (!ops) throw unavailable(insisted === 'fma' ? 'WebAssembly FMA' : 'WebAssembly SIMD', wasmUnavailableReason(insisted));
+    return ops;
+  }
   const wasm = loadWasmOps('fma') ?? loadWasmOps('simd');
   if (wasm) return wasm;
   if (backend === 'wasm') throw unavailable('WebAssembly SIMD', wasmUnavailableReason('simd'));
@@ -40,8 +44,4 @@ export function backendOf(ops: FusedOps): FusedBackend {
   if (ops.kind === 'wasm-fma') return 'wasm-fma';
   if (ops.kind === 'wasm-simd') return 'wasm-simd';
   return 'js';
-}
-
-function throwError(err: Error): never {
-  throw err;
 }

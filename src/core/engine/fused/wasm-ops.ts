@@ -64,8 +64,12 @@ function enableRelaxedSimd(bytes: Uint8Array<ArrayBuffer>): boolean {
   return WebAssembly.validate(bytes);
 }
 
-/** Compiles one build once per process; `null` (with {@link wasmUnavailableReason}) when it cannot. */
-function compiledModule(variant: WasmVariant): WebAssembly.Module | null {
+/**
+ * One build, compiled once per process; `null` (with {@link wasmUnavailableReason}) when it
+ * cannot be. Worker threads are handed this module ({@link adoptCompiledKernels}) so that they
+ * run the code V8 has already optimised instead of compiling their own.
+ */
+export function compiledKernels(variant: WasmVariant): WebAssembly.Module | null {
   const cached = compiled.get(variant);
   if (cached !== undefined) return cached;
   const fail = (reason: string): null => {
@@ -97,15 +101,6 @@ function compiledModule(variant: WasmVariant): WebAssembly.Module | null {
   }
 }
 
-/**
- * The compiled module of one build, for handing to worker threads ({@link adoptCompiledKernels}):
- * a module compiled in another thread starts on V8's baseline code and takes a few hundred
- * batches to reach the optimised code this one already runs. Null when it does not load.
- */
-export function compiledKernels(variant: WasmVariant): WebAssembly.Module | null {
-  return compiledModule(variant);
-}
-
 /** Uses a module compiled elsewhere ({@link compiledKernels}) for this build from now on. */
 export function adoptCompiledKernels(variant: WasmVariant, module: WebAssembly.Module): void {
   compiled.set(variant, module);
@@ -114,7 +109,7 @@ export function adoptCompiledKernels(variant: WasmVariant, module: WebAssembly.M
 
 /** Why {@link loadWasmOps} returned null for this build (empty when it did not). */
 export function wasmUnavailableReason(variant: WasmVariant = 'simd'): string {
-  compiledModule(variant);
+  compiledKernels(variant);
   return failures.get(variant) ?? '';
 }
 
@@ -146,7 +141,7 @@ class WasmMemory implements KernelMemory {
  * engine), or `null` when the module is missing or this runtime rejects it.
  */
 export function loadWasmOps(variant: WasmVariant = 'simd'): FusedOps | null {
-  const module = compiledModule(variant);
+  const module = compiledKernels(variant);
   if (!module) return null;
   const e = new WebAssembly.Instance(module, {}).exports as unknown as KernelExports;
   const memory = new WasmMemory(e.memory, e.heapStart());
