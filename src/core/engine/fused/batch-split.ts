@@ -58,12 +58,13 @@ export function lightenPart(parts: readonly BatchPart[], index: number, by: numb
 }
 
 /**
- * How many sequences' worth of work itemizing one sequence of n steps adds, for a cell with
- * GH gate rows and a vocabulary of V: its cotangent rows (`rowSteps` of them, one GH × H
- * product each) against one sequence's plain training (about three GH × H and three V × H
- * products per step), times 1.5 for the small, latency-bound products and the bookkeeping
- * (measured at H = 100).
+ * How many sequences' worth of work itemizing one sequence of n steps at distance ≤ k (null:
+ * all) adds, for a cell with GH gate rows and a vocabulary of V: its cotangent rows (n(n+1)/2
+ * untruncated, about n(k+2) with the residual row, one GH × H product each) against one
+ * sequence's plain training (about three GH × H and three V × H products per step), times 1.5
+ * for the small, latency-bound products and the bookkeeping (measured at H = 100).
  */
-export function itemizationWeight(rowSteps: number, n: number, GH: number, V: number): number {
+export function itemizationWeight(n: number, k: number | null, GH: number, V: number): number {
+  const rowSteps = k === null || k >= n - 1 ? (n * (n + 1)) / 2 : n * (Math.max(0, k) + 2);
   return (1.5 * rowSteps) / (n * 3 * (1 + V / GH));
 }

@@ -153,9 +153,7 @@ export class FusedEngine implements GradientEngine {
     if (mine < 0) return null;
     if (itemize) {
       // The itemizing thread gives half the itemization's weight in sequences to a neighbour.
-      const K = itemize.k === null ? n - 1 : Math.min(n - 1, Math.max(0, itemize.k));
-      const rowSteps = K >= n - 1 ? (n * (n + 1)) / 2 : n * (K + 2);
-      const weight = itemizationWeight(rowSteps, n, this.shape.G * H, this.dims.inputSize);
+      const weight = itemizationWeight(n, itemize.k, this.shape.G * H, this.dims.inputSize);
       parts = lightenPart(parts, mine, Math.round(weight / 2), itemize.sequence);
       mine = parts.findIndex(holds);
     }
