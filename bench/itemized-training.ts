@@ -1,5 +1,5 @@
 import { createEngine } from '../src/core/engine/create-engine.js';
-import { EngineLoop, FULL_EVERY_BATCH, TRUNCATED_EVERY_BATCH } from './engine-loop.js';
+import { EngineLoop, FULL_EVERY_BATCH, type ItemizePlan, TRUNCATED_EVERY_BATCH } from './engine-loop.js';
 import { BUILT_IN_CELLS, type TrainingBenchOptions } from './plain-training.js';
 import { median } from './stats.js';
 import { type BenchRow, formatRate } from './table.js';
@@ -8,9 +8,10 @@ import { type BenchRow, formatRate } from './table.js';
 const PAPER_PERIOD = 100;
 
 /**
- * The cost of recording at B = 1, then of full itemization at B = 32. Times per batch are measured for plain training, for a recorded
- * batch at the paper's setting (truncated k = 5) and for a fully itemized batch, in alternating
- * runs so that drift in machine load hits all three alike. The paper's default schedule (one
+ * The cost of recording at B = 1, then of full itemization at B = 32. Times per batch are
+ * measured for plain training, for a recorded batch at the paper's setting (truncated k = 5) and
+ * for a fully itemized batch, in alternating runs so that drift in machine load hits all three
+ * alike. The paper's default schedule (one
  * truncated recording every 100 batches) costs (t_k5 - t_plain) / 100 per batch: derived from
  * the two medians, because a 3% effect is below the noise of timing the schedule directly on a
  * shared machine.
@@ -19,22 +20,7 @@ export function benchItemizedTraining(o: TrainingBenchOptions): BenchRow[] {
   const rows: BenchRow[] = [];
   for (const cell of BUILT_IN_CELLS) {
     const engine = createEngine(cell, o.dims, 'auto');
-    const loop = new EngineLoop(engine, cell, o.dims, 1, o.n);
-    const perBatch = (batches: number, plan?: typeof FULL_EVERY_BATCH) => o.n / loop.run(batches, plan);
-    const plainBatches = loop.calibrate(o.seconds / 2);
-    const k5Batches = Math.max(10, loop.calibrate(o.seconds / 2, TRUNCATED_EVERY_BATCH));
-    const fullBatches = Math.max(10, loop.calibrate(o.seconds / 2, FULL_EVERY_BATCH));
-    const plain: number[] = [];
-    const k5: number[] = [];
-    const full: number[] = [];
-    for (let r = 0; r < o.runs; r++) {
-      plain.push(perBatch(plainBatches));
-      k5.push(perBatch(k5Batches, TRUNCATED_EVERY_BATCH));
-      full.push(perBatch(fullBatches, FULL_EVERY_BATCH));
-    }
-    const tPlain = median(plain);
-    const tK5 = median(k5);
-    const tFull = median(full);
+    const [tPlain, tK5, tFull] = medianBatchSeconds(new EngineLoop(engine, cell, o.dims, 1, o.n), [undefined, TRUNCATED_EVERY_BATCH, FULL_EVERY_BATCH], o, 10);
     const extra = (tK5 - tPlain) / PAPER_PERIOD;
     const us = (t: number) => `${(t * 1e6).toFixed(0)} us`;
     rows.push({
@@ -55,6 +41,20 @@ export function benchItemizedTraining(o: TrainingBenchOptions): BenchRow[] {
   return rows;
 }
 
+/**
+ * Median seconds per batch of `loop` under each plan (undefined = plain training), the plans
+ * measured in alternating runs so that drift in machine load hits them alike. Each plan's runs
+ * are sized to about half of `o.seconds`, and at least `minBatches` batches when it records.
+ */
+function medianBatchSeconds(loop: EngineLoop, plans: (ItemizePlan | undefined)[], o: TrainingBenchOptions, minBatches: number): number[] {
+  const batches = plans.map((plan) => (plan ? Math.max(minBatches, loop.calibrate(o.seconds / 2, plan)) : loop.calibrate(o.seconds / 2)));
+  const times: number[][] = plans.map(() => []);
+  for (let r = 0; r < o.runs; r++) {
+    plans.forEach((plan, i) => times[i].push((loop.B * loop.n) / loop.run(batches[i], plan)));
+  }
+  return times.map((t) => median(t));
+}
+
 /** Sequences per batch of the batched row. */
 const BATCHED = 32;
 
@@ -65,18 +65,7 @@ const BATCHED = 32;
  */
 function batchedFullRow(cell: (typeof BUILT_IN_CELLS)[number], o: TrainingBenchOptions): BenchRow {
   const engine = createEngine(cell, o.dims, 'auto');
-  const loop = new EngineLoop(engine, cell, o.dims, BATCHED, o.n);
-  const perBatch = (batches: number, plan?: typeof FULL_EVERY_BATCH) => (BATCHED * o.n) / loop.run(batches, plan);
-  const plainBatches = loop.calibrate(o.seconds / 2);
-  const fullBatches = Math.max(5, loop.calibrate(o.seconds / 2, FULL_EVERY_BATCH));
-  const plain: number[] = [];
-  const full: number[] = [];
-  for (let r = 0; r < o.runs; r++) {
-    plain.push(perBatch(plainBatches));
-    full.push(perBatch(fullBatches, FULL_EVERY_BATCH));
-  }
-  const tPlain = median(plain);
-  const tFull = median(full);
+  const [tPlain, tFull] = medianBatchSeconds(new EngineLoop(engine, cell, o.dims, BATCHED, o.n), [undefined, FULL_EVERY_BATCH], o, 5);
   engine.dispose();
   return {
     measure: `train ${cell.name} B=${BATCHED} + full itemization of one sequence every batch`,
