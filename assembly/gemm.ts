@@ -122,19 +122,24 @@ export function gemmNN(M: i32, N: i32, K: i32, a: usize, lda: i32, b: usize, ldb
 }
 
 /**
- * {@link gemmNN} over one panel of K. Blocks of 2 rows of A by 16 columns of B; the B column
- * strip is the outer loop so it stays in L1 while every A row passes by.
+ * {@link gemmNN} over one panel of K. Every block keeps at least eight independent
+ * accumulators: a multiply-add has a latency of four cycles and two of them issue per cycle, so
+ * fewer chains leave the units idle (a one-accumulator loop over the last columns of H = 100
+ * cost a quarter of the product). Whole strips of 16 columns go two rows at a time with the
+ * strip as the outer loop, so it stays in L1 while every A row passes by; the last one to three
+ * vectors of columns go four or eight rows at a time.
+ * Each C value adds its k terms in order in every block, so the blocking never changes a result.
  */
 function gemmNNPanel(M: i32, N: i32, K: i32, a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32, acc: i32): void {
   const nb = (<usize>((N + 3) & ~3)) << 2;
+  const strips = nb & ~(<usize>63);
   const sa = (<usize>lda) << 2;
   const sb = (<usize>ldb) << 2;
   const sc = (<usize>ldc) << 2;
   const kEnd = <usize>K << 2;
-  let n: usize = 0;
-  for (; n + 64 <= nb; n += 64) {
-    let m = 0;
-    for (; m + 2 <= M; m += 2) {
+  const pairs = M & ~1;
+  for (let n: usize = 0; n < strips; n += 64) {
+    for (let m = 0; m < pairs; m += 2) {
       const a0 = a + <usize>m * sa;
       const a1 = a0 + sa;
       const c0 = c + <usize>m * sc + n;
@@ -174,40 +179,158 @@ function gemmNNPanel(M: i32, N: i32, K: i32, a: usize, lda: i32, b: usize, ldb: 
       v128.store(c1, x12, 32);
       v128.store(c1, x13, 48);
     }
-    if (m < M) {
-      const a0 = a + <usize>m * sa;
-      const c0 = c + <usize>m * sc + n;
-      let x0 = acc ? v128.load(c0) : f32x4.splat(0);
-      let x1 = acc ? v128.load(c0, 16) : f32x4.splat(0);
-      let x2 = acc ? v128.load(c0, 32) : f32x4.splat(0);
-      let x3 = acc ? v128.load(c0, 48) : f32x4.splat(0);
-      let bp = b + n;
-      for (let k: usize = 0; k < kEnd; k += 4) {
-        const s0 = v128.load32_splat(a0 + k);
-        x0 = mac(x0, s0, v128.load(bp));
-        x1 = mac(x1, s0, v128.load(bp, 16));
-        x2 = mac(x2, s0, v128.load(bp, 32));
-        x3 = mac(x3, s0, v128.load(bp, 48));
-        bp += sb;
-      }
-      v128.store(c0, x0);
-      v128.store(c0, x1, 16);
-      v128.store(c0, x2, 32);
-      v128.store(c0, x3, 48);
-    }
   }
-  for (; n < nb; n += 16) {
-    for (let m = 0; m < M; m++) {
-      const a0 = a + <usize>m * sa;
-      const c0 = c + <usize>m * sc + n;
-      let x0 = acc ? v128.load(c0) : f32x4.splat(0);
-      let bp = b + n;
-      for (let k: usize = 0; k < kEnd; k += 4) {
-        x0 = mac(x0, v128.load32_splat(a0 + k), v128.load(bp));
-        bp += sb;
-      }
-      v128.store(c0, x0);
+  if (pairs < M) nnLastRow(strips, K, a + <usize>pairs * sa, b, sb, c + <usize>pairs * sc, acc);
+  let n = strips;
+  if (nb - n >= 32) {
+    nnTwoVectors(M, kEnd, a, sa, b + n, sb, c + n, sc, acc);
+    n += 32;
+  }
+  if (n < nb) nnOneVector(M, kEnd, a, sa, b + n, sb, c + n, sc, acc);
+}
+
+/**
+ * One row of A times the first `width` bytes (a multiple of 64) of B's columns, 16 at a time.
+ * Four accumulators are enough here: one row reads each B value once, so the product waits on
+ * L2 (W_hh at H = 100 is 41 KB, past L1) rather than on the multiply-adds, and wider blocks
+ * measured slower (0.6-0.75x).
+ */
+function nnLastRow(width: usize, K: i32, a: usize, b: usize, sb: usize, c: usize, acc: i32): void {
+  const kEnd = <usize>K << 2;
+  for (let n: usize = 0; n < width; n += 64) {
+    const c0 = c + n;
+    let x0 = acc ? v128.load(c0) : f32x4.splat(0);
+    let x1 = acc ? v128.load(c0, 16) : f32x4.splat(0);
+    let x2 = acc ? v128.load(c0, 32) : f32x4.splat(0);
+    let x3 = acc ? v128.load(c0, 48) : f32x4.splat(0);
+    let bp = b + n;
+    for (let k: usize = 0; k < kEnd; k += 4) {
+      const s = v128.load32_splat(a + k);
+      x0 = mac(x0, s, v128.load(bp));
+      x1 = mac(x1, s, v128.load(bp, 16));
+      x2 = mac(x2, s, v128.load(bp, 32));
+      x3 = mac(x3, s, v128.load(bp, 48));
+      bp += sb;
     }
+    v128.store(c0, x0);
+    v128.store(c0, x1, 16);
+    v128.store(c0, x2, 32);
+    v128.store(c0, x3, 48);
+  }
+}
+
+/** Every row of A times two vectors (8 columns) of B: four rows (eight accumulators) at a time. */
+function nnTwoVectors(M: i32, kEnd: usize, a: usize, sa: usize, b: usize, sb: usize, c: usize, sc: usize, acc: i32): void {
+  let m = 0;
+  for (; m + 4 <= M; m += 4) {
+    const a0 = a + <usize>m * sa;
+    const a1 = a0 + sa;
+    const a2 = a1 + sa;
+    const a3 = a2 + sa;
+    const c0 = c + <usize>m * sc;
+    const c1 = c0 + sc;
+    const c2 = c1 + sc;
+    const c3 = c2 + sc;
+    let x00 = acc ? v128.load(c0) : f32x4.splat(0);
+    let x01 = acc ? v128.load(c0, 16) : f32x4.splat(0);
+    let x10 = acc ? v128.load(c1) : f32x4.splat(0);
+    let x11 = acc ? v128.load(c1, 16) : f32x4.splat(0);
+    let x20 = acc ? v128.load(c2) : f32x4.splat(0);
+    let x21 = acc ? v128.load(c2, 16) : f32x4.splat(0);
+    let x30 = acc ? v128.load(c3) : f32x4.splat(0);
+    let x31 = acc ? v128.load(c3, 16) : f32x4.splat(0);
+    let bp = b;
+    for (let k: usize = 0; k < kEnd; k += 4) {
+      const vb0 = v128.load(bp);
+      const vb1 = v128.load(bp, 16);
+      const s0 = v128.load32_splat(a0 + k);
+      const s1 = v128.load32_splat(a1 + k);
+      const s2 = v128.load32_splat(a2 + k);
+      const s3 = v128.load32_splat(a3 + k);
+      x00 = mac(x00, s0, vb0);
+      x01 = mac(x01, s0, vb1);
+      x10 = mac(x10, s1, vb0);
+      x11 = mac(x11, s1, vb1);
+      x20 = mac(x20, s2, vb0);
+      x21 = mac(x21, s2, vb1);
+      x30 = mac(x30, s3, vb0);
+      x31 = mac(x31, s3, vb1);
+      bp += sb;
+    }
+    v128.store(c0, x00);
+    v128.store(c0, x01, 16);
+    v128.store(c1, x10);
+    v128.store(c1, x11, 16);
+    v128.store(c2, x20);
+    v128.store(c2, x21, 16);
+    v128.store(c3, x30);
+    v128.store(c3, x31, 16);
+  }
+  for (; m < M; m++) {
+    const a0 = a + <usize>m * sa;
+    const c0 = c + <usize>m * sc;
+    let x0 = acc ? v128.load(c0) : f32x4.splat(0);
+    let x1 = acc ? v128.load(c0, 16) : f32x4.splat(0);
+    let bp = b;
+    for (let k: usize = 0; k < kEnd; k += 4) {
+      const s0 = v128.load32_splat(a0 + k);
+      x0 = mac(x0, s0, v128.load(bp));
+      x1 = mac(x1, s0, v128.load(bp, 16));
+      bp += sb;
+    }
+    v128.store(c0, x0);
+    v128.store(c0, x1, 16);
+  }
+}
+
+/** Every row of A times one vector (4 columns) of B: eight rows (eight accumulators) at a time. */
+function nnOneVector(M: i32, kEnd: usize, a: usize, sa: usize, b: usize, sb: usize, c: usize, sc: usize, acc: i32): void {
+  let m = 0;
+  for (; m + 8 <= M; m += 8) {
+    const a0 = a + <usize>m * sa;
+    const c0 = c + <usize>m * sc;
+    let x0 = acc ? v128.load(c0) : f32x4.splat(0);
+    let x1 = acc ? v128.load(c0 + sc) : f32x4.splat(0);
+    let x2 = acc ? v128.load(c0 + 2 * sc) : f32x4.splat(0);
+    let x3 = acc ? v128.load(c0 + 3 * sc) : f32x4.splat(0);
+    let x4 = acc ? v128.load(c0 + 4 * sc) : f32x4.splat(0);
+    let x5 = acc ? v128.load(c0 + 5 * sc) : f32x4.splat(0);
+    let x6 = acc ? v128.load(c0 + 6 * sc) : f32x4.splat(0);
+    let x7 = acc ? v128.load(c0 + 7 * sc) : f32x4.splat(0);
+    let bp = b;
+    let ap = a0;
+    const aEnd = a0 + kEnd;
+    for (; ap < aEnd; ap += 4) {
+      const vb = v128.load(bp);
+      x0 = mac(x0, v128.load32_splat(ap), vb);
+      x1 = mac(x1, v128.load32_splat(ap + sa), vb);
+      x2 = mac(x2, v128.load32_splat(ap + 2 * sa), vb);
+      x3 = mac(x3, v128.load32_splat(ap + 3 * sa), vb);
+      x4 = mac(x4, v128.load32_splat(ap + 4 * sa), vb);
+      x5 = mac(x5, v128.load32_splat(ap + 5 * sa), vb);
+      x6 = mac(x6, v128.load32_splat(ap + 6 * sa), vb);
+      x7 = mac(x7, v128.load32_splat(ap + 7 * sa), vb);
+      bp += sb;
+    }
+    v128.store(c0, x0);
+    v128.store(c0 + sc, x1);
+    v128.store(c0 + 2 * sc, x2);
+    v128.store(c0 + 3 * sc, x3);
+    v128.store(c0 + 4 * sc, x4);
+    v128.store(c0 + 5 * sc, x5);
+    v128.store(c0 + 6 * sc, x6);
+    v128.store(c0 + 7 * sc, x7);
+  }
+  for (; m < M; m++) {
+    const a0 = a + <usize>m * sa;
+    const c0 = c + <usize>m * sc;
+    let x0 = acc ? v128.load(c0) : f32x4.splat(0);
+    let bp = b;
+    for (let k: usize = 0; k < kEnd; k += 4) {
+      x0 = mac(x0, v128.load32_splat(a0 + k), v128.load(bp));
+      bp += sb;
+    }
+    v128.store(c0, x0);
   }
 }
 

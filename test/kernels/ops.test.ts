@@ -23,13 +23,18 @@ function pair(size: number, seed: number, variant: WasmVariant): { js: FusedOps;
   const base = roundUp4(Math.max(js.memory.base, wasm.memory.base));
   js.memory.ensure(base + size);
   wasm.memory.ensure(base + size);
-  const rng = new SeededRandom(seed);
-  for (let i = 0; i < size; i++) {
-    const v = rng.uniform(-1, 1);
-    js.memory.f32[base + i] = v;
-    wasm.memory.f32[base + i] = v;
-  }
+  refill({ js, wasm }, base, size, seed);
   return { js, wasm, base };
+}
+
+/** Fresh random values in both memories. */
+function refill(p: { js: FusedOps; wasm: FusedOps }, at: number, count: number, seed: number): void {
+  const rng = new SeededRandom(seed);
+  for (let i = 0; i < count; i++) {
+    const v = rng.uniform(-1, 1);
+    p.js.memory.f32[at + i] = v;
+    p.wasm.memory.f32[at + i] = v;
+  }
 }
 
 const read = (ops: FusedOps, at: number, count: number): Float32Array => ops.memory.f32.slice(at, at + count);
@@ -47,6 +52,14 @@ for (const variant of ['simd', 'fma'] as const) describe(`fused kernels: WebAsse
     [3, 17, 6],
     [7, 33, 21],
     [26, 100, 100],
+    // gemmNN's column tails (one, two and three vectors past the 16-column strips) with row
+    // counts that leave every remainder of its 8-, 4-, 2- and 1-row blocks; the itemizer's
+    // odd row counts at H = 100; one row (B = 1).
+    [25, 100, 100],
+    [9, 44, 19],
+    [17, 24, 5],
+    [15, 40, 11],
+    [1, 100, 100],
     // K past the kernels' panels (gemmTN: 64 rows, gemmNN: 128) and not a multiple of them.
     [5, 37, 300],
     [3, 130, 129],
@@ -82,7 +95,10 @@ for (const variant of ['simd', 'fma'] as const) describe(`fused kernels: WebAsse
         expect(relativeError(read(p.wasm, c, M * ldc), expectNT)).toBeLessThan(1e-5);
         expect(relativeError(read(p.js, c, M * ldc), expectNT)).toBeLessThan(1e-5);
 
-        // gemmNN: A [M, K], B [K, N] with zero pads, C gets roundUp4(N) columns.
+        // gemmNN: A [M, K], B [K, N] with zero pads, C gets roundUp4(N) columns. B gets fresh
+        // values first: gemmNT zeroed its columns from K on, which would hide every column
+        // block past K when K < N.
+        refill(p, b, region, M * 7 + N * 3 + K);
         zeroPads(p, b, rows, N, ldb);
         const B2 = read(p.js, b, rows * ldb);
         const expectNN = read(p.js, c, M * ldc);
@@ -97,12 +113,14 @@ for (const variant of ['simd', 'fma'] as const) describe(`fused kernels: WebAsse
         expect(relativeError(read(p.wasm, c, M * ldc), expectNN)).toBeLessThan(1e-5);
         expect(relativeError(read(p.js, c, M * ldc), expectNN)).toBeLessThan(1e-5);
 
-        // gemmTN: A [K, M], B [K, N].
+        // gemmTN: A [K, M], B [K, N]. A gets fresh values for the same reason as B above.
+        refill(p, a, region, M * 5 + N * 11 + K);
+        const At = read(p.js, a, rows * lda);
         const expectTN = read(p.js, c, M * ldc);
         for (let m = 0; m < M; m++) {
           for (let n = 0; n < roundUp4(N); n++) {
             let s = 0;
-            for (let k = 0; k < K; k++) s += A[k * lda + m] * B2[k * ldb + n];
+            for (let k = 0; k < K; k++) s += At[k * lda + m] * B2[k * ldb + n];
             expectTN[m * ldc + n] = (accumulate ? expectTN[m * ldc + n] : 0) + s;
           }
         }
