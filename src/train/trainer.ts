@@ -9,6 +9,7 @@ import { probeCell } from '../core/engine/tfjs-engine.js';
 import type { CellDefinition, CellDims } from '../core/cell.js';
 import { ConfigError, ExportError, NonFiniteLossError } from '../core/errors.js';
 import type { Exporter } from '../core/exporter.js';
+import { createRunExporter, ThreadedExporter } from '../exporters/threaded-exporter.js';
 import { initParams, zeroState } from '../core/model.js';
 import { zerosLike, type ParamStore } from '../core/params.js';
 import { SeededRandom } from '../core/random.js';
@@ -128,8 +129,14 @@ export async function train(input: RunConfigInput | RunConfig, options: TrainOpt
     engine: `${engine.name} (tfjs backend ${backend})`,
     config: { ...config },
   };
-  const exporters: Exporter[] = exporterDefs.map((def, i) => def.create(exporterSpecs[i].options));
-  for (const exporter of exporters) await exporter.open(runInfo, runDir);
+  const exporters: Exporter[] = exporterDefs.map((def, i) => createRunExporter(def, exporterSpecs[i].options));
+  try {
+    for (const exporter of exporters) await exporter.open(runInfo, runDir);
+  } catch (err) {
+    // Nothing was trained: end the export threads (their files stay as open left them).
+    await Promise.all(exporters.map((e) => (e instanceof ThreadedExporter ? e.terminate() : undefined)));
+    throw err;
+  }
   await options.onStart?.({ runDir, runId, logdir: config.logdir });
 
   const total = config.steps ?? (config.epochs !== undefined ? Math.ceil(config.epochs * data.train.batchesPerEpoch) : config.maxSeconds ? Infinity : data.train.batchesPerEpoch);

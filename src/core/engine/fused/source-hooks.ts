@@ -59,7 +59,10 @@ export function sourceModeHooks(): { url: string; data: { typescript: string } }
   return { url: `data:text/javascript,${encodeURIComponent(HOOKS)}`, data: { typescript } };
 }
 
-/** The URL of a sibling module of this directory, as a worker imports it (`.ts` when running from sources). */
-export function siblingModule(name: string): string {
-  return new URL(`./${name}${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url).href;
+/**
+ * The URL of module `name` in the directory of `base` (default: this directory), as a worker
+ * imports it (`.ts` when running from sources).
+ */
+export function siblingModule(name: string, base: string = import.meta.url): string {
+  return new URL(`./${name}${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, base).href;
 }
