@@ -119,7 +119,12 @@ export class ThreadedExporter implements Exporter {
     this.syncPort.unref();
     this.port.on('message', (reply: ExportReply) => this.settle(reply));
     this.worker.on('error', (err) => this.stop(`the export thread failed: ${err.message}`));
-    this.worker.on('exit', (code) => this.stop(`the export thread exited (code ${code})`));
+    this.worker.on('exit', (code) => {
+      // The thread answers `close` and then exits; the exit can be seen before the answer's
+      // message event. Answers it sent are already queued on the port: take them first.
+      for (let m = receiveMessageOnPort(this.port); m; m = receiveMessageOnPort(this.port)) this.settle(m.message as ExportReply);
+      this.stop(`the export thread exited (code ${code})`);
+    });
   }
 
   /** Recorded batches handed to the thread and not yet written by it (at most {@link MAX_QUEUED_RECORDS} + 1). */

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ExportError } from '../../src/core/errors.js';
@@ -117,6 +117,21 @@ describe('ThreadedExporter', () => {
     await expect(exporter.close(SUMMARY)).rejects.toThrow(/BigInt/);
     const lines = readFileSync(join(dir, 'records.jsonl'), 'utf8').split('\n').filter(Boolean);
     expect(lines.map((l) => (JSON.parse(l) as BatchRecord).batch)).toEqual([1]);
+  });
+
+  it('a thread that answers close and exits is not a failure, whichever event this thread sees first', async () => {
+    const dir = folder();
+    const exporter = new ThreadedExporter('json', {});
+    await exporter.open(sampleRunInfo(), dir);
+    const closing = exporter.close(SUMMARY);
+    // Block this thread while the export thread closes (its last file write is summary.json),
+    // answers and exits; then deliver the exit first, as the event loop may (the answer is
+    // still waiting in the port).
+    const sleep = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+    for (const deadline = Date.now() + 30_000; !existsSync(join(dir, 'summary.json')) && Date.now() < deadline; ) sleep(5);
+    sleep(100);
+    (exporter as unknown as { worker: { emit(event: string, code: number): void } }).worker.emit('exit', 0);
+    await expect(closing).resolves.toBeUndefined();
   });
 
   it('calls after close fail with an ExportError instead of vanishing', async () => {
