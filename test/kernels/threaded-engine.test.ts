@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { gruCell } from '../../src/cells/gru.js';
@@ -11,7 +12,7 @@ import { FusedEngine } from '../../src/core/engine/fused/fused-engine.js';
 import { fusedGru } from '../../src/core/engine/fused/gru-cell.js';
 import { fusedLstm } from '../../src/core/engine/fused/lstm-cell.js';
 import { fusedRnn } from '../../src/core/engine/fused/rnn-cell.js';
-import { fusedThreadCount, idleCoreThreads, THREADS_ENV } from '../../src/core/engine/fused/thread-count.js';
+import { busyCoresNow, fusedThreadCount, idleCoreThreads, THREADS_ENV } from '../../src/core/engine/fused/thread-count.js';
 import { zerosLike } from '../../src/core/params.js';
 import { randomProblem, relativeError } from '../helpers/random-model.js';
 
@@ -90,9 +91,16 @@ describe('fusedThreadCount', () => {
       expect(fusedThreadCount()).toBeLessThanOrEqual(availableParallelism());
       expect(idleCoreThreads(2, 0.3, 0)).toBe(2); // quiet machine, fresh process
       expect(idleCoreThreads(2, 1.1, 1)).toBe(2); // only our own training keeps a core busy
-      expect(idleCoreThreads(2, 1.6, 0)).toBe(1); // another process holds a core and more
-      expect(idleCoreThreads(2, 4, 1)).toBe(1); // CI beside us
-      expect(idleCoreThreads(8, 2.5, 0.5)).toBe(6);
+      expect(idleCoreThreads(2, 1.6, 0, () => 1.2)).toBe(1); // another process holds a core and more
+      expect(idleCoreThreads(2, 4, 1, () => 2)).toBe(1); // CI beside us
+      // The load average still counts a job that has just ended; the cores say they are free.
+      expect(idleCoreThreads(2, 1.6, 0, () => 0.1)).toBe(2);
+      // The cores are watched only when the load average says one is taken.
+      const watched = () => {
+        throw new Error('watched the cores on a quiet machine');
+      };
+      expect(idleCoreThreads(2, 0.3, 0, watched)).toBe(2);
+      expect(idleCoreThreads(8, 2.5, 0.5, () => 2)).toBe(6);
       expect(idleCoreThreads(1, 0, 0)).toBe(1);
       process.env[THREADS_ENV] = 'auto';
       expect(fusedThreadCount()).toBe(Math.max(1, availableParallelism()));
@@ -106,6 +114,18 @@ describe('fusedThreadCount', () => {
     } finally {
       if (saved === undefined) delete process.env[THREADS_ENV];
       else process.env[THREADS_ENV] = saved;
+    }
+  });
+});
+
+describe('busyCoresNow', () => {
+  it('counts a core that another process keeps busy', async () => {
+    const child = spawn(process.execPath, ['-e', "process.stdout.write('go'); const end = Date.now() + 3000; while (Date.now() < end);"], { stdio: ['ignore', 'pipe', 'ignore'] });
+    try {
+      await new Promise<void>((started) => child.stdout!.once('data', () => started()));
+      expect(busyCoresNow(200)).toBeGreaterThan(0.5);
+    } finally {
+      child.kill();
     }
   });
 });

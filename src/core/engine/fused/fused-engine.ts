@@ -7,13 +7,13 @@ import { zerosLike } from '../../params.js';
 import type { ItemizedSlot } from '../itemization-builder.js';
 import type { BackwardStep, ForwardStep, FusedCell } from './fused-cell.js';
 import { BatchThreads, JOB_TIMEOUT_MS } from './batch-threads.js';
-import { type BatchPart, itemizationWeight, lightenPart, splitBatch } from './batch-split.js';
+import { type BatchPart, itemizationWeight, lightenPart, MIN_THREADED_BATCH, splitBatch } from './batch-split.js';
 import { fusedCellName } from './fused-cells.js';
 import { itemizeSequence } from './itemize-sequence.js';
 import { type FusedLayout, fusedLayout, type FusedShape } from './layout.js';
 import { type FusedOps, roundUp4, SOFTMAX_GRADIENT, SOFTMAX_PROBS } from './ops.js';
 import { backendOf, type FusedBackend, selectOps } from './select-ops.js';
-import { fusedThreadCount } from './thread-count.js';
+import { explicitThreadCount, idleCoreThreads } from './thread-count.js';
 import { flatStore, type FlatParam, paramOrder } from './worker-protocol.js';
 
 /** Options of a {@link FusedEngine}. */
@@ -53,8 +53,8 @@ export class FusedEngine implements GradientEngine {
   private layout: FusedLayout;
   private readonly fwd: ForwardStep;
   private readonly bwd: BackwardStep;
-  /** Most threads a training batch may use (1: this thread only). */
-  readonly threads: number;
+  /** The option's or `RNNBOW_THREADS`'s thread count; null until the idle cores decide. */
+  private threadLimit: number | null;
   private readonly cellName: string | null;
   private readonly order: { params: FlatParam[]; total: number };
   private pool: BatchThreads | null = null;
@@ -77,7 +77,7 @@ export class FusedEngine implements GradientEngine {
     this.name = `fused:${this.ops.kind}`;
     const G = cell.gates?.length ?? 1;
     this.cellName = fusedCellName(cell);
-    this.threads = this.cellName ? fusedThreadCount(options.threads) : 1;
+    this.threadLimit = this.cellName ? explicitThreadCount(options.threads) : 1;
     this.workerTimeoutMs = options.workerTimeoutMs ?? JOB_TIMEOUT_MS;
     this.order = paramOrder(dims, G);
     this.shape = { H: dims.hiddenSize, V: dims.inputSize, G, states: cell.states, separateHidden: cell.separateHidden };
@@ -101,7 +101,7 @@ export class FusedEngine implements GradientEngine {
    * in part order, so the result does not depend on which thread finished first.
    */
   train(params: ParamStore, batch: Batch, initialState: State, grads: ParamStore, itemize?: ItemizeRequest): EngineResult {
-    if (this.threads > 1 && !this.threadsOff) {
+    if (batch.batchSize >= MIN_THREADED_BATCH && !this.threadsOff && this.threads > 1) {
       const parts = splitBatch(batch.batchSize, this.threads);
       if (parts.length > 1) {
         const split = this.trainSplit(parts, params, batch, initialState, grads, itemize);
@@ -118,6 +118,16 @@ export class FusedEngine implements GradientEngine {
    */
   trainSum(params: ParamStore, batch: Batch, initialState: State, grads: ParamStore): EngineResult {
     return this.trainBatch(params, batch, initialState, grads, 1);
+  }
+
+  /**
+   * Most threads a training batch may use (1: this thread only): the `threads` option, else
+   * `RNNBOW_THREADS`, else the cores that look idle, judged once, when the first batch big
+   * enough to split arrives (a run of small batches never pays for the look).
+   */
+  get threads(): number {
+    this.threadLimit ??= idleCoreThreads();
+    return this.threadLimit;
   }
 
   /** Worker threads started and not yet exited (0 before the first split batch and after {@link FusedEngine.dispose}). */
