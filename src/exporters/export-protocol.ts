@@ -33,7 +33,9 @@ export type ExportRequest =
   | { readonly op: 'sample'; readonly batch: number; readonly text: string; readonly wallTime: number }
   | { readonly op: 'flush'; readonly id: number }
   | { readonly op: 'flushSync' }
-  | { readonly op: 'close'; readonly id: number; readonly summary: RunSummary };
+  | { readonly op: 'close'; readonly id: number; readonly summary: RunSummary }
+  /** Scalars and samples sent together (one message, one wake-up of the thread, for many calls). */
+  | { readonly op: 'many'; readonly requests: readonly ExportRequest[] };
 
 /** An error as it crosses threads: enough to raise the same rnnbow error on the other side. */
 export interface WireError {

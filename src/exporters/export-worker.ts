@@ -8,13 +8,15 @@ import type { MessagePort } from 'node:worker_threads';
 import { RnnbowError } from '../core/errors.js';
 import type { Exporter } from '../core/exporter.js';
 import { type ExportReply, type ExportRequest, type ExportWorkerData, WORD_RECORDS_DONE, WORD_SYNC_DONE, type WireError } from './export-protocol.js';
-import { jsonExporter } from './json/json-exporter.js';
-import { tensorboardExporter } from './tensorboard/index.js';
 
-/** Handles requests until `close`; `port` carries requests and replies, `syncPort` the replies to `flushSync`. */
-export function runExportWorker(data: ExportWorkerData, port: MessagePort, syncPort: MessagePort): void {
+/**
+ * Loads the one exporter this thread hosts (its modules only: a thread's start-up is mostly
+ * module loading), then handles requests until `close`; `port` carries requests and replies,
+ * `syncPort` the replies to `flushSync`. Requests sent meanwhile wait in the port.
+ */
+export async function runExportWorker(data: ExportWorkerData, port: MessagePort, syncPort: MessagePort): Promise<void> {
   const words = new Int32Array(data.shared);
-  const exporter: Exporter = (data.exporter === 'json' ? jsonExporter : tensorboardExporter).create(data.options);
+  const exporter: Exporter = data.exporter === 'json' ? (await import('./json/json-exporter.js')).jsonExporter.create(data.options) : await tensorboard(data.options);
   // A failed write is reported by the next flush (or close), as an in-thread exporter's
   // buffered write would be; the writes after it still go out.
   let failure: WireError | undefined;
@@ -72,6 +74,9 @@ export function runExportWorker(data: ExportWorkerData, port: MessagePort, syncP
         Atomics.notify(words, WORD_SYNC_DONE);
         return;
       }
+      case 'many':
+        for (const r of m.requests) await handle(r);
+        return;
       case 'close':
         try {
           await exporter.close(m.summary);
@@ -88,6 +93,12 @@ export function runExportWorker(data: ExportWorkerData, port: MessagePort, syncP
   port.on('message', (m: ExportRequest) => {
     queue = queue.then(() => handle(m));
   });
+}
+
+/** The TensorBoard exporter from its own modules (the kind's index also loads the reader). */
+async function tensorboard(options: Record<string, unknown>): Promise<Exporter> {
+  const [{ TensorBoardExporter }, { parseTensorBoardOptions }] = await Promise.all([import('./tensorboard/exporter.js'), import('./tensorboard/options.js')]);
+  return new TensorBoardExporter(parseTensorBoardOptions(options));
 }
 
 function toWire(err: unknown): WireError {

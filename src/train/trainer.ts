@@ -97,6 +97,30 @@ export async function train(input: RunConfigInput | RunConfig, options: TrainOpt
   const recorder = registry.createRecorder(config.recorder, { seqLength: config.seqLength, reduction: config.reduction as Reduction });
   const exporterSpecs = config.exporters.map((e) => (typeof e === 'string' ? { name: e, options: {} } : { name: e.name, options: e.options ?? {} }));
   const exporterDefs = exporterSpecs.map((s) => registry.exporter(s.name));
+  // Made now: an export thread loads its modules (~0.3 s) while this thread reads the corpus
+  // and builds the engine. Options are checked here, before anything is read or written.
+  const exporters: Exporter[] = exporterDefs.map((def, i) => createRunExporter(def, exporterSpecs[i].options));
+  const endThreads = () => Promise.all(exporters.map((e) => (e instanceof ThreadedExporter ? e.terminate() : undefined)));
+  try {
+    return await trainWith(config, options, { resumed, cell, hiddenSize, recorder, exporters });
+  } catch (err) {
+    await endThreads();
+    throw err;
+  }
+}
+
+/** The parts {@link train} resolved before it reads the corpus. */
+interface ResolvedParts {
+  resumed: ReturnType<typeof loadCheckpoint> | undefined;
+  cell: CellDefinition;
+  hiddenSize: number;
+  recorder: ReturnType<PartRegistry['createRecorder']>;
+  exporters: Exporter[];
+}
+
+/** Everything of {@link train} from reading the corpus on. */
+async function trainWith(config: RunConfig, options: TrainOptions, parts: ResolvedParts): Promise<TrainResult> {
+  const { resumed, cell, hiddenSize, recorder, exporters } = parts;
   const data = prepareData(config, resumed?.vocab);
   const dims = { inputSize: data.vocab.size, hiddenSize };
 
@@ -129,14 +153,7 @@ export async function train(input: RunConfigInput | RunConfig, options: TrainOpt
     engine: `${engine.name} (tfjs backend ${backend})`,
     config: { ...config },
   };
-  const exporters: Exporter[] = exporterDefs.map((def, i) => createRunExporter(def, exporterSpecs[i].options));
-  try {
-    for (const exporter of exporters) await exporter.open(runInfo, runDir);
-  } catch (err) {
-    // Nothing was trained: end the export threads (their files stay as open left them).
-    await Promise.all(exporters.map((e) => (e instanceof ThreadedExporter ? e.terminate() : undefined)));
-    throw err;
-  }
+  for (const exporter of exporters) await exporter.open(runInfo, runDir);
   await options.onStart?.({ runDir, runId, logdir: config.logdir });
 
   const total = config.steps ?? (config.epochs !== undefined ? Math.ceil(config.epochs * data.train.batchesPerEpoch) : config.maxSeconds ? Infinity : data.train.batchesPerEpoch);

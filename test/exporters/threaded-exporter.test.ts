@@ -27,7 +27,8 @@ function folder(): string {
 async function drive(exporter: Exporter, dir: string, records: number): Promise<void> {
   await exporter.open(sampleRunInfo(), dir);
   for (let b = 0; b < records; b++) {
-    exporter.writeScalars(b, { loss: 2 - b / 10, gradNorm: 0.5 + b }, 1_700_000_000 + b);
+    // Several scalars per record, so that some go in full messages of held calls and some with the next record.
+    for (let s = 0; s < 5; s++) exporter.writeScalars(b * 5 + s, { loss: 2 - b / 10 - s / 100, gradNorm: 0.5 + b }, 1_700_000_000 + b * 5 + s);
     exporter.writeRecord(syntheticRecord(b, { seed: b + 1 }));
     if (b % 4 === 3) exporter.writeSample(b, `sample ${b}: ab\n|a`, 1_700_000_000 + b);
   }
@@ -132,6 +133,15 @@ describe('ThreadedExporter', () => {
     sleep(100);
     (exporter as unknown as { worker: { emit(event: string, code: number): void } }).worker.emit('exit', 0);
     await expect(closing).resolves.toBeUndefined();
+  });
+
+  it('a thread that cannot start answers every request with the reason instead of leaving it waiting', async () => {
+    // createRunExporter checks options first; constructed directly, the bad option fails in the thread.
+    const exporter = new ThreadedExporter('json', { flushSeconds: 'soon' });
+    await expect(exporter.open(sampleRunInfo(), folder())).rejects.toThrow(/could not start.*flushSeconds/);
+    for (let b = 0; b < MAX_QUEUED_RECORDS * 2; b++) exporter.writeRecord(syntheticRecord(b));
+    expect(() => exporter.flushSync()).toThrow(/could not start/);
+    await expect(exporter.close(SUMMARY)).rejects.toThrow(/could not start/);
   });
 
   it('calls after close fail with an ExportError instead of vanishing', async () => {
