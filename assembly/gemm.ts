@@ -283,7 +283,7 @@ function nnTwoVectors(M: i32, kEnd: usize, a: usize, sa: usize, b: usize, sb: us
   }
 }
 
-/** Every row of A times one vector (4 columns) of B: eight rows (eight accumulators) at a time. */
+/** Every row of A times one vector (4 columns) of B: eight rows (eight accumulators) at a time, then four. */
 function nnOneVector(M: i32, kEnd: usize, a: usize, sa: usize, b: usize, sb: usize, c: usize, sc: usize, acc: i32): void {
   let m = 0;
   for (; m + 8 <= M; m += 8) {
@@ -320,6 +320,28 @@ function nnOneVector(M: i32, kEnd: usize, a: usize, sa: usize, b: usize, sb: usi
     v128.store(c0 + 5 * sc, x5);
     v128.store(c0 + 6 * sc, x6);
     v128.store(c0 + 7 * sc, x7);
+  }
+  // The itemizer's row counts leave any remainder: four rows keep four chains going.
+  for (; m + 4 <= M; m += 4) {
+    const a0 = a + <usize>m * sa;
+    const c0 = c + <usize>m * sc;
+    let x0 = acc ? v128.load(c0) : f32x4.splat(0);
+    let x1 = acc ? v128.load(c0 + sc) : f32x4.splat(0);
+    let x2 = acc ? v128.load(c0 + 2 * sc) : f32x4.splat(0);
+    let x3 = acc ? v128.load(c0 + 3 * sc) : f32x4.splat(0);
+    let bp = b;
+    for (let ap = a0, aEnd = a0 + kEnd; ap < aEnd; ap += 4) {
+      const vb = v128.load(bp);
+      x0 = mac(x0, v128.load32_splat(ap), vb);
+      x1 = mac(x1, v128.load32_splat(ap + sa), vb);
+      x2 = mac(x2, v128.load32_splat(ap + 2 * sa), vb);
+      x3 = mac(x3, v128.load32_splat(ap + 3 * sa), vb);
+      bp += sb;
+    }
+    v128.store(c0, x0);
+    v128.store(c0 + sc, x1);
+    v128.store(c0 + 2 * sc, x2);
+    v128.store(c0 + 3 * sc, x3);
   }
   for (; m < M; m++) {
     const a0 = a + <usize>m * sa;
