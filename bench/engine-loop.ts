@@ -12,14 +12,17 @@ import { TokenStream } from './token-stream.js';
 /** Which batches a loop itemizes, and how (null = plain training). */
 export type ItemizePlan = (batch: number) => ItemizeRequest | undefined;
 
+/** What every plan asks besides k: the trainer's request (it has no use for the sequence's own gradient). */
+const AS_THE_TRAINER = { sequence: 0, reduction: 'l2', sequenceGradient: false } as const;
+
 /** The paper's default recording: truncated k = 5 on every 100th batch. */
-export const PAPER_DEFAULT: ItemizePlan = (i) => (i % 100 === 0 ? { sequence: 0, k: 5, reduction: 'l2', residual: true } : undefined);
+export const PAPER_DEFAULT: ItemizePlan = (i) => (i % 100 === 0 ? { ...AS_THE_TRAINER, k: 5, residual: true } : undefined);
 
 /** The paper's recording (truncated k = 5) on every batch: what one recorded batch costs. */
-export const TRUNCATED_EVERY_BATCH: ItemizePlan = () => ({ sequence: 0, k: 5, reduction: 'l2', residual: true });
+export const TRUNCATED_EVERY_BATCH: ItemizePlan = () => ({ ...AS_THE_TRAINER, k: 5, residual: true });
 
 /** Full itemization of every batch. */
-export const FULL_EVERY_BATCH: ItemizePlan = () => ({ sequence: 0, k: null, reduction: 'l2', residual: false });
+export const FULL_EVERY_BATCH: ItemizePlan = () => ({ ...AS_THE_TRAINER, k: null, residual: false });
 
 /** Which Adagrad the loop applies: the SIMD kernel (default) or src/train/optimizer.ts's scalar loop. */
 export type OptimizerChoice = 'fused' | 'project';

@@ -33,6 +33,12 @@ export interface ItemizeRequest {
   readonly residual: boolean;
   /** Also return the full matrices G_{t,j} (small models only: O(n² H²) memory). */
   readonly full?: boolean;
+  /**
+   * Also return {@link ItemizedSequence.gradient}, the sequence's own gradient (default true).
+   * It is a copy of every parameter per recorded batch (at the paper's sizes 5% of a fully
+   * itemized B = 1 step); the trainer, which does not use it, turns it off.
+   */
+  readonly sequenceGradient?: boolean;
 }
 
 /** The itemized gradient of one parameter. */
@@ -57,8 +63,11 @@ export interface ItemizedSequence {
   readonly reduction: Reduction;
   /** Per itemized parameter (those entering through `linear`/`elementwise`). */
   readonly params: Record<string, ItemizedParam>;
-  /** dL_b/dθ of this sequence alone (L_b = Σ_t L_{b,t}), every parameter: the invariant's right side. */
-  readonly gradient: ParamStore;
+  /**
+   * dL_b/dθ of this sequence alone (L_b = Σ_t L_{b,t}), every parameter: the invariant's right
+   * side. Absent when the request set `sequenceGradient: false`.
+   */
+  readonly gradient?: ParamStore;
 }
 
 /** What one pass over a batch produced. */

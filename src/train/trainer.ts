@@ -204,7 +204,7 @@ async function trainWith(config: RunConfig, options: TrainOptions, parts: Resolv
       if (next.indexInEpoch === 0 && done > 0) state = zeroState(cell, dims, config.batchSize);
       const plan = recorder.plan(batch);
       const itemize: ItemizeRequest | undefined = plan
-        ? { sequence: config.recordSequence, k: plan.k, reduction: config.reduction as Reduction, residual: plan.residual }
+        ? { sequence: config.recordSequence, k: plan.k, reduction: config.reduction as Reduction, residual: plan.residual, sequenceGradient: false }
         : undefined;
       const result = engine.train(params, data1, state, grads, itemize);
       let lossSum = 0;

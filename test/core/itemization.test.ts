@@ -29,7 +29,7 @@ describe('TfjsEngine itemization: the central invariant', () => {
         const res = engine.train(params, batch, state, grads, { sequence: 0, k, reduction: 'l2', residual: true, full: true });
         const it = res.itemized!;
         // (a) the engine's per-sequence gradient equals autodiff of the whole sequence
-        for (const name of Object.keys(params)) expect(relativeError(it.gradient[name].data, grads[name].data)).toBeLessThan(1e-5);
+        for (const name of Object.keys(params)) expect(relativeError(it.gradient![name].data, grads[name].data)).toBeLessThan(1e-5);
         // (b) summing the full itemized matrices (plus, when truncated, nothing else) gives autodiff restricted accordingly;
         // with k = null the sum over all t >= j is the whole gradient.
         if (k === null) {
@@ -118,7 +118,7 @@ describe('TfjsEngine itemization: the central invariant', () => {
     const grads = zerosLike(params);
     const res = new TfjsEngine(lstmCell, dims).train(params, batch, state, grads, { sequence: 0, k: 1, reduction: 'meanAbs', residual: false });
     expect(res.itemized!.params.weight_hh.residual).toBeUndefined();
-    for (const name of Object.keys(params)) expect(relativeError(res.itemized!.gradient[name].data, grads[name].data)).toBeLessThan(1e-5);
+    for (const name of Object.keys(params)) expect(relativeError(res.itemized!.gradient![name].data, grads[name].data)).toBeLessThan(1e-5);
   });
 
   it('itemizes the requested sequence of a batch of several', () => {

@@ -41,13 +41,13 @@ describe('fused engines: itemized gradients add up to the autodiff gradient', ()
           for (const [name, p] of Object.entries(item.params)) {
             const sum = new Float64Array(params[name].data.length);
             for (const row of p.full!) for (const g of row) g.forEach((v, i) => (sum[i] += v));
-            expect(relativeError(sum, item.gradient[name].data), `${name} sequence ${b}`).toBeLessThan(2e-5);
+            expect(relativeError(sum, item.gradient![name].data), `${name} sequence ${b}`).toBeLessThan(2e-5);
           }
-          for (const name of Object.keys(params)) item.gradient[name].data.forEach((v, i) => (mean[name].data[i] += v / B));
+          for (const name of Object.keys(params)) item.gradient![name].data.forEach((v, i) => (mean[name].data[i] += v / B));
           // A truncated itemization of the same batch still carries the exact sequence gradient (residual row).
           const truncated = engine.train(params, batch, state, zerosLike(params), { sequence: b, k: 1, reduction: 'l2', residual: true });
           for (const name of Object.keys(params)) {
-            expect(relativeError(truncated.itemized!.gradient[name].data, item.gradient[name].data), `${name} truncated`).toBeLessThan(2e-5);
+            expect(relativeError(truncated.itemized!.gradient![name].data, item.gradient![name].data), `${name} truncated`).toBeLessThan(2e-5);
           }
         }
         for (const name of Object.keys(params)) {

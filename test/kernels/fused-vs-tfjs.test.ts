@@ -116,7 +116,7 @@ describe('fused engines agree with the tfjs reference engine', () => {
             if (!c.req.residual) delete (expected as { residual?: number[] }).residual;
             expectItemizedClose(item.params[name], expected, `${what} ${name}`);
           }
-          expectStoresClose(item.gradient, ref.itemized!.gradient, `${what} sequence gradient`);
+          expectStoresClose(item.gradient!, ref.itemized!.gradient!, `${what} sequence gradient`);
 
           expectResultsClose(engine.evaluate(params, batch, state), refEval, `${what} evaluate`);
           const pred = engine.predict(params, tokens, state);

@@ -137,7 +137,7 @@ describe('fused engine: the summary path and the single-sequence shortcut', () =
             expect(Array.from(res.losses)).toEqual(Array.from(plainRes.losses));
             for (const name of Object.keys(params)) {
               expect(relativeError(grads[name].data, plain[name].data), `${red} k=${k} training gradient ${name}`).toBeLessThan(2e-5);
-              expect(Array.from(res.itemized!.gradient[name].data)).toEqual(Array.from(grads[name].data));
+              expect(Array.from(res.itemized!.gradient![name].data)).toEqual(Array.from(grads[name].data));
             }
             for (const [name, p] of Object.entries(res.itemized!.params)) {
               const q = viaRows.itemized!.params[name];
@@ -153,4 +153,23 @@ describe('fused engine: the summary path and the single-sequence shortcut', () =
       });
     }
   }
+
+  it('sequenceGradient: false leaves the sequence gradient out and changes nothing else (B = 1 and a split B = 8)', () => {
+    const dims = { inputSize: 9, hiddenSize: 7 };
+    for (const B of [1, 8]) {
+      const { params, batch, state } = randomProblem(vanillaCell, dims, 6, B, 5);
+      const engine = new FusedEngine(fusedRnn, dims, { threads: 2 });
+      const req = { sequence: B - 1, k: 3, reduction: 'l2' as const, residual: true };
+      const withGrads = zerosLike(params);
+      const without = zerosLike(params);
+      const a = engine.train(params, batch, state, withGrads, req);
+      const b = engine.train(params, batch, state, without, { ...req, sequenceGradient: false });
+      engine.dispose();
+      expect(Object.keys(a.itemized!.gradient!)).toEqual(Object.keys(params));
+      expect(b.itemized!.gradient).toBeUndefined();
+      expect(b.itemized!.params).toEqual(a.itemized!.params);
+      for (const name of Object.keys(params)) expect(Array.from(without[name].data)).toEqual(Array.from(withGrads[name].data));
+      expect(Array.from(b.losses)).toEqual(Array.from(a.losses));
+    }
+  });
 });

@@ -191,7 +191,7 @@ describe('fused engine on several threads', () => {
         expect(b.losses).toEqual(a.losses);
         for (const name of Object.keys(params)) {
           expect(relativeError(gT[name].data, g1[name].data), name).toBeLessThan(1e-5);
-          expect(relativeError(b.itemized!.gradient[name].data, a.itemized!.gradient[name].data), `sequence gradient ${name}`).toBeLessThan(1e-5);
+          expect(relativeError(b.itemized!.gradient![name].data, a.itemized!.gradient![name].data), `sequence gradient ${name}`).toBeLessThan(1e-5);
         }
         for (const [name, p] of Object.entries(a.itemized!.params)) {
           const q = b.itemized!.params[name];

@@ -40,7 +40,7 @@ export function itemizedSumCheck(ctx: CheckContext, data: SeedData): Conformance
       worst.add(relativeError(sum, autodiff[name].data), `sequence ${b}, "${name}": Σ_t Σ_j G_{t,j} vs autodiff`);
     }
     for (const [name, g] of Object.entries(autodiff)) {
-      worst.add(relativeError(it.gradient[name]?.data ?? [], g.data), `sequence ${b}, "${name}": the itemizing pass's gradient vs autodiff`);
+      worst.add(relativeError(it.gradient?.[name]?.data ?? [], g.data), `sequence ${b}, "${name}": the itemizing pass's gradient vs autodiff`);
     }
   });
   return checkResult('itemized-sum', ctx.seed, worst.error, ctx.settings.tolerance, `worst: ${worst.where}`);

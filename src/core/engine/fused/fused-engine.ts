@@ -271,10 +271,12 @@ export class FusedEngine implements GradientEngine {
       // backward would only repeat it.
       const itemized = itemizeSequence(context, batch, itemize);
       this.readGradients(grads, scale);
+      const result = this.readResult(L);
+      const sequence = { sequence: itemize.sequence, k: itemize.k, reduction: itemize.reduction, params: itemized };
+      if (itemize.sequenceGradient === false) return { ...result, itemized: sequence };
       const gradient: ParamStore = {};
       for (const [name, p] of Object.entries(grads)) gradient[name] = { shape: p.shape, data: p.data.slice() };
-      const result = this.readResult(L);
-      return { ...result, itemized: { sequence: itemize.sequence, k: itemize.k, reduction: itemize.reduction, params: itemized, gradient } };
+      return { ...result, itemized: { ...sequence, gradient } };
     }
     // Head: every step's cotangent on h at once, and the head's gradients as two products.
     ops.gemmNN(nB, H, V, L.logits, L.Vp, L.wout, L.Hp, L.dh, L.Hp, false);
@@ -291,10 +293,12 @@ export class FusedEngine implements GradientEngine {
     const result = this.readResult(L);
     if (!itemize) return result;
     const itemized = itemizeSequence(context, batch, itemize);
+    const sequence = { sequence: itemize.sequence, k: itemize.k, reduction: itemize.reduction, params: itemized };
+    if (itemize.sequenceGradient === false) return { ...result, itemized: sequence };
     // itemizeSequence left the sequence's own gradient in the gradient arrays, unscaled.
     const gradient = zerosLike(params);
     this.readGradients(gradient, 1);
-    return { ...result, itemized: { sequence: itemize.sequence, k: itemize.k, reduction: itemize.reduction, params: itemized, gradient } };
+    return { ...result, itemized: { ...sequence, gradient } };
   }
 
   /** Forward and loss only. */
