@@ -1,5 +1,6 @@
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { siblingModule, sourceModeHooks } from '../core/engine/fused/source-hooks.js';
+import { waitWhileEqual } from '../core/engine/fused/spin-wait.js';
 import { ExportError, RnnbowError, type ErrorCode } from '../core/errors.js';
 import type { Exporter, ExporterDefinition } from '../core/exporter.js';
 import type { BatchRecord, RunInfo, RunSummary, TrainingScalars } from '../core/record.js';
@@ -194,10 +195,7 @@ export class ThreadedExporter implements Exporter {
 
   private send(message: ExportRequest): void {
     if (this.stopped) throw this.stoppedError();
-    if (this.held.length > 0) {
-      this.port.postMessage({ op: 'many', requests: this.held } satisfies ExportRequest);
-      this.held = [];
-    }
+    this.sendHeld();
     this.port.postMessage(message);
   }
 
@@ -205,10 +203,14 @@ export class ThreadedExporter implements Exporter {
   private hold(message: ExportRequest): void {
     if (this.stopped) throw this.stoppedError();
     this.held.push(message);
-    if (this.held.length >= SMALL_CALLS_PER_MESSAGE) {
-      this.port.postMessage({ op: 'many', requests: this.held } satisfies ExportRequest);
-      this.held = [];
-    }
+    if (this.held.length >= SMALL_CALLS_PER_MESSAGE) this.sendHeld();
+  }
+
+  /** Sends the held small calls, in order, as one message. */
+  private sendHeld(): void {
+    if (this.held.length === 0) return;
+    this.port.postMessage({ op: 'many', requests: this.held } satisfies ExportRequest);
+    this.held = [];
   }
 
   private request(message: (id: number) => ExportRequest): Promise<void> {
@@ -249,18 +251,17 @@ export class ThreadedExporter implements Exporter {
   }
 
   /**
-   * Blocks until shared word `index` reaches `target`. The thread's exit event cannot arrive
-   * while this thread is blocked, so a thread that died is noticed by the time limit.
+   * Blocks until shared word `index` reaches `target` (the batch threads' `waitWhileEqual`, word
+   * by word). The thread's exit event cannot arrive while this thread is blocked, so a thread
+   * that died is noticed by the time limit.
    */
   private waitFor(index: number, target: number, what: string): void {
     const deadline = performance.now() + EXPORT_WAIT_MS;
     for (let now = Atomics.load(this.words, index); now < target; now = Atomics.load(this.words, index)) {
-      const left = deadline - performance.now();
-      if (left <= 0) {
+      if (!waitWhileEqual(this.words, index, now, deadline)) {
         this.stop(`no answer from the export thread within ${EXPORT_WAIT_MS / 1000} s (waiting for ${what})`);
         throw this.stoppedError();
       }
-      Atomics.wait(this.words, index, now, left);
     }
   }
 }
