@@ -12,7 +12,7 @@ import { FusedEngine } from '../../src/core/engine/fused/fused-engine.js';
 import { fusedGru } from '../../src/core/engine/fused/gru-cell.js';
 import { fusedLstm } from '../../src/core/engine/fused/lstm-cell.js';
 import { fusedRnn } from '../../src/core/engine/fused/rnn-cell.js';
-import { busyCoresNow, fusedThreadCount, idleCoreThreads, THREADS_ENV } from '../../src/core/engine/fused/thread-count.js';
+import { busyCoresNow, explicitThreadCount, idleCoreThreads, THREADS_ENV } from '../../src/core/engine/fused/thread-count.js';
 import { zerosLike } from '../../src/core/params.js';
 import { randomProblem, relativeError } from '../helpers/random-model.js';
 
@@ -82,13 +82,15 @@ describe('lightenPart', () => {
   });
 });
 
-describe('fusedThreadCount', () => {
+describe('thread count', () => {
   it('takes the option, then RNNBOW_THREADS (a number or auto), else the idle cores; rejects nonsense with a typed error', () => {
     const saved = process.env[THREADS_ENV];
     try {
       delete process.env[THREADS_ENV];
-      expect(fusedThreadCount()).toBeGreaterThanOrEqual(1);
-      expect(fusedThreadCount()).toBeLessThanOrEqual(availableParallelism());
+      expect(explicitThreadCount()).toBeNull();
+      const idle = new FusedEngine(fusedRnn, { inputSize: 5, hiddenSize: 4 }).threads;
+      expect(idle).toBeGreaterThanOrEqual(1);
+      expect(idle).toBeLessThanOrEqual(availableParallelism());
       expect(idleCoreThreads(2, 0.3, 0)).toBe(2); // quiet machine, fresh process
       expect(idleCoreThreads(2, 1.1, 1)).toBe(2); // only our own training keeps a core busy
       expect(idleCoreThreads(2, 1.6, 0, () => 1.2)).toBe(1); // another process holds a core and more
@@ -103,14 +105,14 @@ describe('fusedThreadCount', () => {
       expect(idleCoreThreads(8, 2.5, 0.5, () => 2)).toBe(6);
       expect(idleCoreThreads(1, 0, 0)).toBe(1);
       process.env[THREADS_ENV] = 'auto';
-      expect(fusedThreadCount()).toBe(Math.max(1, availableParallelism()));
+      expect(explicitThreadCount()).toBe(Math.max(1, availableParallelism()));
       process.env[THREADS_ENV] = '1';
-      expect(fusedThreadCount()).toBe(1);
-      expect(fusedThreadCount(3)).toBe(3);
+      expect(explicitThreadCount()).toBe(1);
+      expect(explicitThreadCount(3)).toBe(3);
       expect(new FusedEngine(fusedRnn, { inputSize: 5, hiddenSize: 4 }).threads).toBe(1);
       process.env[THREADS_ENV] = 'two';
-      expect(() => fusedThreadCount()).toThrow(RnnbowError);
-      expect(() => fusedThreadCount(0)).toThrow(/positive whole number/);
+      expect(() => explicitThreadCount()).toThrow(RnnbowError);
+      expect(() => explicitThreadCount(0)).toThrow(/positive whole number/);
     } finally {
       if (saved === undefined) delete process.env[THREADS_ENV];
       else process.env[THREADS_ENV] = saved;

@@ -5,16 +5,9 @@ import { RnnbowError } from '../../errors.js';
 export const THREADS_ENV = 'RNNBOW_THREADS';
 
 /**
- * Threads a fused engine may use for one batch: the engine option when given, else
- * `RNNBOW_THREADS` (a number, or `auto` for one per core), else {@link idleCoreThreads}.
- */
-export function fusedThreadCount(option?: number): number {
-  return explicitThreadCount(option) ?? idleCoreThreads();
-}
-
-/**
- * The thread count the engine option or `RNNBOW_THREADS` sets (checked: a bad value is a
- * RnnbowError), or null when neither does and the idle cores decide ({@link idleCoreThreads}).
+ * The thread count the engine option or `RNNBOW_THREADS` sets (a number, or `auto` for one per
+ * core; checked: a bad value is a RnnbowError), or null when neither does and the idle cores
+ * decide ({@link idleCoreThreads}, which the engine consults at its first batch big enough to split).
  */
 export function explicitThreadCount(option?: number): number | null {
   if (option !== undefined) return checkedCount(option, 'the fused engine option "threads"');
