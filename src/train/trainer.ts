@@ -97,8 +97,9 @@ export async function train(input: RunConfigInput | RunConfig, options: TrainOpt
   const recorder = registry.createRecorder(config.recorder, { seqLength: config.seqLength, reduction: config.reduction as Reduction });
   const exporterSpecs = config.exporters.map((e) => (typeof e === 'string' ? { name: e, options: {} } : { name: e.name, options: e.options ?? {} }));
   const exporterDefs = exporterSpecs.map((s) => registry.exporter(s.name));
-  // Made now: an export thread loads its modules (~0.3 s) while this thread reads the corpus
-  // and builds the engine. Options are checked here, before anything is read or written.
+  // Made now, so that an export thread's module loading can overlap this thread's reading the
+  // corpus and building the engine (measured within noise of making them after). Options are
+  // checked here, before anything is read or written.
   const exporters: Exporter[] = exporterDefs.map((def, i) => createRunExporter(def, exporterSpecs[i].options));
   const endThreads = () => Promise.all(exporters.map((e) => (e instanceof ThreadedExporter ? e.terminate() : undefined)));
   try {
