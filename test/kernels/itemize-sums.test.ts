@@ -154,22 +154,31 @@ describe('fused engine: the summary path and the single-sequence shortcut', () =
     }
   }
 
-  it('sequenceGradient: false leaves the sequence gradient out and changes nothing else (B = 1 and a split B = 8)', () => {
+  it('sequenceGradient: false leaves the sequence gradient (and unasked residual rows) out and changes nothing else', () => {
+    // B = 1 (the itemizer's gradient is the training gradient), B = 3 (after the plain
+    // backward, which has the gradient already) and a split B = 8; with and without residuals,
+    // whose row the itemizer then drops, truncated and full.
     const dims = { inputSize: 9, hiddenSize: 7 };
-    for (const B of [1, 8]) {
-      const { params, batch, state } = randomProblem(vanillaCell, dims, 6, B, 5);
-      const engine = new FusedEngine(fusedRnn, dims, { threads: 2 });
-      const req = { sequence: B - 1, k: 3, reduction: 'l2' as const, residual: true };
-      const withGrads = zerosLike(params);
-      const without = zerosLike(params);
-      const a = engine.train(params, batch, state, withGrads, req);
-      const b = engine.train(params, batch, state, without, { ...req, sequenceGradient: false });
-      engine.dispose();
-      expect(Object.keys(a.itemized!.gradient!)).toEqual(Object.keys(params));
-      expect(b.itemized!.gradient).toBeUndefined();
-      expect(b.itemized!.params).toEqual(a.itemized!.params);
-      for (const name of Object.keys(params)) expect(Array.from(without[name].data)).toEqual(Array.from(withGrads[name].data));
-      expect(Array.from(b.losses)).toEqual(Array.from(a.losses));
+    const cells = [[vanillaCell, fusedRnn], [lstmCell, fusedLstm], [gruCell, fusedGru]] as const;
+    for (const [def, cell] of cells) {
+      for (const B of [1, 3, 8]) {
+        const { params, batch, state } = randomProblem(def, dims, 6, B, 5);
+        const engine = new FusedEngine(cell, dims, { threads: 2 });
+        for (const [k, residual] of [[3, true], [3, false], [null, false]] as const) {
+          const req = { sequence: B - 1, k, reduction: 'l2' as const, residual };
+          const withGrads = zerosLike(params);
+          const without = zerosLike(params);
+          const a = engine.train(params, batch, state, withGrads, req);
+          const b = engine.train(params, batch, state, without, { ...req, sequenceGradient: false });
+          const what = `${def.name} B=${B} k=${k} residual=${residual}`;
+          expect(Object.keys(a.itemized!.gradient!), what).toEqual(Object.keys(params));
+          expect(b.itemized!.gradient, what).toBeUndefined();
+          expect(b.itemized!.params, what).toEqual(a.itemized!.params);
+          for (const name of Object.keys(params)) expect(Array.from(without[name].data), `${what} ${name}`).toEqual(Array.from(withGrads[name].data));
+          expect(Array.from(b.losses), what).toEqual(Array.from(a.losses));
+        }
+        engine.dispose();
+      }
     }
   });
 });

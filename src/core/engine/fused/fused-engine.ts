@@ -269,7 +269,7 @@ export class FusedEngine implements GradientEngine {
       // One sequence: the itemizer's rows add up to its exact BPTT cotangent (the residual row
       // carries what truncation drops), so its gradient is the training gradient and the plain
       // backward would only repeat it.
-      const itemized = itemizeSequence(context, batch, itemize);
+      const itemized = itemizeSequence(context, batch, itemize, true);
       this.readGradients(grads, scale);
       const result = this.readResult(L);
       const sequence = { sequence: itemize.sequence, k: itemize.k, reduction: itemize.reduction, params: itemized };
@@ -292,7 +292,7 @@ export class FusedEngine implements GradientEngine {
     this.readGradients(grads, scale);
     const result = this.readResult(L);
     if (!itemize) return result;
-    const itemized = itemizeSequence(context, batch, itemize);
+    const itemized = itemizeSequence(context, batch, itemize, itemize.sequenceGradient !== false);
     const sequence = { sequence: itemize.sequence, k: itemize.k, reduction: itemize.reduction, params: itemized };
     if (itemize.sequenceGradient === false) return { ...result, itemized: sequence };
     // itemizeSequence left the sequence's own gradient in the gradient arrays, unscaled.

@@ -33,10 +33,13 @@ export interface ItemizeContext {
  * kernel (with the sequence's activations broadcast) and one W_hh product, which writes the
  * next step's rows one row down; the new row 0 is the head's cotangent of loss j.
  *
- * Leaves the sequence's own gradient (dL_b/dθ, unscaled), summed from the rows, in the
- * engine's gradient arrays, and returns the itemized parameters.
+ * With `gradient`, also leaves the sequence's own gradient (dL_b/dθ, unscaled), summed from the
+ * rows, in the engine's gradient arrays: at B = 1 that is the training gradient. Without it the
+ * gradient arrays are left as they were, which saves the weight products (a caller with B > 1
+ * has its gradient from the plain backward) and, when the residual magnitudes are not asked
+ * for either, the residual row. Returns the itemized parameters.
  */
-export function itemizeSequence(ctx: ItemizeContext, batch: Batch, req: ItemizeRequest): Record<string, ItemizedParam> {
+export function itemizeSequence(ctx: ItemizeContext, batch: Batch, req: ItemizeRequest, gradient: boolean): Record<string, ItemizedParam> {
   const { ops, cell, layout: L, step: s, slots } = ctx;
   const { B, n, Hp, Vp, ldg, GH } = L;
   const H = ctx.dims.hiddenSize;
@@ -80,6 +83,8 @@ export function itemizeSequence(ctx: ItemizeContext, batch: Batch, req: ItemizeR
   const dz: Record<string, Float32Array> = {};
   const inputs: Record<string, Float32Array> = { [slots[0].param]: oneHot, [slots[1].param]: hPrev };
 
+  // The residual row keeps the rows' sum exact; only the gradient and the residual magnitudes need it.
+  const keepResidual = gradient || req.residual;
   s.gs = 0;
   s.ss = 0;
   s.ldd = Hp;
@@ -97,7 +102,7 @@ export function itemizeSequence(ctx: ItemizeContext, batch: Batch, req: ItemizeR
     // Row 0 is the new loss t = j; rows 1.. arrived from step j+1, one row down.
     f.set(f.subarray(L.local + j * Hp, L.local + (j + 1) * Hp), lamH);
     if (lstm) f.fill(0, lamC, lamC + Hp);
-    if (prevRows > rowsT - 1) {
+    if (keepResidual && prevRows > rowsT - 1) {
       // Loss j + k + 1 leaves the window: its row (index rowsT) becomes, or joins, the residual.
       if (residual) addRow(f, lamH + rowsT * Hp, lamH + (rowsT + 1) * Hp, H);
       if (residual && lstm) addRow(f, lamC + rowsT * Hp, lamC + (rowsT + 1) * Hp, H);
@@ -123,9 +128,11 @@ export function itemizeSequence(ctx: ItemizeContext, batch: Batch, req: ItemizeR
     cell.backward(ops, s);
     if (j > 0) ops.gemmNN(R, H, GH, L.rowDz, ldg, L.whh, Hp, nextH, Hp, true);
 
-    // The sequence's own BPTT cotangent at step j is the sum of all its rows.
-    ops.colSum(R, GH, L.rowDz, ldg, L.seqDz + j * ldg, false);
-    if (cell.separateHidden) ops.colSum(R, GH, L.rowDgi, ldg, L.seqDgi + j * ldg, false);
+    if (gradient) {
+      // The sequence's own BPTT cotangent at step j is the sum of all its rows.
+      ops.colSum(R, GH, L.rowDz, ldg, L.seqDz + j * ldg, false);
+      if (cell.separateHidden) ops.colSum(R, GH, L.rowDgi, ldg, L.seqDgi + j * ldg, false);
+    }
 
     if (full) {
       oneHot[lastToken] = 0;
@@ -149,6 +156,7 @@ export function itemizeSequence(ctx: ItemizeContext, batch: Batch, req: ItemizeR
     cur = out;
   }
 
+  if (!gradient) return builder.result();
   // The sequence's gradient from its summed rows: weight products over its n steps.
   ops.gemmTN(GH, H, n, L.seqDz, ldg, L.hs + b * Hp, B * Hp, L.dwhh, Hp, false);
   ops.colSum(n, GH, L.seqDz, ldg, L.dbhh, false);
