@@ -86,6 +86,12 @@ export interface FusedCell {
   readonly states: number;
   /** True when W_hh·h + b_hh is kept apart from W_ih·x + b_ih (GRU). */
   readonly separateHidden: boolean;
+  /**
+   * True when {@link FusedCell.backward} adds a direct path into `dhPrev` (GRU: h_{t-1} also
+   * enters through the update gate). Otherwise the W_hh product alone makes `dhPrev`, and the
+   * itemizer writes it without zeroing it first.
+   */
+  readonly directHidden: boolean;
   /** Activations from pre-activations, and the new state. */
   forward(ops: FusedOps, s: ForwardStep): void;
   /** Cotangents on the pre-activations (and the direct path to the previous state). */

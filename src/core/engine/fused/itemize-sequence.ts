@@ -100,7 +100,7 @@ export function itemizeSequence(ctx: ItemizeContext, batch: Batch, req: ItemizeR
     const lamC = L.lamC[cur];
     const rowsT = Math.min(n - 1, j + K) - j + 1;
     // Row 0 is the new loss t = j; rows 1.. arrived from step j+1, one row down.
-    f.set(f.subarray(L.local + j * Hp, L.local + (j + 1) * Hp), lamH);
+    f.copyWithin(lamH, L.local + j * Hp, L.local + (j + 1) * Hp);
     if (lstm) f.fill(0, lamC, lamC + Hp);
     if (keepResidual && prevRows > rowsT - 1) {
       // Loss j + k + 1 leaves the window: its row (index rowsT) becomes, or joins, the residual.
@@ -111,7 +111,7 @@ export function itemizeSequence(ctx: ItemizeContext, batch: Batch, req: ItemizeR
     const R = rowsT + (residual ? 1 : 0);
     const out = cur ^ 1;
     const nextH = L.lamH[out] + Hp;
-    f.fill(0, nextH, nextH + R * Hp);
+    if (cell.directHidden) f.fill(0, nextH, nextH + R * Hp);
 
     const row = j * B + b;
     s.R = R;
@@ -126,7 +126,7 @@ export function itemizeSequence(ctx: ItemizeContext, batch: Batch, req: ItemizeR
     s.dhPrev = nextH;
     s.dcPrev = L.lamC[out] + Hp;
     cell.backward(ops, s);
-    if (j > 0) ops.gemmNN(R, H, GH, L.rowDz, ldg, L.whh, Hp, nextH, Hp, true);
+    if (j > 0) ops.gemmNN(R, H, GH, L.rowDz, ldg, L.whh, Hp, nextH, Hp, cell.directHidden);
 
     if (gradient) {
       // The sequence's own BPTT cotangent at step j is the sum of all its rows.
