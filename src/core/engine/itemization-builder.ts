@@ -72,16 +72,24 @@ interface SumPlan {
 }
 
 /**
- * Row t holds distances 0..min(t, kCap), zeros. Plain loops: `Array.from` with a callback cost
- * 2.5x as much, and a fully itemized batch builds four of these (a tenth of its bookkeeping).
+ * Zeros held as doubles, to slice rows from. A row built from integer zeros is stored as small
+ * integers, and V8 copies it into new double storage at its first magnitude; sliced from here
+ * it is double storage from the start. Building and filling the four triangles of a fully
+ * itemized vanilla sequence took 26 µs the first way and 11 µs this way.
  */
+const doubleZeros: number[] = [0.5];
+doubleZeros[0] = 0;
+
+/** `length` zeros in double storage (see {@link doubleZeros}). */
+function zeros(length: number): number[] {
+  while (doubleZeros.length < length) doubleZeros.push(0);
+  return doubleZeros.slice(0, length);
+}
+
+/** Row t holds distances 0..min(t, kCap), zeros. */
 function triangle(n: number, kCap: number): number[][] {
   const rows = new Array<number[]>(n);
-  for (let t = 0; t < n; t++) {
-    const row: number[] = [];
-    for (let d = Math.min(t, kCap); d >= 0; d--) row.push(0);
-    rows[t] = row;
-  }
+  for (let t = 0; t < n; t++) rows[t] = zeros(Math.min(t, kCap) + 1);
   return rows;
 }
 
@@ -107,7 +115,7 @@ export class ItemizationBuilder {
       for (const name of slot.bias ? [slot.param, slot.bias] : [slot.param]) {
         const s: Series = { byDistance: triangle(n, this.kCap) };
         if (slot.gates) s.gates = Object.fromEntries(slot.gates.map((g) => [g, triangle(n, this.kCap)]));
-        if (residual) s.residual = new Array<number>(n).fill(0);
+        if (residual) s.residual = zeros(n);
         if (full) s.full = Array.from({ length: n }, (_, t) => new Array<Float32Array>(Math.min(t, this.kCap) + 1));
         this.series.set(name, s);
       }
