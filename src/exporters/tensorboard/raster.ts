@@ -50,15 +50,16 @@ export class Raster {
 
   /**
    * Encodes as an 8-bit RGBA PNG with pngjs. Chosen for speed (a run writes two images per
-   * recorded batch): RGBA in and out lets pngjs skip its per-pixel conversion, the "up" filter
-   * turns the repeated rows of blocky images into zeros, and deflate level 1 avoids the slow lazy
-   * matching that gains almost nothing on such data.
+   * recorded batch): RGBA in and out lets pngjs skip its per-pixel conversion; no filter, with
+   * deflate's ordinary matching at level 1, finds the repeated rows of blocky images as matches
+   * one row back, which pngjs's byte-by-byte "up" filter plus run-length matching took 20-25%
+   * longer to reach, at about the same size (1.3-1.6 KB per image).
    */
   toPng(): Buffer {
     // pngjs's sync writer reads only width, height and data, so no PNG object (a stream with
     // parser and packer state) needs to be built per image.
     const image = { width: this.width, height: this.height, data: this.data } as unknown as PNG;
-    return PNG.sync.write(image, { colorType: 6, inputColorType: 6, deflateLevel: 1, filterType: 2 });
+    return PNG.sync.write(image, { colorType: 6, inputColorType: 6, deflateLevel: 1, filterType: 0, deflateStrategy: 0 });
   }
 }
 
