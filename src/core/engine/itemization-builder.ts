@@ -196,16 +196,8 @@ export class ItemizationBuilder {
         let total = 0;
         for (let g = 0; g < G; g++) total += sums[o + g];
         const biasMag = l2 ? Math.sqrt(total) : total / width;
-        if (r === tCount) {
-          if (this.residual) {
-            weight.residual![j] = biasMag * uFactor;
-            if (bias) bias.residual![j] = biasMag;
-          }
-          continue;
-        }
-        const t = j + r;
-        weight.byDistance[t][r] = biasMag * uFactor;
-        if (bias) bias.byDistance[t][r] = biasMag;
+        const t = this.put(weight, bias, j, r, tCount, biasMag * uFactor, biasMag);
+        if (t < 0) continue;
         for (let g = 0; g < weightGates.length; g++) {
           const blockMag = l2 ? Math.sqrt(sums[o + g]) : sums[o + g] / blockWidth;
           weightGates[g][t][r] = blockMag * uFactor;
