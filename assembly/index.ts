@@ -9,7 +9,7 @@ export { adagrad, adam } from './optimizers';
 export { rnnForward, rnnBackward } from './rnn';
 export { lstmForward, lstmBackward } from './lstm';
 export { gruForward, gruBackward } from './gru';
-export { rowBlockSums } from './stats';
+export { rowBlockSums, sumSquares } from './stats';
 
 /** First byte the host may use: past the module's static data, 16-byte aligned. */
 export function heapStart(): usize {

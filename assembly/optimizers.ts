@@ -1,27 +1,36 @@
 // Parameter updates on f32x4 lanes (the optimizer runs once per batch over every parameter).
+// Clipping is a factor on the gradient applied as it is read: a separate scaling pass over all
+// gradients cost a third of the update.
 
-/** Adagrad: mem += g², p -= lr·g/√(mem + eps). */
-export function adagrad(count: i32, p: usize, g: usize, mem: usize, lr: f32, eps: f32): void {
+/**
+ * Adagrad on the gradient times `gs` (the clipping factor; 1 leaves it as it is):
+ * mem += g², p -= lr·g/√(mem + eps).
+ */
+export function adagrad(count: i32, p: usize, g: usize, mem: usize, lr: f32, eps: f32, gs: f32): void {
   const end = (<usize>count) << 2;
   const vlr = f32x4.splat(lr);
   const veps = f32x4.splat(eps);
+  const vgs = f32x4.splat(gs);
   let i: usize = 0;
   for (; i + 16 <= end; i += 16) {
-    const gv = v128.load(g + i);
+    const gv = f32x4.mul(v128.load(g + i), vgs);
     const m = f32x4.add(v128.load(mem + i), f32x4.mul(gv, gv));
     v128.store(mem + i, m);
     v128.store(p + i, f32x4.sub(v128.load(p + i), f32x4.div(f32x4.mul(vlr, gv), f32x4.sqrt(f32x4.add(m, veps)))));
   }
   for (; i < end; i += 4) {
-    const gv = load<f32>(g + i);
+    const gv = load<f32>(g + i) * gs;
     const m = load<f32>(mem + i) + gv * gv;
     store<f32>(mem + i, m);
     store<f32>(p + i, load<f32>(p + i) - (lr * gv) / Mathf.sqrt(m + eps));
   }
 }
 
-/** Adam: m = b1·m + (1-b1)·g, v = b2·v + (1-b2)·g², p -= lr·(m/c1)/(√(v/c2) + eps). */
-export function adam(count: i32, p: usize, g: usize, m: usize, v: usize, lr: f32, b1: f32, b2: f32, c1: f32, c2: f32, eps: f32): void {
+/**
+ * Adam on the gradient times `gs` (as {@link adagrad}):
+ * m = b1·m + (1-b1)·g, v = b2·v + (1-b2)·g², p -= lr·(m/c1)/(√(v/c2) + eps).
+ */
+export function adam(count: i32, p: usize, g: usize, m: usize, v: usize, lr: f32, b1: f32, b2: f32, c1: f32, c2: f32, eps: f32, gs: f32): void {
   const end = (<usize>count) << 2;
   const vb1 = f32x4.splat(b1);
   const vb2 = f32x4.splat(b2);
@@ -30,9 +39,10 @@ export function adam(count: i32, p: usize, g: usize, m: usize, v: usize, lr: f32
   const vlr = f32x4.splat(lr / c1);
   const vc2 = f32x4.splat(1 / c2);
   const veps = f32x4.splat(eps);
+  const vgs = f32x4.splat(gs);
   let i: usize = 0;
   for (; i + 16 <= end; i += 16) {
-    const gv = v128.load(g + i);
+    const gv = f32x4.mul(v128.load(g + i), vgs);
     const mv = f32x4.add(f32x4.mul(vb1, v128.load(m + i)), f32x4.mul(va1, gv));
     const vv = f32x4.add(f32x4.mul(vb2, v128.load(v + i)), f32x4.mul(va2, f32x4.mul(gv, gv)));
     v128.store(m + i, mv);
@@ -41,7 +51,7 @@ export function adam(count: i32, p: usize, g: usize, m: usize, v: usize, lr: f32
     v128.store(p + i, f32x4.sub(v128.load(p + i), step));
   }
   for (; i < end; i += 4) {
-    const gv = load<f32>(g + i);
+    const gv = load<f32>(g + i) * gs;
     const mv = b1 * load<f32>(m + i) + (1 - b1) * gv;
     const vv = b2 * load<f32>(v + i) + (1 - b2) * gv * gv;
     store<f32>(m + i, mv);

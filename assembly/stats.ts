@@ -31,3 +31,39 @@ export function rowBlockSums(R: i32, G: i32, W: i32, src: usize, ld: i32, mode: 
     }
   }
 }
+
+/** Values per float32 partial sum of {@link sumSquares}: short enough that rounding stays near float32's epsilon. */
+const SQUARES_CHUNK: usize = 1024 << 2;
+
+/**
+ * Σ x² over `count` values, for the global gradient norm of clipping. Each chunk is summed in
+ * float32 on four independent vectors (one chain waits on the previous add: 3-4 cycles a
+ * vector), and the chunks in float64.
+ */
+export function sumSquares(count: i32, x: usize): f64 {
+  const end = (<usize>count) << 2;
+  const whole = end & ~(<usize>63);
+  let total: f64 = 0;
+  let i: usize = 0;
+  while (i < whole) {
+    const stop = whole - i < SQUARES_CHUNK ? whole : i + SQUARES_CHUNK;
+    let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0), s3 = f32x4.splat(0);
+    for (; i < stop; i += 64) {
+      const v0 = v128.load(x + i);
+      const v1 = v128.load(x + i, 16);
+      const v2 = v128.load(x + i, 32);
+      const v3 = v128.load(x + i, 48);
+      s0 = f32x4.add(s0, f32x4.mul(v0, v0));
+      s1 = f32x4.add(s1, f32x4.mul(v1, v1));
+      s2 = f32x4.add(s2, f32x4.mul(v2, v2));
+      s3 = f32x4.add(s3, f32x4.mul(v3, v3));
+    }
+    const s = f32x4.add(f32x4.add(s0, s1), f32x4.add(s2, s3));
+    total += <f64>f32x4.extract_lane(s, 0) + <f64>f32x4.extract_lane(s, 1) + <f64>f32x4.extract_lane(s, 2) + <f64>f32x4.extract_lane(s, 3);
+  }
+  for (; i < end; i += 4) {
+    const v = <f64>load<f32>(x + i);
+    total += v * v;
+  }
+  return total;
+}

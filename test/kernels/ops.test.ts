@@ -201,6 +201,53 @@ for (const variant of ['simd', 'fma'] as const) describe(`fused kernels: WebAsse
     }
   });
 
+  it('sumSquares: the same partial sums in both implementations, the float64 sum to float32 rounding', () => {
+    // Empty, a tail only, one chunk less a value, chunks plus a vector and a tail.
+    for (const count of [0, 3, 16, 1023, 1024 + 17, 5 * 1024 + 64 + 5]) {
+      const p = pair(count + 8, 100 + count, variant);
+      const x = read(p.js, p.base, count);
+      let exact = 0;
+      for (const v of x) exact += v * v;
+      const js = p.js.sumSquares(count, p.base);
+      const wasm = p.wasm.sumSquares(count, p.base);
+      expect(wasm, `count ${count}`).toBe(js);
+      if (count === 0) expect(js).toBe(0);
+      else expect(Math.abs(js - exact) / exact, `count ${count}`).toBeLessThan(1e-6);
+    }
+  });
+
+  it('adagrad and adam apply the clipping factor to the gradient as they read it, and leave the gradient alone', () => {
+    const count = 203; // 50 vectors + 3 tail values
+    for (const kind of ['adagrad', 'adam'] as const) {
+      for (const gs of [1, 0.37]) {
+        const p = pair(5 * 208, 11, variant);
+        const [prm, g, m, v] = [0, 1, 2, 3].map((i) => p.base + i * 208);
+        // Moments that already hold something: from zero, the first step is ±lr whatever the scale.
+        for (const ops of [p.js, p.wasm]) {
+          ops.memory.f32.fill(0.5, m, m + 208);
+          ops.memory.f32.fill(0.3, v, v + 208);
+        }
+        const P = read(p.js, prm, count);
+        const Gr = read(p.js, g, count);
+        for (const ops of [p.js, p.wasm]) {
+          if (kind === 'adagrad') ops.adagrad(count, prm, g, m, 0.1, 1e-8, gs);
+          else ops.adam(count, prm, g, m, v, 0.01, 0.9, 0.999, 0.1, 0.001, 1e-8, gs);
+        }
+        const expected = P.map((pv, i) => {
+          const gi = Gr[i] * gs;
+          if (kind === 'adagrad') return pv - (0.1 * gi) / Math.sqrt(0.5 + gi * gi + 1e-8);
+          const m1 = Math.fround(0.5) * 0.9 + 0.1 * gi;
+          const v1 = Math.fround(0.3) * 0.999 + 0.001 * gi * gi;
+          return pv - (0.01 * (m1 / 0.1)) / (Math.sqrt(v1 / 0.001) + 1e-8);
+        });
+        for (const ops of [p.js, p.wasm]) {
+          expect(relativeError(read(ops, prm, count), expected), `${kind} gs=${gs}`).toBeLessThan(1e-6);
+          expect(read(ops, g, count)).toEqual(Gr);
+        }
+      }
+    }
+  });
+
   it('activations: tanh, sigmoid and exp over a wide range, in the cell kernels', () => {
     const H = 203; // 50 vectors + 3 tail lanes
     const p = pair(8192, 9, variant);

@@ -1,11 +1,8 @@
 import type { ParamStore } from '../../params.js';
 import type { Optimizer, OptimizerState } from '../../../train/optimizer.js';
 import { RnnbowError } from '../../errors.js';
-import { type FusedOps, ROW_SUM_SQUARES } from './ops.js';
+import type { FusedOps } from './ops.js';
 import { type FusedBackend, selectOps } from './select-ops.js';
-
-/** Gradient values per partial sum of the norm (each summed in float32 by the kernel). */
-const NORM_CHUNK = 1024;
 
 /**
  * Adagrad or Adam with the same formulas as src/train/optimizer.ts, run as one SIMD kernel over
@@ -23,8 +20,6 @@ export class FusedOptimizer implements Optimizer {
   private readonly g: number;
   private readonly m1: number;
   private readonly m2: number;
-  /** Partial sums of squares of the gradient, one per {@link NORM_CHUNK} values. */
-  private readonly partials: number;
   private steps = 0;
 
   /**
@@ -54,15 +49,15 @@ export class FusedOptimizer implements Optimizer {
     this.total = total;
     const base = (this.ops.memory.base + 3) & ~3;
     const stride = (total + 3) & ~3;
-    [this.p, this.g, this.m1, this.m2, this.partials] = [0, 1, 2, 3, 4].map((i) => base + i * stride);
-    this.ops.memory.ensure(this.partials + Math.ceil(total / NORM_CHUNK) + 4);
+    [this.p, this.g, this.m1, this.m2] = [0, 1, 2, 3].map((i) => base + i * stride);
+    this.ops.memory.ensure(this.m2 + stride);
     this.ops.memory.f32.fill(0, this.m1, this.m1 + 2 * stride);
   }
 
   /** One update of `params` in place from `grads`. */
   update(params: ParamStore, grads: ParamStore): void {
     this.copyIn(params, grads);
-    this.apply();
+    this.apply(1);
     this.copyOut(params);
   }
 
@@ -74,9 +69,8 @@ export class FusedOptimizer implements Optimizer {
    */
   clipAndUpdate(params: ParamStore, grads: ParamStore, maxNorm: number): number {
     this.copyIn(params, grads);
-    const norm = this.gradientNorm();
-    if (norm > maxNorm && Number.isFinite(norm)) this.ops.scale(this.total, this.g, this.g, maxNorm / norm);
-    this.apply();
+    const norm = Math.sqrt(this.ops.sumSquares(this.total, this.g));
+    this.apply(norm > maxNorm && Number.isFinite(norm) ? maxNorm / norm : 1);
     this.copyOut(params);
     return norm;
   }
@@ -92,24 +86,14 @@ export class FusedOptimizer implements Optimizer {
     });
   }
 
-  /** The gradient's L2 norm: squares summed by the kernel in chunks, the chunks in float64. */
-  private gradientNorm(): number {
-    const chunks = Math.floor(this.total / NORM_CHUNK);
-    this.ops.rowBlockSums(chunks, 1, NORM_CHUNK, this.g, NORM_CHUNK, ROW_SUM_SQUARES, this.partials);
-    const f = this.ops.memory.f32;
-    let sq = 0;
-    for (let c = 0; c < chunks; c++) sq += f[this.partials + c];
-    for (let i = this.g + chunks * NORM_CHUNK; i < this.g + this.total; i++) sq += f[i] * f[i];
-    return Math.sqrt(sq);
-  }
-
-  private apply(): void {
+  /** One step of the rule on the gradient times `clip`. */
+  private apply(clip: number): void {
     this.steps++;
-    if (this.kind === 'adagrad') this.ops.adagrad(this.total, this.p, this.g, this.m1, this.lr, 1e-8);
+    if (this.kind === 'adagrad') this.ops.adagrad(this.total, this.p, this.g, this.m1, this.lr, 1e-8, clip);
     else {
       const c1 = 1 - Math.pow(this.beta1, this.steps);
       const c2 = 1 - Math.pow(this.beta2, this.steps);
-      this.ops.adam(this.total, this.p, this.g, this.m1, this.m2, this.lr, this.beta1, this.beta2, c1, c2, 1e-8);
+      this.ops.adam(this.total, this.p, this.g, this.m1, this.m2, this.lr, this.beta1, this.beta2, c1, c2, 1e-8, clip);
     }
   }
 

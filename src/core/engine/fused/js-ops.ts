@@ -146,26 +146,45 @@ export function createJsOps(initialElements = 1 << 16): FusedOps {
       for (let i = 0; i < count; i++) f[y + i] = f[x + i] * s;
     },
 
-    adagrad(count, p, g, mem, lr, eps) {
+    adagrad(count, p, g, mem, lr, eps, gs) {
       const f = memory.f32;
       for (let i = 0; i < count; i++) {
-        const gi = f[g + i];
+        const gi = Math.fround(f[g + i] * gs);
         const m = f[mem + i] + gi * gi;
         f[mem + i] = m;
         f[p + i] -= (lr * gi) / Math.sqrt(m + eps);
       }
     },
 
-    adam(count, p, g, m, v, lr, b1, b2, c1, c2, eps) {
+    adam(count, p, g, m, v, lr, b1, b2, c1, c2, eps, gs) {
       const f = memory.f32;
       for (let i = 0; i < count; i++) {
-        const gi = f[g + i];
+        const gi = Math.fround(f[g + i] * gs);
         const mi = b1 * f[m + i] + (1 - b1) * gi;
         const vi = b2 * f[v + i] + (1 - b2) * gi * gi;
         f[m + i] = mi;
         f[v + i] = vi;
         f[p + i] -= (lr * (mi / c1)) / (Math.sqrt(vi / c2) + eps);
       }
+    },
+
+    sumSquares(count, x) {
+      // The same partial sums as the kernel, so the clipping factor is the same on every backend.
+      const f = memory.f32;
+      const whole = count & ~15;
+      let total = 0;
+      let i = 0;
+      const lanes = new Float32Array(16);
+      while (i < whole) {
+        const stop = Math.min(whole, i + 1024);
+        lanes.fill(0);
+        for (; i < stop; i += 16) for (let l = 0; l < 16; l++) lanes[l] = Math.fround(lanes[l] + Math.fround(f[x + i + l] * f[x + i + l]));
+        const s: number[] = [];
+        for (let l = 0; l < 4; l++) s.push(Math.fround(Math.fround(lanes[l] + lanes[4 + l]) + Math.fround(lanes[8 + l] + lanes[12 + l])));
+        total += s[0] + s[1] + s[2] + s[3];
+      }
+      for (; i < count; i++) total += f[x + i] * f[x + i];
+      return total;
     },
 
     rnnForward(R, H, z, ldz, h, ldh) {

@@ -70,13 +70,19 @@ export interface FusedOps {
   softmax(R: number, V: number, logits: number, ld: number, bias: number, targets: number, loss: number, pred: number, mode: number): void;
   /** y[i] = s·x[i] for i < count (copy-out of gradients scaled by 1/B). */
   scale(count: number, x: number, y: number, s: number): void;
-  /** Adagrad over `count` values: mem += g², p -= lr·g/√(mem + eps). */
-  adagrad(count: number, p: number, g: number, mem: number, lr: number, eps: number): void;
   /**
-   * Adam over `count` values: m = b1·m + (1-b1)·g, v = b2·v + (1-b2)·g²,
-   * p -= lr·(m/c1)/(√(v/c2) + eps), with c1, c2 the bias corrections of this step.
+   * Adagrad over `count` values of the gradient times `gs` (the clipping factor, read as the
+   * gradient is; the gradient array itself is left alone): mem += g², p -= lr·g/√(mem + eps).
    */
-  adam(count: number, p: number, g: number, m: number, v: number, lr: number, b1: number, b2: number, c1: number, c2: number, eps: number): void;
+  adagrad(count: number, p: number, g: number, mem: number, lr: number, eps: number, gs: number): void;
+  /**
+   * Adam over `count` values of the gradient times `gs` (as {@link FusedOps.adagrad}):
+   * m = b1·m + (1-b1)·g, v = b2·v + (1-b2)·g², p -= lr·(m/c1)/(√(v/c2) + eps), with c1, c2 the
+   * bias corrections of this step.
+   */
+  adam(count: number, p: number, g: number, m: number, v: number, lr: number, b1: number, b2: number, c1: number, c2: number, eps: number, gs: number): void;
+  /** Σ x² over `count` values (float32 partial sums of 1,024 values, added in float64): the squared gradient norm for clipping. */
+  sumSquares(count: number, x: number): number;
 
   /** Vanilla forward: h[r,i] = tanh(z[r,i]) for i < H. */
   rnnForward(R: number, H: number, z: number, ldz: number, h: number, ldh: number): void;

@@ -34,8 +34,9 @@ interface KernelExports {
   scatterColumns(R: number, tok: number, ts: number, dz: number, ldz: number, G: number, w: number, ldw: number): void;
   softmax(R: number, V: number, logits: number, ld: number, bias: number, targets: number, loss: number, pred: number, mode: number): void;
   scale(count: number, x: number, y: number, s: number): void;
-  adagrad(count: number, p: number, g: number, mem: number, lr: number, eps: number): void;
-  adam(count: number, p: number, g: number, m: number, v: number, lr: number, b1: number, b2: number, c1: number, c2: number, eps: number): void;
+  adagrad(count: number, p: number, g: number, mem: number, lr: number, eps: number, gs: number): void;
+  adam(count: number, p: number, g: number, m: number, v: number, lr: number, b1: number, b2: number, c1: number, c2: number, eps: number, gs: number): void;
+  sumSquares(count: number, x: number): number;
   rnnForward(R: number, H: number, z: number, ldz: number, h: number, ldh: number): void;
   rnnBackward(R: number, H: number, h: number, hs: number, dh: number, ldd: number, dz: number, ldz: number): void;
   lstmForward(R: number, H: number, z: number, ldz: number, cPrev: number, c: number, tc: number, h: number, ld: number): void;
@@ -158,8 +159,9 @@ export function loadWasmOps(variant: WasmVariant = 'simd'): FusedOps | null {
     softmax: (R, V, logits, ld, bias, targets, loss, pred, mode) =>
       e.softmax(R, V, logits << 2, ld, bias << 2, targets << 2, loss << 2, pred << 2, mode),
     scale: (count, x, y, s) => e.scale(count, x << 2, y << 2, s),
-    adagrad: (count, p, g, mem, lr, eps) => e.adagrad(count, p << 2, g << 2, mem << 2, lr, eps),
-    adam: (count, p, g, m, v, lr, b1, b2, c1, c2, eps) => e.adam(count, p << 2, g << 2, m << 2, v << 2, lr, b1, b2, c1, c2, eps),
+    adagrad: (count, p, g, mem, lr, eps, gs) => e.adagrad(count, p << 2, g << 2, mem << 2, lr, eps, gs),
+    adam: (count, p, g, m, v, lr, b1, b2, c1, c2, eps, gs) => e.adam(count, p << 2, g << 2, m << 2, v << 2, lr, b1, b2, c1, c2, eps, gs),
+    sumSquares: (count, x) => e.sumSquares(count, x << 2),
     rnnForward: (R, H, z, ldz, h, ldh) => e.rnnForward(R, H, z << 2, ldz, h << 2, ldh),
     rnnBackward: (R, H, h, hs, dh, ldd, dz, ldz) => e.rnnBackward(R, H, h << 2, hs, dh << 2, ldd, dz << 2, ldz),
     lstmForward: (R, H, z, ldz, cPrev, c, tc, h, ld) => e.lstmForward(R, H, z << 2, ldz, cPrev << 2, c << 2, tc << 2, h << 2, ld),
