@@ -1,6 +1,7 @@
 import type { CellDefinition, CellDims } from '../src/core/cell.js';
 import type { GradientEngine, ItemizeRequest } from '../src/core/engine.js';
 import { initParams, zeroState } from '../src/core/model.js';
+import type { ParamStore } from '../src/core/params.js';
 import { zerosLike } from '../src/core/params.js';
 import { SeededRandom } from '../src/core/random.js';
 import type { Optimizer } from '../src/train/optimizer.js';
@@ -24,7 +25,10 @@ export const TRUNCATED_EVERY_BATCH: ItemizePlan = () => ({ ...AS_THE_TRAINER, k:
 /** Full itemization of every batch. */
 export const FULL_EVERY_BATCH: ItemizePlan = () => ({ ...AS_THE_TRAINER, k: null, residual: false });
 
-/** Which Adagrad the loop applies: the SIMD kernel (default) or src/train/optimizer.ts's scalar loop. */
+/**
+ * Which Adagrad the loop applies: the SIMD kernel (default; the engine's own when it has one,
+ * as the trainer does) or src/train/optimizer.ts's scalar loop.
+ */
 export type OptimizerChoice = 'fused' | 'project';
 
 /**
@@ -33,8 +37,9 @@ export type OptimizerChoice = 'fused' | 'project';
  */
 export class EngineLoop {
   private readonly params;
-  private readonly grads;
-  private readonly optimizer: Optimizer;
+  /** Null when the gradient stays in the engine for its own optimizer. */
+  private readonly grads: ParamStore | null;
+  private readonly optimizer: { update(params: ParamStore, grads: ParamStore | null): void };
   private readonly stream: TokenStream;
   private state;
   private batchIndex = 0;
@@ -49,8 +54,16 @@ export class EngineLoop {
     seed = 1,
   ) {
     this.params = initParams(cell, dims, new SeededRandom(seed));
-    this.grads = zerosLike(this.params);
-    this.optimizer = optimizer === 'fused' ? new FusedOptimizer('adagrad', this.params, 0.1) : createOptimizer('adagrad', this.params, 0.1);
+    const inEngine = optimizer === 'fused' ? engine.createOptimizer?.('adagrad', this.params, 0.1) : undefined;
+    const standalone: Optimizer | undefined = inEngine
+      ? undefined
+      : optimizer === 'fused'
+        ? new FusedOptimizer('adagrad', this.params, 0.1)
+        : createOptimizer('adagrad', this.params, 0.1);
+    this.grads = inEngine ? null : zerosLike(this.params);
+    this.optimizer = inEngine ?? {
+      update: (params, grads) => standalone!.update(params, grads!),
+    };
     this.stream = new TokenStream(dims.inputSize, B, n, 1 << 20, seed);
     this.state = zeroState(cell, dims, B);
   }

@@ -1,4 +1,5 @@
 import type { ParamStore } from './params.js';
+import type { ClippingOptimizer, OptimizerKind } from '../train/optimizer.js';
 
 /** Magnitude reductions of one itemized gradient G_{t,j}. Each costs O(H) per item, never O(H²). */
 export type Reduction = 'l2' | 'meanAbs' | 'mean';
@@ -97,8 +98,18 @@ export interface Prediction {
 export interface GradientEngine {
   /** Short name for logs and benchmarks (`tfjs:wasm`, `fused:js`). */
   readonly name: string;
-  /** Forward, loss and full BPTT; optionally itemizes one sequence in the same pass. */
-  train(params: ParamStore, batch: Batch, initialState: State, grads: ParamStore, itemize?: ItemizeRequest): EngineResult;
+  /**
+   * Forward, loss and full BPTT; optionally itemizes one sequence in the same pass. `grads` may
+   * be null only after {@link GradientEngine.createOptimizer}: the gradient then stays with the
+   * engine for that optimizer's next `clipAndUpdate(params, null, …)`.
+   */
+  train(params: ParamStore, batch: Batch, initialState: State, grads: ParamStore | null, itemize?: ItemizeRequest): EngineResult;
+  /**
+   * Optional: an optimizer that updates the parameters inside the engine (where its kernels
+   * keep parameters and gradients), so neither is copied out and back in per batch. Engines
+   * without one are used with a standalone optimizer and a gradient store.
+   */
+  createOptimizer?(kind: OptimizerKind, params: ParamStore, lr: number): ClippingOptimizer;
   /** Forward only (validation). */
   evaluate(params: ParamStore, batch: Batch, initialState: State): EngineResult;
   /** One step for B streams returning the softmax probabilities and the new state (sampling). */

@@ -1,10 +1,13 @@
 import type { ParamStore } from '../core/params.js';
 import { zerosLike } from '../core/params.js';
 
+/** The update rules rnnbow implements. */
+export type OptimizerKind = 'adagrad' | 'adam';
+
 /** Serializable optimizer state (moment arrays by parameter name), kept in checkpoints for `--resume`. */
 export interface OptimizerState {
   /** Optimizer name. */
-  name: 'adagrad' | 'adam';
+  name: OptimizerKind;
   /** Updates applied so far. */
   step: number;
   /** Moment arrays: Adagrad `{mem}`, Adam `{m, v}`, each by parameter name. */
@@ -19,6 +22,17 @@ export interface Optimizer {
   save(): OptimizerState;
   /** Restores state saved by {@link Optimizer.save}. */
   load(state: OptimizerState): void;
+}
+
+/** An optimizer that also clips: what the trainer runs. */
+export interface ClippingOptimizer extends Optimizer {
+  /**
+   * Scales the gradient to a global L2 norm of at most `maxNorm` (PyTorch's clip_grad_norm_),
+   * then applies one update; returns the norm before clipping. `grads` is left as it was.
+   * `null` means the gradient the engine's last `train` kept in its memory: only an optimizer
+   * made by the engine (`GradientEngine.createOptimizer`) accepts it.
+   */
+  clipAndUpdate(params: ParamStore, grads: ParamStore | null, maxNorm: number): number;
 }
 
 function saveMoments(moments: Record<string, ParamStore>): OptimizerState['moments'] {
@@ -109,6 +123,6 @@ export class Adam implements Optimizer {
 }
 
 /** Builds the named optimizer. */
-export function createOptimizer(name: 'adagrad' | 'adam', params: ParamStore, lr: number): Optimizer {
+export function createOptimizer(name: OptimizerKind, params: ParamStore, lr: number): Optimizer {
   return name === 'adam' ? new Adam(params, lr) : new Adagrad(params, lr);
 }

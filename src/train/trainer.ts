@@ -16,7 +16,7 @@ import { SeededRandom } from '../core/random.js';
 import type { RunInfo, RunSummary, TrainingScalars } from '../core/record.js';
 import type { PartRegistry } from '../core/registry.js';
 import { packageVersion } from '../core/package-root.js';
-import type { OptimizerState } from './optimizer.js';
+import type { ClippingOptimizer, OptimizerState } from './optimizer.js';
 import { FusedOptimizer } from '../core/engine/fused/fused-optimizer.js';
 import { buildRecord } from './record-builder.js';
 import { createRunFolder, defaultRunName } from './run-folder.js';
@@ -129,10 +129,12 @@ async function trainWith(config: RunConfig, options: TrainOptions, parts: Resolv
   const engine = createEngine(cell, dims, config.engine);
   const rng = new SeededRandom(config.seed);
   const params: ParamStore = resumed?.params ?? initParams(cell, dims, rng);
-  const grads = zerosLike(params);
   const lr = learningRate(config);
-  // The SIMD optimizer applies the same update rules as src/train/optimizer.ts in a fraction of the time.
-  const optimizer = new FusedOptimizer(config.optimizer, params, lr);
+  // The SIMD optimizers apply the update rules of src/train/optimizer.ts in a fraction of the
+  // time. One that lives in the engine keeps the gradient there: no gradient store to fill.
+  const inEngine = engine.createOptimizer?.(config.optimizer, params, lr);
+  const optimizer: ClippingOptimizer = inEngine ?? new FusedOptimizer(config.optimizer, params, lr);
+  const grads = inEngine ? null : zerosLike(params);
   const training = resumed?.training;
   if (training?.optimizer && (training.optimizer as OptimizerState).name === config.optimizer) optimizer.load(training.optimizer as OptimizerState);
   const firstBatch = training?.batch ?? 0;

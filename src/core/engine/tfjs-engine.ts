@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { CellDefinition, CellDims } from '../cell.js';
 import type { Batch, EngineResult, GradientEngine, ItemizedSequence, ItemizeRequest, Prediction, State } from '../engine.js';
-import { CellShapeError } from '../errors.js';
+import { CellShapeError, RnnbowError } from '../errors.js';
 import { HEAD_BIAS, HEAD_WEIGHT, modelParams } from '../model.js';
 import type { ParamSpec, ParamStore } from '../params.js';
 import { zerosLike } from '../params.js';
@@ -37,7 +37,9 @@ export class TfjsEngine implements GradientEngine {
     this.plainParams = probe.plain;
   }
 
-  train(params: ParamStore, batch: Batch, initialState: State, grads: ParamStore, itemize?: ItemizeRequest): EngineResult {
+  train(params: ParamStore, batch: Batch, initialState: State, grads: ParamStore | null, itemize?: ItemizeRequest): EngineResult {
+    // This engine has no optimizer of its own to keep a gradient for.
+    if (!grads) throw new RnnbowError('INPUT', 'tfjs engine: train() needs a gradient store to write the gradient into');
     const names = this.specs.map((s) => s.name);
     const out = scoped(() => {
       const tensors = names.map((n) => tf.tensor(params[n].data, params[n].shape as number[]));

@@ -1,16 +1,17 @@
 import type { CellDims } from '../../cell.js';
 import type { Batch, EngineResult, GradientEngine, ItemizeRequest, State } from '../../engine.js';
 import { RnnbowError } from '../../errors.js';
-import { HEAD_BIAS, HEAD_WEIGHT } from '../../model.js';
 import type { ParamStore } from '../../params.js';
 import { zerosLike } from '../../params.js';
+import type { OptimizerKind } from '../../../train/optimizer.js';
 import type { ItemizedSlot } from '../itemization-builder.js';
 import type { BackwardStep, ForwardStep, FusedCell } from './fused-cell.js';
 import { BatchThreads, JOB_TIMEOUT_MS } from './batch-threads.js';
 import { type BatchPart, itemizationWeight, lightenPart, MIN_THREADED_BATCH, splitBatch } from './batch-split.js';
 import { fusedCellName } from './fused-cells.js';
 import { itemizeSequence } from './itemize-sequence.js';
-import { type FusedLayout, fusedLayout, type FusedShape } from './layout.js';
+import { EngineOptimizer, type OptimizerHost } from './engine-optimizer.js';
+import { type FusedLayout, fusedLayout, type FusedShape, type RegionBlock, regionBlocks } from './layout.js';
 import { type FusedOps, roundUp4, SOFTMAX_GRADIENT, SOFTMAX_PROBS } from './ops.js';
 import { backendOf, type FusedBackend, selectOps } from './select-ops.js';
 import { explicitThreadCount, idleCoreThreads } from './thread-count.js';
@@ -62,6 +63,15 @@ export class FusedEngine implements GradientEngine {
   private readonly workerTimeoutMs: number;
   private mainGrads: ParamStore | null = null;
   private mainFlat: Float32Array | null = null;
+  /** Where each named parameter sits in the parameter, gradient and moment regions. */
+  private readonly blocks: RegionBlock[];
+  /** Moment regions the layout keeps for this engine's optimizer (0 until one is created). */
+  private moments = 0;
+  private optimizer: EngineOptimizer | null = null;
+  /** The parameter store the last prepare() copied into memory. */
+  private preparedFrom: ParamStore | null = null;
+  /** The store whose gradient the last train() kept in memory (given null gradients), until an update takes it. */
+  private keptFor: ParamStore | null = null;
 
   /**
    * @param cell the cell's pointwise part (`fusedRnn`, `fusedLstm`, `fusedGru`)
@@ -87,6 +97,7 @@ export class FusedEngine implements GradientEngine {
       { kind: 'linear', param: 'weight_hh', bias: 'bias_hh', outSize: GH, gates: cell.gates },
     ];
     this.layout = this.relayout(1, 1);
+    this.blocks = regionBlocks(this.layout, dims.hiddenSize, dims.inputSize);
     this.fwd = { R: 0, H: dims.hiddenSize, z: 0, gh: 0, bhh: 0, ldg: 0, hPrev: 0, cPrev: 0, h: 0, c: 0, tc: 0, ld: 0 };
     this.bwd = {
       R: 0, H: dims.hiddenSize, act: 0, gh: 0, gs: 0, h: 0, hPrev: 0, cPrev: 0, tc: 0, ss: 0,
@@ -99,16 +110,64 @@ export class FusedEngine implements GradientEngine {
    * asked. Batches of at least 8 sequences are split across up to {@link FusedEngine.threads}
    * threads (the itemized sequence's part runs on this thread); the parts' gradients are summed
    * in part order, so the result does not depend on which thread finished first.
+   * With `grads` null the gradient stays in kernel memory for this engine's optimizer
+   * ({@link FusedEngine.createOptimizer}), which saves copying it out and back in.
    */
-  train(params: ParamStore, batch: Batch, initialState: State, grads: ParamStore, itemize?: ItemizeRequest): EngineResult {
+  train(params: ParamStore, batch: Batch, initialState: State, grads: ParamStore | null, itemize?: ItemizeRequest): EngineResult {
+    if (!grads && !this.optimizer) {
+      throw new RnnbowError('INPUT', 'fused engine: train() without a gradient store needs the engine\'s own optimizer (createOptimizer) to take the gradient');
+    }
+    this.keptFor = null;
+    let result: EngineResult | null = null;
     if (batch.batchSize >= MIN_THREADED_BATCH && !this.threadsOff && this.threads > 1) {
       const parts = splitBatch(batch.batchSize, this.threads);
-      if (parts.length > 1) {
-        const split = this.trainSplit(parts, params, batch, initialState, grads, itemize);
-        if (split) return split;
-      }
+      if (parts.length > 1) result = this.trainSplit(parts, params, batch, initialState, grads, itemize);
     }
-    return this.trainBatch(params, batch, initialState, grads, 1 / batch.batchSize, itemize);
+    result ??= this.trainBatch(params, batch, initialState, grads, 1 / batch.batchSize, itemize);
+    if (!grads) this.keptFor = params;
+    return result;
+  }
+
+  /**
+   * An Adagrad or Adam optimizer (the rules of src/train/optimizer.ts) that works in this
+   * engine's kernel memory: give `train` null gradients and `clipAndUpdate` null gradients, and
+   * the gradient, the parameters and the moments never leave it; only the updated parameters
+   * are copied out. One per engine.
+   * @param kind update rule
+   * @param params the parameters it will update (the engine's model)
+   * @param lr learning rate
+   */
+  createOptimizer(kind: OptimizerKind, params: ParamStore, lr: number): EngineOptimizer {
+    if (this.optimizer) throw new RnnbowError('INPUT', 'fused engine: this engine already has an optimizer; create one engine per optimizer');
+    this.moments = kind === 'adam' ? 2 : 1;
+    this.layout = this.relayout(this.layout.B, this.layout.n);
+    const L = this.layout;
+    this.ops.memory.f32.fill(0, L.m1, L.m1 + this.moments * L.paramRegion);
+    this.optimizer = new EngineOptimizer(kind, params, lr, this.optimizerHost());
+    return this.optimizer;
+  }
+
+  /** What the engine's optimizer may do to kernel memory. */
+  private optimizerHost(): OptimizerHost {
+    return {
+      ops: this.ops,
+      regions: () => {
+        const L = this.layout;
+        return { count: L.paramRegion, params: L.wih, grads: L.dwih, moments: [L.m1, L.m2].slice(0, this.moments) };
+      },
+      takeGradient: (params) => {
+        if (this.keptFor !== params) return false;
+        this.keptFor = null;
+        // evaluate() or predict() on other parameters since train() replaced the ones in memory.
+        if (this.preparedFrom !== params) this.writeParams(params, this.layout);
+        return true;
+      },
+      write: (region, src) => this.writeRegion(region, src),
+      read: (region, out) => this.readRegion(region, out),
+      parametersChanged: () => {
+        this.preparedFrom = null;
+      },
+    };
   }
 
   /**
@@ -151,7 +210,7 @@ export class FusedEngine implements GradientEngine {
    * and scales by 1/B. Returns null when the batch cannot be split (malformed input, which the
    * one-thread path then reports, or workers that did not start).
    */
-  private trainSplit(parts: BatchPart[], params: ParamStore, batch: Batch, state: State, grads: ParamStore, itemize?: ItemizeRequest): EngineResult | null {
+  private trainSplit(parts: BatchPart[], params: ParamStore, batch: Batch, state: State, grads: ParamStore | null, itemize?: ItemizeRequest): EngineResult | null {
     const B = batch.batchSize;
     const n = batch.length;
     const H = this.dims.hiddenSize;
@@ -219,9 +278,9 @@ export class FusedEngine implements GradientEngine {
    * grads = scale · Σ parts, each part a flat gradient in {@link paramOrder} order. The parts go
    * side by side into kernel memory (past the layout) and one column-sum kernel adds them in
    * part order; the JavaScript loop over the values it replaces took 0.15-0.3 ms of a 3 ms
-   * batch.
+   * batch. With `grads` null the sum goes to the gradient region instead, for the optimizer.
    */
-  private sumParts(parts: readonly Float32Array[], grads: ParamStore, scale: number): void {
+  private sumParts(parts: readonly Float32Array[], grads: ParamStore | null, scale: number): void {
     const total = this.order.total;
     const ld = roundUp4(total);
     const rows = roundUp4(this.layout.end);
@@ -232,9 +291,15 @@ export class FusedEngine implements GradientEngine {
     this.ops.colSum(parts.length, total, rows, ld, sum, false);
     this.ops.scale(total, sum, sum, scale);
     for (const p of this.order.params) {
+      const values = f.subarray(sum + p.offset, sum + p.offset + p.size);
+      if (!grads) {
+        const block = this.blocks.find((b) => b.name === p.name)!;
+        this.writeRows(values, block.rows, block.cols, this.layout.dwih + block.at, block.ld);
+        continue;
+      }
       const out = grads[p.name]?.data;
       if (!out || out.length !== p.size) throw new RnnbowError('INPUT', `fused engine: the gradient store has no "${p.name}" of ${p.size} values`);
-      out.set(f.subarray(sum + p.offset, sum + p.offset + p.size));
+      out.set(values);
     }
   }
 
@@ -253,8 +318,8 @@ export class FusedEngine implements GradientEngine {
     return null;
   }
 
-  /** One batch on this thread; gradients scaled by `scale`. */
-  private trainBatch(params: ParamStore, batch: Batch, initialState: State, grads: ParamStore, scale: number, itemize?: ItemizeRequest): EngineResult {
+  /** One batch on this thread; gradients scaled by `scale` (left in memory when `grads` is null). */
+  private trainBatch(params: ParamStore, batch: Batch, initialState: State, grads: ParamStore | null, scale: number, itemize?: ItemizeRequest): EngineResult {
     const L = this.prepare(params, batch.batchSize, batch.length, batch.inputs, batch.targets, initialState);
     const { ops } = this;
     const H = this.dims.hiddenSize;
@@ -274,8 +339,8 @@ export class FusedEngine implements GradientEngine {
       const result = this.readResult(L);
       const sequence = { sequence: itemize.sequence, k: itemize.k, reduction: itemize.reduction, params: itemized };
       if (itemize.sequenceGradient === false) return { ...result, itemized: sequence };
-      const gradient: ParamStore = {};
-      for (const [name, p] of Object.entries(grads)) gradient[name] = { shape: p.shape, data: p.data.slice() };
+      const gradient = zerosLike(params);
+      this.readGradients(gradient, 1);
       return { ...result, itemized: { ...sequence, gradient } };
     }
     // Head: every step's cotangent on h at once, and the head's gradients as two products.
@@ -292,12 +357,17 @@ export class FusedEngine implements GradientEngine {
     this.readGradients(grads, scale);
     const result = this.readResult(L);
     if (!itemize) return result;
-    const itemized = itemizeSequence(context, batch, itemize, itemize.sequenceGradient !== false);
+    const ownGradient = itemize.sequenceGradient !== false;
+    // The itemizer puts the sequence's own gradient where the batch's is: keep the batch's.
+    const batchGradient = ownGradient && !grads ? zerosLike(params) : null;
+    if (batchGradient) this.readGradients(batchGradient, 1);
+    const itemized = itemizeSequence(context, batch, itemize, ownGradient);
     const sequence = { sequence: itemize.sequence, k: itemize.k, reduction: itemize.reduction, params: itemized };
-    if (itemize.sequenceGradient === false) return { ...result, itemized: sequence };
+    if (!ownGradient) return { ...result, itemized: sequence };
     // itemizeSequence left the sequence's own gradient in the gradient arrays, unscaled.
     const gradient = zerosLike(params);
     this.readGradients(gradient, 1);
+    if (batchGradient) this.writeRegion(L.dwih, batchGradient);
     return { ...result, itemized: { ...sequence, gradient } };
   }
 
@@ -400,6 +470,7 @@ export class FusedEngine implements GradientEngine {
     const H = this.dims.hiddenSize;
     const V = this.dims.inputSize;
     this.writeParams(params, L);
+    this.preparedFrom = params;
     const ids = this.ops.memory.i32;
     if (inputs.length !== B * n || (targets && targets.length !== B * n)) {
       throw new RnnbowError('INPUT', `fused engine: a batch of ${B}×${n} needs ${B * n} inputs and targets, got ${inputs.length} and ${targets?.length}`);
@@ -424,7 +495,7 @@ export class FusedEngine implements GradientEngine {
   }
 
   private relayout(B: number, n: number): FusedLayout {
-    const L = fusedLayout(this.shape, this.ops.memory.base, B, n);
+    const L = fusedLayout(this.shape, this.ops.memory.base, B, n, this.moments);
     this.ops.memory.ensure(L.end);
     // Pad columns must read as zero; nothing but this fill ever writes the state arrays' pads.
     this.ops.memory.f32.fill(0, L.dynamic, L.end);
@@ -432,26 +503,30 @@ export class FusedEngine implements GradientEngine {
   }
 
   private writeParams(params: ParamStore, L: FusedLayout): void {
-    const H = this.dims.hiddenSize;
-    const V = this.dims.inputSize;
     const GH = L.GH;
     const f = this.ops.memory.f32;
-    const get = (name: string, size: number): Float32Array => {
-      const p = params[name];
-      if (!p || p.data.length !== size) {
-        throw new RnnbowError('INPUT', `fused engine: parameter "${name}" must hold ${size} values, got ${p ? p.data.length : 'none'}`);
+    for (const b of this.blocks) {
+      const p = params[b.name];
+      if (!p || p.data.length !== b.rows * b.cols) {
+        throw new RnnbowError('INPUT', `fused engine: parameter "${b.name}" must hold ${b.rows * b.cols} values, got ${p ? p.data.length : 'none'}`);
       }
-      return p.data;
-    };
-    f.set(get('weight_ih', GH * V), L.wih);
-    this.writeRows(get('weight_hh', GH * H), GH, H, L.whh, L.Hp);
-    const bih = get('bias_ih', GH);
-    const bhh = get('bias_hh', GH);
-    f.set(bih, L.bih);
-    f.set(bhh, L.bhh);
-    for (let i = 0; i < GH; i++) f[L.bsum + i] = bih[i] + bhh[i];
-    this.writeRows(get(HEAD_WEIGHT, V * H), V, H, L.wout, L.Hp);
-    f.set(get(HEAD_BIAS, V), L.bout);
+    }
+    this.writeRegion(L.wih, params);
+    for (let i = 0; i < GH; i++) f[L.bsum + i] = f[L.bih + i] + f[L.bhh + i];
+  }
+
+  /** Copies the named arrays of `src` into the region (parameters, gradient or moments) at `region`. */
+  private writeRegion(region: number, src: ParamStore): void {
+    for (const b of this.blocks) this.writeRows(src[b.name].data, b.rows, b.cols, region + b.at, b.ld);
+  }
+
+  /** Copies the region at `region` out into the named arrays of `out`. */
+  private readRegion(region: number, out: ParamStore): void {
+    for (const b of this.blocks) {
+      const p = out[b.name];
+      if (!p) throw new RnnbowError('INPUT', `fused engine: the store has no "${b.name}"`);
+      this.readRows(p.data, b.rows, b.cols, region + b.at, b.ld);
+    }
   }
 
   /** Copies a `[rows, cols]` array into memory with leading dimension `ld` (pads untouched). */
@@ -474,27 +549,18 @@ export class FusedEngine implements GradientEngine {
   }
 
   /**
-   * Copies the gradients in memory to `out`, times `scale` (1/B for the training loss). The
-   * gradient arrays are contiguous in memory, so the scaling is one kernel call.
+   * Scales the gradient in memory by `scale` (1/B for the training loss), then copies it to
+   * `out` (none: it stays in memory for the engine's optimizer). The gradient region is
+   * contiguous, so the scaling is one kernel call.
    */
-  readGradients(out: ParamStore, scale: number): void {
+  readGradients(out: ParamStore | null, scale: number): void {
     const L = this.layout;
-    const H = this.dims.hiddenSize;
-    const V = this.dims.inputSize;
-    const GH = L.GH;
-    if (scale !== 1) this.ops.scale(L.dynamic - L.dwih, L.dwih, L.dwih, scale);
-    const f = this.ops.memory.f32;
-    const put = (name: string): Float32Array => {
-      const p = out[name];
-      if (!p) throw new RnnbowError('INPUT', `fused engine: the gradient store has no "${name}"`);
-      return p.data;
-    };
-    put('weight_ih').set(f.subarray(L.dwih, L.dwih + GH * V));
-    this.readRows(put('weight_hh'), GH, H, L.dwhh, L.Hp);
-    put('bias_ih').set(f.subarray(L.dbih, L.dbih + GH));
-    put('bias_hh').set(f.subarray(L.dbhh, L.dbhh + GH));
-    this.readRows(put(HEAD_WEIGHT), V, H, L.dwout, L.Hp);
-    put(HEAD_BIAS).set(f.subarray(L.dbout, L.dbout + V));
+    if (scale !== 1) this.ops.scale(L.paramRegion, L.dwih, L.dwih, scale);
+    if (!out) return;
+    for (const b of this.blocks) {
+      if (!out[b.name]) throw new RnnbowError('INPUT', `fused engine: the gradient store has no "${b.name}"`);
+    }
+    this.readRegion(L.dwih, out);
   }
 
   private readState(L: FusedLayout): State {

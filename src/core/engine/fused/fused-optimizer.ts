@@ -1,5 +1,5 @@
 import type { ParamStore } from '../../params.js';
-import type { Optimizer, OptimizerState } from '../../../train/optimizer.js';
+import type { ClippingOptimizer, OptimizerKind, OptimizerState } from '../../../train/optimizer.js';
 import { RnnbowError } from '../../errors.js';
 import type { FusedOps } from './ops.js';
 import { type FusedBackend, selectOps } from './select-ops.js';
@@ -11,7 +11,7 @@ import { type FusedBackend, selectOps } from './select-ops.js';
  * fraction. Parameters and gradients are copied into kernel memory, updated, and copied back, so
  * the caller's arrays stay the source of truth; moments live in kernel memory.
  */
-export class FusedOptimizer implements Optimizer {
+export class FusedOptimizer implements ClippingOptimizer {
   private readonly ops: FusedOps;
   private readonly names: string[];
   private readonly offsets: number[];
@@ -31,7 +31,7 @@ export class FusedOptimizer implements Optimizer {
    * @param beta2 Adam's second-moment decay
    */
   constructor(
-    private readonly kind: 'adagrad' | 'adam',
+    private readonly kind: OptimizerKind,
     params: ParamStore,
     private readonly lr: number,
     backend: FusedBackend = 'auto',
@@ -67,7 +67,8 @@ export class FusedOptimizer implements Optimizer {
    * clipping. Both happen on the copy in kernel memory: `grads` itself is left as it was. At
    * the paper's sizes the JavaScript norm and scaling loops cost as much as the training step.
    */
-  clipAndUpdate(params: ParamStore, grads: ParamStore, maxNorm: number): number {
+  clipAndUpdate(params: ParamStore, grads: ParamStore | null, maxNorm: number): number {
+    if (!grads) throw new RnnbowError('INPUT', 'optimizer: FusedOptimizer needs the gradients; only an engine\'s own optimizer (createOptimizer) reads them from the engine');
     this.copyIn(params, grads);
     const norm = Math.sqrt(this.ops.sumSquares(this.total, this.g));
     this.apply(norm > maxNorm && Number.isFinite(norm) ? maxNorm / norm : 1);

@@ -1,3 +1,4 @@
+import { HEAD_BIAS, HEAD_WEIGHT } from '../../model.js';
 import { roundUp4 } from './ops.js';
 
 /** Sizes of a fused cell that fix where its parameters live. */
@@ -58,10 +59,24 @@ export interface FusedLayout {
   readonly dbih: number;
   /** Gradient of b_hh. */
   readonly dbhh: number;
+  /**
+   * Gradient of `bsum`: never written, so always zero. It makes the gradient region mirror the
+   * parameter region value for value (pads included), so one kernel call updates them all.
+   */
+  readonly dbsum: number;
   /** Gradient of the head weight. */
   readonly dwout: number;
   /** Gradient of the head bias. */
   readonly dbout: number;
+  /**
+   * Values in the parameter region [wih, dwih). The gradient region starts at `dwih` and each
+   * moment region at `m1`/`m2`, all of this size and in the same order.
+   */
+  readonly paramRegion: number;
+  /** An engine optimizer's first moments (Adagrad's sums of squares, Adam's m); -1 without one. */
+  readonly m1: number;
+  /** Adam's second moments; -1 without them. */
+  readonly m2: number;
   /** Start of the per-batch arrays (zeroed whenever the layout changes). */
   readonly dynamic: number;
 
@@ -116,8 +131,11 @@ export interface FusedLayout {
   readonly end: number;
 }
 
-/** Computes where everything lives for a model of `shape` run on B sequences of n steps. */
-export function fusedLayout(shape: FusedShape, base: number, B: number, n: number): FusedLayout {
+/**
+ * Computes where everything lives for a model of `shape` run on B sequences of n steps, with
+ * room for `moments` optimizer moment regions (0-2) in the part that never moves.
+ */
+export function fusedLayout(shape: FusedShape, base: number, B: number, n: number, moments = 0): FusedLayout {
   const { H, V, G, states, separateHidden } = shape;
   const Hp = roundUp4(H);
   const Vp = roundUp4(V);
@@ -142,9 +160,13 @@ export function fusedLayout(shape: FusedShape, base: number, B: number, n: numbe
     dwhh: take(GH * Hp),
     dbih: take(ldg),
     dbhh: take(ldg),
+    dbsum: take(ldg),
     dwout: take(V * Hp),
     dbout: take(Vp),
   };
+  const paramRegion = fixed.dwih - fixed.wih;
+  const m1 = moments > 0 ? take(paramRegion) : -1;
+  const m2 = moments > 1 ? take(paramRegion) : -1;
   const dynamic = next;
   const nB = n * B;
   const rows = n + 1;
@@ -172,9 +194,36 @@ export function fusedLayout(shape: FusedShape, base: number, B: number, n: numbe
   const seqDgi = separateHidden ? take(n * ldg) : seqDz;
   const rowSums = take(2 * rows * G);
   return {
-    Hp, Vp, GH, ldg, B, n, rows, ...fixed, dynamic,
+    Hp, Vp, GH, ldg, B, n, rows, ...fixed, paramRegion, m1, m2, dynamic,
     hs, cs, tc, z, gh, logits, dh, dz, dgi, dc, sink, loss, tokens, targets, preds,
     local, lamH, lamC, rowDz, rowDgi, seqDz, seqDgi, rowSums,
     end: next,
   };
+}
+
+/** Where one named parameter sits in the parameter region: `rows` rows of `cols` values, `ld` apart. */
+export interface RegionBlock {
+  /** Parameter name. */
+  readonly name: string;
+  /** Offset from the region's start (the same in the gradient and moment regions). */
+  readonly at: number;
+  /** Rows. */
+  readonly rows: number;
+  /** Values per row in the named array. */
+  readonly cols: number;
+  /** Leading dimension in memory (pads past `cols` belong to no parameter). */
+  readonly ld: number;
+}
+
+/** The named parameters' places in the parameter region of `L` (`bsum` is derived and named by none). */
+export function regionBlocks(L: FusedLayout, H: number, V: number): RegionBlock[] {
+  const at = (offset: number) => offset - L.wih;
+  return [
+    { name: 'weight_ih', at: 0, rows: 1, cols: L.GH * V, ld: L.GH * V },
+    { name: 'weight_hh', at: at(L.whh), rows: L.GH, cols: H, ld: L.Hp },
+    { name: 'bias_ih', at: at(L.bih), rows: 1, cols: L.GH, ld: L.GH },
+    { name: 'bias_hh', at: at(L.bhh), rows: 1, cols: L.GH, ld: L.GH },
+    { name: HEAD_WEIGHT, at: at(L.wout), rows: V, cols: H, ld: L.Hp },
+    { name: HEAD_BIAS, at: at(L.bout), rows: 1, cols: V, ld: V },
+  ];
 }
