@@ -55,7 +55,10 @@ describe('the npm package installs and runs without the repository', () => {
 
   it('runs `npx rnnbow serve` and serves the page and the API', async () => {
     const port = await freePort();
-    const child = spawn('npx', ['rnnbow', 'serve', '--logdir', 'runs/demo', '--port', String(port)], { cwd: app, stdio: 'pipe' });
+    // Its own process group: `npx` starts the server as a child of its own and does not pass
+    // SIGTERM on, so killing npx alone left the server running after the tests.
+    const child = spawn('npx', ['rnnbow', 'serve', '--logdir', 'runs/demo', '--port', String(port)], { cwd: app, stdio: 'pipe', detached: true });
+    const exited = new Promise((resolve) => child.once('exit', resolve));
     try {
       const base = `http://127.0.0.1:${port}`;
       let page: Response | undefined;
@@ -68,7 +71,15 @@ describe('the npm package installs and runs without the repository', () => {
       const runs = await (await fetch(base + '/api/runs')).json();
       expect(JSON.stringify(runs)).toMatch(/rnn/);
     } finally {
-      child.kill('SIGTERM');
+      process.kill(-child.pid!, 'SIGTERM');
+      await exited;
     }
+    // Nothing of the group is left listening (the server may take a moment after npx is gone).
+    let open = true;
+    for (let i = 0; i < 50 && open; i++) {
+      open = await fetch(`http://127.0.0.1:${port}/`).then(() => true, () => false);
+      if (open) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(open).toBe(false);
   });
 });
