@@ -55,6 +55,7 @@ export type {
   Prediction,
 } from './core/engine.js';
 export { REDUCTIONS } from './core/engine.js';
+export type { Optimizer, ClippingOptimizer, OptimizerKind, OptimizerState } from './train/optimizer.js';
 export { TfjsEngine } from './core/engine/tfjs-engine.js';
 export { createEngine, type EnginePreference } from './core/engine/create-engine.js';
 export { initParams, modelParams, zeroState, HEAD_BIAS, HEAD_WEIGHT } from './core/model.js';

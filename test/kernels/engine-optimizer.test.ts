@@ -8,6 +8,7 @@ import { RnnbowError } from '../../src/core/errors.js';
 import type { FusedCell } from '../../src/core/engine/fused/fused-cell.js';
 import { FusedEngine } from '../../src/core/engine/fused/fused-engine.js';
 import { FusedOptimizer } from '../../src/core/engine/fused/fused-optimizer.js';
+import { TfjsEngine } from '../../src/core/engine/tfjs-engine.js';
 import { fusedGru } from '../../src/core/engine/fused/gru-cell.js';
 import { fusedLstm } from '../../src/core/engine/fused/lstm-cell.js';
 import { fusedRnn } from '../../src/core/engine/fused/rnn-cell.js';
@@ -202,8 +203,12 @@ describe('FusedEngine.createOptimizer', () => {
     expect(thrownBy(() => optimizer.clipAndUpdate(cloneParams(params), null, 5))).toBeInstanceOf(RnnbowError);
     optimizer.clipAndUpdate(params, null, 5);
     expect(thrownBy(() => optimizer.clipAndUpdate(params, null, 5))).toBeInstanceOf(RnnbowError);
-    // A standalone optimizer has no engine to take a gradient from.
+    // A standalone optimizer has no engine to take a gradient from, nor has the reference engine an optimizer.
     expect(thrownBy(() => new FusedOptimizer('adagrad', params, 0.1).clipAndUpdate(params, null, 5))).toBeInstanceOf(RnnbowError);
+    const reference = new TfjsEngine(vanillaCell, DIMS);
+    expect(reference.createOptimizer).toBeUndefined();
+    expect(thrownBy(() => reference.train(params, batch, state, null))).toBeInstanceOf(RnnbowError);
+    reference.dispose();
     engine.dispose();
   });
 
