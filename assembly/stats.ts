@@ -10,18 +10,37 @@ export function rowBlockSums(R: i32, G: i32, W: i32, src: usize, ld: i32, mode: 
     const row = src + ((<usize>(r * ld)) << 2);
     for (let g = 0; g < G; g++) {
       const p = row + <usize>g * wb;
+      // Two independent sums: one waits on the previous add (3-4 cycles a vector), two halve
+      // that (1.27-1.38x on the itemizer's rows at H = 100). Four, with the mode tested in the
+      // loop, measured slower.
       let v = f32x4.splat(0);
+      let u = f32x4.splat(0);
       let i: usize = 0;
       if (mode == 0) {
+        for (; i + 32 <= wb; i += 32) {
+          const x = v128.load(p + i);
+          const y = v128.load(p + i, 16);
+          v = f32x4.add(v, f32x4.mul(x, x));
+          u = f32x4.add(u, f32x4.mul(y, y));
+        }
         for (; i + 16 <= wb; i += 16) {
           const x = v128.load(p + i);
           v = f32x4.add(v, f32x4.mul(x, x));
         }
       } else if (mode == 1) {
+        for (; i + 32 <= wb; i += 32) {
+          v = f32x4.add(v, f32x4.abs(v128.load(p + i)));
+          u = f32x4.add(u, f32x4.abs(v128.load(p + i, 16)));
+        }
         for (; i + 16 <= wb; i += 16) v = f32x4.add(v, f32x4.abs(v128.load(p + i)));
       } else {
+        for (; i + 32 <= wb; i += 32) {
+          v = f32x4.add(v, v128.load(p + i));
+          u = f32x4.add(u, v128.load(p + i, 16));
+        }
         for (; i + 16 <= wb; i += 16) v = f32x4.add(v, v128.load(p + i));
       }
+      v = f32x4.add(v, u);
       let s: f32 = f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
       for (; i < wb; i += 4) {
         const x = load<f32>(p + i);
