@@ -9,8 +9,9 @@ export function globalNorm(grads: ParamStore): number {
 
 /**
  * Scales gradients so their global norm is at most `maxNorm` (PyTorch's clip_grad_norm_).
- * Returns the norm before clipping. The trainer clips inside `FusedOptimizer.clipAndUpdate`;
- * this scalar version is the reference the tests hold it to.
+ * Returns the norm before clipping. The trainer clips inside its optimizer's `clipAndUpdate`
+ * (the fused engine's own, else `FusedOptimizer`); this scalar version is the reference the
+ * tests hold them to.
  */
 export function clipByGlobalNorm(grads: ParamStore, maxNorm: number): number {
   const norm = globalNorm(grads);
