@@ -13,8 +13,10 @@ import { fusedGru } from '../../src/core/engine/fused/gru-cell.js';
 import { fusedLstm } from '../../src/core/engine/fused/lstm-cell.js';
 import { fusedRnn } from '../../src/core/engine/fused/rnn-cell.js';
 import { cloneParams, type ParamStore, zerosLike } from '../../src/core/params.js';
-import { type SeededRandom } from '../../src/core/random.js';
+import type { SeededRandom } from '../../src/core/random.js';
+import type { OptimizerKind } from '../../src/train/optimizer.js';
 import { randomProblem, relativeError } from '../helpers/random-model.js';
+import { thrownBy } from '../helpers/thrown-by.js';
 
 /**
  * The optimizer that lives in the fused engine (gradient left in kernel memory, `train` and
@@ -43,28 +45,39 @@ function expectClose(a: ParamStore, b: ParamStore, tolerance: number, what: stri
   for (const name of Object.keys(a)) expect(relativeError(a[name].data, b[name].data), `${what}: ${name}`).toBeLessThan(tolerance);
 }
 
-/** What `fn` throws (null when it returns). */
-function thrownBy(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (e) {
-    return e;
-  }
-  return null;
+/**
+ * Two engines on copies of one random model: `plain` with a gradient store and the standalone
+ * optimizer (parameters `a`), `owning` with its own optimizer (parameters `b`).
+ */
+function twins(cell: CellDefinition, fused: FusedCell, kind: OptimizerKind, lr: number, seed: number, threads = 1) {
+  const { params: start, rng } = randomProblem(cell, DIMS, 5, 1, seed, 1);
+  const a = cloneParams(start);
+  const b = cloneParams(start);
+  const plain = new FusedEngine(fused, DIMS, { threads });
+  const owning = new FusedEngine(fused, DIMS, { threads });
+  const standalone = new FusedOptimizer(kind, a, lr);
+  const inEngine = owning.createOptimizer(kind, b, lr);
+  const grads = zerosLike(start);
+  return {
+    start, rng, a, b, plain, owning, standalone, inEngine,
+    /** One batch on both; returns both results and both norms. */
+    step(batch: Batch, state: State, clip: number, itemize?: ItemizeRequest) {
+      const results = [plain.train(a, batch, state, grads, itemize), owning.train(b, batch, state, null, itemize)];
+      const norms = [standalone.clipAndUpdate(a, grads, clip), inEngine.clipAndUpdate(b, null, clip)];
+      return { results, norms };
+    },
+    dispose() {
+      plain.dispose();
+      owning.dispose();
+    },
+  };
 }
 
 describe('FusedEngine.createOptimizer', () => {
   for (const [cell, fused] of CELLS) {
     for (const kind of ['adagrad', 'adam'] as const) {
       it(`${cell.name} ${kind}: follows the standalone optimizer step by step, with and without clipping, at B = 1 (itemized too) and B = 3`, () => {
-        const { params: start, rng } = randomProblem(cell, DIMS, 6, 1, 31, 1);
-        const a = cloneParams(start);
-        const b = cloneParams(start);
-        const plain = new FusedEngine(fused, DIMS, { threads: 1 });
-        const owning = new FusedEngine(fused, DIMS, { threads: 1 });
-        const standalone = new FusedOptimizer(kind, a, 0.05);
-        const inEngine = owning.createOptimizer(kind, b, 0.05);
-        const grads = zerosLike(start);
+        const t = twins(cell, fused, kind, 0.05, 31);
         const full: ItemizeRequest = { sequence: 0, k: null, reduction: 'l2', residual: false, sequenceGradient: false };
         // Clip norms far below and far above the gradients' norms: both branches run.
         const steps: [number, number, ItemizeRequest | undefined][] = [
@@ -75,118 +88,86 @@ describe('FusedEngine.createOptimizer', () => {
           [1, 0.05, undefined],
         ];
         for (const [i, [B, clip, itemize]] of steps.entries()) {
-          const { batch, state } = randomBatch(cell, DIMS, B, 6, rng);
-          const ra = plain.train(a, batch, state, grads, itemize);
-          const rb = owning.train(b, batch, state, null, itemize);
+          const { batch, state } = randomBatch(cell, DIMS, B, 6, t.rng);
+          const { results, norms } = t.step(batch, state, clip, itemize);
           // The parameters differ by rounding once the norms were summed in different orders.
-          expect(relativeError(rb.losses, ra.losses), `step ${i}: losses`).toBeLessThan(1e-5);
-          const na = standalone.clipAndUpdate(a, grads, clip);
-          const nb = inEngine.clipAndUpdate(b, null, clip);
-          expect(Math.abs(nb - na) / na, `step ${i}: norm`).toBeLessThan(1e-6);
-          expectClose(b, a, 1e-5, `step ${i}`);
+          expect(relativeError(results[1].losses, results[0].losses), `step ${i}: losses`).toBeLessThan(1e-5);
+          expect(Math.abs(norms[1] - norms[0]) / norms[0], `step ${i}: norm`).toBeLessThan(1e-6);
+          expectClose(t.b, t.a, 1e-5, `step ${i}`);
         }
         expect(steps.filter(([, clip]) => clip < 1).length).toBeGreaterThan(1);
-        plain.dispose();
-        owning.dispose();
+        t.dispose();
       });
     }
   }
 
   it('saves its moments in the standalone optimizer\'s form, and a restored optimizer goes on as the original', () => {
     for (const kind of ['adagrad', 'adam'] as const) {
-      const { params: start, rng } = randomProblem(lstmCell, DIMS, 5, 1, 8, 1);
-      const a = cloneParams(start);
-      const b = cloneParams(start);
-      const plain = new FusedEngine(fusedLstm, DIMS, { threads: 1 });
-      const owning = new FusedEngine(fusedLstm, DIMS, { threads: 1 });
-      const standalone = new FusedOptimizer(kind, a, 0.05);
-      const inEngine = owning.createOptimizer(kind, b, 0.05);
-      const grads = zerosLike(start);
-      const batches = [0, 1, 2, 3].map(() => randomBatch(lstmCell, DIMS, 2, 5, rng));
-      for (const { batch, state } of batches.slice(0, 3)) {
-        plain.train(a, batch, state, grads);
-        owning.train(b, batch, state, null);
-        standalone.clipAndUpdate(a, grads, 5);
-        inEngine.clipAndUpdate(b, null, 5);
-      }
-      const saved = inEngine.save();
-      const reference = standalone.save();
+      const t = twins(lstmCell, fusedLstm, kind, 0.05, 8);
+      const batches = [0, 1, 2, 3].map(() => randomBatch(lstmCell, DIMS, 2, 5, t.rng));
+      for (const { batch, state } of batches.slice(0, 3)) t.step(batch, state, 5);
+      const saved = t.inEngine.save();
+      const reference = t.standalone.save();
       expect(saved.name).toBe(kind);
       expect(saved.step).toBe(3);
       expect(Object.keys(saved.moments)).toEqual(Object.keys(reference.moments));
       for (const key of Object.keys(reference.moments)) {
         expect(Object.keys(saved.moments[key])).toEqual(Object.keys(reference.moments[key]));
-        for (const name of Object.keys(start)) {
-          expect(saved.moments[key][name].length, `${key} ${name}`).toBe(start[name].data.length);
+        for (const name of Object.keys(t.start)) {
+          expect(saved.moments[key][name].length, `${key} ${name}`).toBe(t.start[name].data.length);
           expect(relativeError(saved.moments[key][name], reference.moments[key][name]), `${key} ${name}`).toBeLessThan(1e-5);
         }
       }
       // A fresh engine and optimizer from the checkpoint, then one more step on both.
-      const c = cloneParams(b);
+      const c = cloneParams(t.b);
       const resumed = new FusedEngine(fusedLstm, DIMS, { threads: 1 });
       const restored = resumed.createOptimizer(kind, c, 0.05);
       restored.load(JSON.parse(JSON.stringify(saved)));
       const { batch, state } = batches[3];
-      owning.train(b, batch, state, null);
+      t.owning.train(t.b, batch, state, null);
       resumed.train(c, batch, state, null);
-      inEngine.clipAndUpdate(b, null, 5);
+      t.inEngine.clipAndUpdate(t.b, null, 5);
       restored.clipAndUpdate(c, null, 5);
-      for (const name of Object.keys(b)) expect(Array.from(c[name].data), name).toEqual(Array.from(b[name].data));
-      // The standalone optimizer resumes from the engine optimizer's checkpoint too (and back).
-      const fromEngine = new FusedOptimizer(kind, cloneParams(b), 0.05);
+      for (const name of Object.keys(t.b)) expect(Array.from(c[name].data), name).toEqual(Array.from(t.b[name].data));
+      // The standalone optimizer resumes from the engine optimizer's checkpoint too.
+      const fromEngine = new FusedOptimizer(kind, cloneParams(t.b), 0.05);
       fromEngine.load(saved);
-      expect(relativeError(fromEngine.save().moments[kind === 'adam' ? 'v' : 'mem']['weight_hh'], saved.moments[kind === 'adam' ? 'v' : 'mem']['weight_hh'])).toBe(0);
-      for (const e of [plain, owning, resumed]) e.dispose();
+      const key = kind === 'adam' ? 'v' : 'mem';
+      expect(relativeError(fromEngine.save().moments[key].weight_hh, saved.moments[key].weight_hh)).toBe(0);
+      t.dispose();
+      resumed.dispose();
     }
   });
 
   it('takes a split batch\'s summed gradient from the threads, and keeps the batch gradient when the itemizer asks for the sequence\'s own', () => {
-    const { params: start, rng } = randomProblem(vanillaCell, DIMS, 5, 1, 12, 1);
-    const a = cloneParams(start);
-    const b = cloneParams(start);
-    const plain = new FusedEngine(fusedRnn, DIMS, { threads: 2 });
-    const owning = new FusedEngine(fusedRnn, DIMS, { threads: 2 });
-    const standalone = new FusedOptimizer('adagrad', a, 0.1);
-    const inEngine = owning.createOptimizer('adagrad', b, 0.1);
-    const grads = zerosLike(start);
+    const t = twins(vanillaCell, fusedRnn, 'adagrad', 0.1, 12, 2);
     const own: ItemizeRequest = { sequence: 1, k: 2, reduction: 'l2', residual: true };
     for (const [B, itemize] of [[8, undefined], [9, own], [3, own]] as const) {
-      const { batch, state } = randomBatch(vanillaCell, DIMS, B, 5, rng);
-      const ra = plain.train(a, batch, state, grads, itemize);
-      const rb = owning.train(b, batch, state, null, itemize);
+      const { batch, state } = randomBatch(vanillaCell, DIMS, B, 5, t.rng);
+      const { results } = t.step(batch, state, 5, itemize);
       if (itemize) {
-        for (const name of Object.keys(start)) {
-          expect(relativeError(rb.itemized!.gradient![name].data, ra.itemized!.gradient![name].data), `B=${B} sequence gradient ${name}`).toBeLessThan(1e-5);
+        for (const name of Object.keys(t.start)) {
+          const [ra, rb] = results.map((r) => r.itemized!.gradient![name].data);
+          expect(relativeError(rb, ra), `B=${B} sequence gradient ${name}`).toBeLessThan(1e-5);
         }
       }
-      standalone.clipAndUpdate(a, grads, 5);
-      inEngine.clipAndUpdate(b, null, 5);
-      expectClose(b, a, 1e-5, `B=${B}`);
+      expectClose(t.b, t.a, 1e-5, `B=${B}`);
     }
-    expect(plain.liveWorkers + owning.liveWorkers).toBeGreaterThan(0);
-    plain.dispose();
-    owning.dispose();
+    expect(t.plain.liveWorkers + t.owning.liveWorkers).toBeGreaterThan(0);
+    t.dispose();
   });
 
   it('updates the parameters train() read even when evaluate() ran on others in between', () => {
-    const { params: start, rng } = randomProblem(gruCell, DIMS, 4, 1, 5, 1);
-    const a = cloneParams(start);
-    const b = cloneParams(start);
-    const plain = new FusedEngine(fusedGru, DIMS, { threads: 1 });
-    const owning = new FusedEngine(fusedGru, DIMS, { threads: 1 });
-    const standalone = new FusedOptimizer('adam', a, 0.01);
-    const inEngine = owning.createOptimizer('adam', b, 0.01);
-    const grads = zerosLike(start);
-    const { batch, state } = randomBatch(gruCell, DIMS, 2, 4, rng);
-    plain.train(a, batch, state, grads);
-    owning.train(b, batch, state, null);
-    const other = randomProblem(gruCell, DIMS, 4, 2, 99, 1).params;
-    owning.evaluate(other, batch, state);
-    standalone.clipAndUpdate(a, grads, 5);
-    inEngine.clipAndUpdate(b, null, 5);
-    expectClose(b, a, 1e-6, 'after evaluate');
-    plain.dispose();
-    owning.dispose();
+    const t = twins(gruCell, fusedGru, 'adam', 0.01, 5);
+    const { batch, state } = randomBatch(gruCell, DIMS, 2, 4, t.rng);
+    const grads = zerosLike(t.start);
+    t.plain.train(t.a, batch, state, grads);
+    t.owning.train(t.b, batch, state, null);
+    t.owning.evaluate(randomProblem(gruCell, DIMS, 4, 2, 99, 1).params, batch, state);
+    t.standalone.clipAndUpdate(t.a, grads, 5);
+    t.inEngine.clipAndUpdate(t.b, null, 5);
+    expectClose(t.b, t.a, 1e-6, 'after evaluate');
+    t.dispose();
   });
 
   it('reports misuse as typed errors', () => {

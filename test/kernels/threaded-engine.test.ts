@@ -15,6 +15,7 @@ import { fusedRnn } from '../../src/core/engine/fused/rnn-cell.js';
 import { busyCoresNow, explicitThreadCount, idleCoreThreads, THREADS_ENV } from '../../src/core/engine/fused/thread-count.js';
 import { zerosLike } from '../../src/core/params.js';
 import { randomProblem, relativeError } from '../helpers/random-model.js';
+import { thrownBy } from '../helpers/thrown-by.js';
 
 /**
  * The fused engine split across worker threads must compute what the one-thread engine does:
@@ -23,15 +24,6 @@ import { randomProblem, relativeError } from '../helpers/random-model.js';
  * sums are added (float32 rounding: relative error below 1e-5).
  */
 
-/** What `fn` throws (null when it returns). */
-function thrownBy(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (e) {
-    return e;
-  }
-  return null;
-}
 
 const CELLS: [CellDefinition, FusedCell][] = [
   [vanillaCell, fusedRnn],
