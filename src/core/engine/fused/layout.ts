@@ -219,7 +219,7 @@ export interface RegionBlock {
 export function regionBlocks(L: FusedLayout, H: number, V: number): RegionBlock[] {
   const at = (offset: number) => offset - L.wih;
   return [
-    { name: 'weight_ih', at: 0, rows: 1, cols: L.GH * V, ld: L.GH * V },
+    { name: 'weight_ih', at: at(L.wih), rows: 1, cols: L.GH * V, ld: L.GH * V },
     { name: 'weight_hh', at: at(L.whh), rows: L.GH, cols: H, ld: L.Hp },
     { name: 'bias_ih', at: at(L.bih), rows: 1, cols: L.GH, ld: L.GH },
     { name: 'bias_hh', at: at(L.bhh), rows: 1, cols: L.GH, ld: L.GH },
