@@ -5,21 +5,32 @@
  * recorded batch) without jumping.
  */
 export class ThroughputMeter {
-  private readonly start = performance.now();
-  private windowStart = this.start;
+  private windowStart: number;
   private windowChars = 0;
   private totalChars = 0;
   private rate = 0;
+  /** True once the first one-second window has closed. */
+  private windowed = false;
+
+  /** @param start when the measurement starts, in `performance.now()` milliseconds (default: now) */
+  constructor(private readonly start = performance.now()) {
+    this.windowStart = start;
+  }
 
   /** Records `chars` more characters processed; returns the current rate. */
   add(chars: number, now = performance.now()): number {
     this.totalChars += chars;
     this.windowChars += chars;
-    if (!this.rate && now > this.start) this.rate = (this.totalChars * 1000) / (now - this.start);
     if (now - this.windowStart > 1000) {
-      this.rate = 0.7 * this.rate + 0.3 * ((this.windowChars * 1000) / (now - this.windowStart));
+      const windowRate = (this.windowChars * 1000) / (now - this.windowStart);
+      // The first window's average seeds the exponential one; seeding it with the first
+      // batch (start-up, compilation) kept the figure far too low for several seconds.
+      this.rate = this.windowed ? 0.7 * this.rate + 0.3 * windowRate : windowRate;
+      this.windowed = true;
       this.windowStart = now;
       this.windowChars = 0;
+    } else if (!this.windowed && now > this.start) {
+      this.rate = (this.totalChars * 1000) / (now - this.start);
     }
     return this.rate;
   }
