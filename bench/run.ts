@@ -3,10 +3,11 @@
  * Every figure is the median of several runs of an engine-level training loop (engine.train,
  * then the project's Adagrad) at the paper's setting: H = 100, n = 25, V = 100.
  *
- *   node dist/bench/run.js [--quick] [--runs N] [--seconds S] [--skip numpy,keras,tfjs,memory,itemized,trainer,tensorboard,viewer]
+ *   node dist/bench/run.js [--quick] [--runs N] [--seconds S] [--skip numpy,keras,tfjs,memory,itemized,trainer,tensorboard,viewer] [--help]
  *
  * Each measurement lives in its own module; this file composes them and prints the table.
  */
+import { Command, InvalidArgumentError } from 'commander';
 import { benchItemizedTraining } from './itemized-training.js';
 import { kerasRows, runKerasBaseline } from './keras-baseline.js';
 import { describeMachine, loadLine, machineLines } from './machine.js';
@@ -17,6 +18,9 @@ import { type BenchRow, formatRate, renderTable } from './table.js';
 import { benchTfjsReference } from './tfjs-reference.js';
 import { benchTrainerRuns } from './trainer-run.js';
 
+/** Sections `--skip` can leave out (plain training always runs: every ratio needs it). */
+const SECTIONS = ['itemized', 'trainer', 'tfjs', 'numpy', 'keras', 'memory', 'tensorboard', 'viewer'] as const;
+
 interface Args {
   quick: boolean;
   runs: number;
@@ -24,18 +28,34 @@ interface Args {
   skip: Set<string>;
 }
 
+function positive(kind: 'integer' | 'number') {
+  return (value: string): number => {
+    const n = Number(value);
+    if (value.trim() === '' || !(n > 0) || (kind === 'integer' && !Number.isInteger(n))) {
+      throw new InvalidArgumentError(`expected a positive ${kind}`);
+    }
+    return n;
+  };
+}
+
+function sectionList(value: string): Set<string> {
+  const names = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = names.filter((n) => !(SECTIONS as readonly string[]).includes(n));
+  if (unknown.length) throw new InvalidArgumentError(`unknown section ${unknown.map((n) => `"${n}"`).join(', ')}; choose from ${SECTIONS.join(', ')}`);
+  return new Set(names);
+}
+
+/** The command line, with `--help` and clear errors for unknown flags or bad values (a typo used to run the whole 11-minute bench). */
 function parseArgs(argv: string[]): Args {
-  const quick = argv.includes('--quick');
-  const value = (flag: string): string | undefined => {
-    const i = argv.indexOf(flag);
-    return i >= 0 ? argv[i + 1] : undefined;
-  };
-  return {
-    quick,
-    runs: Number(value('--runs') ?? (quick ? 3 : 5)),
-    seconds: Number(value('--seconds') ?? (quick ? 0.3 : 1)),
-    skip: new Set((value('--skip') ?? '').split(',').filter(Boolean)),
-  };
+  const opts = new Command('bench')
+    .description('throughput of rnnbow beside numpy and Keras baselines, on this machine')
+    .option('--quick', 'fewer and shorter runs (a smoke test, not figures to quote)')
+    .option('--runs <n>', 'runs per figure, of which the median is shown (default 5, --quick 3)', positive('integer'))
+    .option('--seconds <s>', 'length of each run (default 1, --quick 0.3)', positive('number'))
+    .option('--skip <sections>', `comma-separated sections to leave out: ${SECTIONS.join(', ')}`, sectionList)
+    .parse(argv, { from: 'user' })
+    .opts<{ quick?: boolean; runs?: number; seconds?: number; skip?: Set<string> }>();
+  return { quick: opts.quick === true, runs: opts.runs ?? (opts.quick ? 3 : 5), seconds: opts.seconds ?? (opts.quick ? 0.3 : 1), skip: opts.skip ?? new Set() };
 }
 
 /** The part of bench/viewer-load.ts's result the table shows. */
