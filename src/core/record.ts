@@ -125,4 +125,8 @@ export interface RunSummary {
   records: number;
   /** `completed`, `interrupted` (signal) or `failed` (error, e.g. non-finite loss). */
   status: 'completed' | 'interrupted' | 'failed';
+  /** Seconds the training loop ran (absent in runs written before rnnbow recorded it). */
+  seconds?: number;
+  /** Characters trained per second over the whole loop: batches · B · n / seconds. */
+  charsPerSec?: number;
 }

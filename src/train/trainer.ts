@@ -264,7 +264,9 @@ async function trainWith(config: RunConfig, options: TrainOptions, parts: Resolv
   } finally {
     uninstallSignals();
   }
-  const summary: RunSummary = { batches: batch - firstBatch, finalLoss: smoothLoss, records, status };
+  const seconds = meter.elapsedSeconds();
+  const batches = batch - firstBatch;
+  const summary: RunSummary = { batches, finalLoss: smoothLoss, records, status, seconds, charsPerSec: seconds > 0 ? (batches * charsPerBatch) / seconds : 0 };
   if (status !== 'failed' || failure instanceof NonFiniteLossError) save();
   const closeErrors: unknown[] = [];
   for (const e of exporters) {

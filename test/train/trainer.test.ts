@@ -41,6 +41,10 @@ describe('train()', () => {
     expect(run.scalars).toHaveLength(30);
     expect(run.summary?.status).toBe('completed');
     expect(run.summary?.records).toBe(5);
+    // The run's duration and average speed, as the CLI's last line prints them.
+    const { seconds, charsPerSec } = run.summary!;
+    expect(seconds).toBeGreaterThan(0);
+    expect(charsPerSec! * seconds!).toBeCloseTo(30 * run.run.batchSize * run.run.seqLength, 6);
     expect(run.run.vocab.length).toBeGreaterThan(20);
   });
 
