@@ -184,6 +184,10 @@ describe('FusedEngine.createOptimizer', () => {
     expect(thrownBy(() => optimizer.clipAndUpdate(cloneParams(params), null, 5))).toBeInstanceOf(RnnbowError);
     optimizer.clipAndUpdate(params, null, 5);
     expect(thrownBy(() => optimizer.clipAndUpdate(params, null, 5))).toBeInstanceOf(RnnbowError);
+    // An update from a store writes over a kept gradient: it is no longer waiting.
+    engine.train(params, batch, state, null);
+    optimizer.update(params, zerosLike(params));
+    expect(thrownBy(() => optimizer.clipAndUpdate(params, null, 5))).toBeInstanceOf(RnnbowError);
     // A standalone optimizer has no engine to take a gradient from, nor has the reference engine an optimizer.
     expect(thrownBy(() => new FusedOptimizer('adagrad', params, 0.1).clipAndUpdate(params, null, 5))).toBeInstanceOf(RnnbowError);
     const reference = new TfjsEngine(vanillaCell, DIMS);

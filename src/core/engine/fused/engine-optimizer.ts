@@ -31,7 +31,10 @@ export interface OptimizerHost {
   write(region: number, src: ParamStore): void;
   /** Copies a region out into named arrays. */
   read(region: number, out: ParamStore): void;
-  /** Called after the parameter region was updated: the engine rewrites it from the store at its next batch. */
+  /**
+   * Called after an update: the engine rewrites the parameter region from the store at its
+   * next batch, and no gradient is waiting any more.
+   */
   parametersChanged(): void;
 }
 

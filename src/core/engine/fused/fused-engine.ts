@@ -166,6 +166,8 @@ export class FusedEngine implements GradientEngine {
       read: (region, out) => this.readRegion(region, out),
       parametersChanged: () => {
         this.preparedFrom = null;
+        // An update from a gradient store wrote over any gradient a train() had kept.
+        this.keptFor = null;
       },
     };
   }
