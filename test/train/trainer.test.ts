@@ -27,7 +27,12 @@ const base = {
 
 describe('train()', () => {
   it('periodic(every=7, truncated k=2) records exactly the scheduled batches, with the planned k', async () => {
-    const res = await train({ ...base, steps: 30, recorder: { name: 'periodic', options: { every: 7, inner: { name: 'truncated', options: { k: 2 } } } } });
+    const said: string[] = [];
+    const res = await train(
+      { ...base, steps: 30, recorder: { name: 'periodic', options: { every: 7, inner: { name: 'truncated', options: { k: 2 } } } } },
+      { onMessage: (line) => said.push(line) },
+    );
+    expect(said[0]).toMatch(/^training rnn \(H=\d+, B=1, n=10\) on fused:(wasm-fma|wasm-simd|js)$/);
     const run = readJsonRun(res.runDir);
     expect(run.records.map((r) => r.batch)).toEqual([0, 7, 14, 21, 28]);
     for (const r of run.records) {
@@ -77,10 +82,13 @@ describe('train()', () => {
 
   it('keeps the number of live tensors flat over thousands of steps (reference engine)', async () => {
     const counts: number[] = [];
+    const said: string[] = [];
     await train(
       { ...base, steps: 2000, engine: 'tfjs', seqLength: 5, hiddenSize: 4, recorder: { name: 'periodic', options: { every: 10 } }, sampleEvery: 500, validateEvery: 500 },
-      { onProgress: (p) => (p.batch % 250 === 0 ? counts.push(tf.memory().numTensors) : undefined) },
+      { onProgress: (p) => (p.batch % 250 === 0 ? counts.push(tf.memory().numTensors) : undefined), onMessage: (line) => said.push(line) },
     );
+    // The run says up front which engine trains it, and that the reference one is slow.
+    expect(said[0]).toMatch(/^training rnn \(H=4, B=1, n=5\) on tfjs:\w+ — the reference engine, far slower than the fused one$/);
     expect(counts.length).toBe(8);
     expect(new Set(counts).size).toBe(1);
   });
