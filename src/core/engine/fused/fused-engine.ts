@@ -10,7 +10,7 @@ import { BatchThreads, JOB_TIMEOUT_MS } from './batch-threads.js';
 import { type BatchPart, itemizationWeight, lightenPart, MIN_THREADED_BATCH, splitBatch } from './batch-split.js';
 import { fusedCellName } from './fused-cells.js';
 import { itemizeSequence } from './itemize-sequence.js';
-import { EngineOptimizer, type OptimizerHost } from './engine-optimizer.js';
+import { KernelOptimizer, type OptimizerHost } from './kernel-optimizer.js';
 import { type FusedLayout, fusedLayout, type FusedShape, type RegionBlock, regionBlocks } from './layout.js';
 import { type FusedOps, roundUp4, SOFTMAX_GRADIENT, SOFTMAX_PROBS } from './ops.js';
 import { backendOf, type FusedBackend, selectOps } from './select-ops.js';
@@ -67,7 +67,7 @@ export class FusedEngine implements GradientEngine {
   private readonly blocks: RegionBlock[];
   /** Moment regions the layout keeps for this engine's optimizer (0 until one is created). */
   private moments = 0;
-  private optimizer: EngineOptimizer | null = null;
+  private optimizer: KernelOptimizer | null = null;
   /** The parameter store the last prepare() copied into memory. */
   private preparedFrom: ParamStore | null = null;
   /** The store whose gradient the last train() kept in memory (given null gradients), until an update takes it. */
@@ -137,13 +137,13 @@ export class FusedEngine implements GradientEngine {
    * @param params the parameters it will update (the engine's model)
    * @param lr learning rate
    */
-  createOptimizer(kind: OptimizerKind, params: ParamStore, lr: number): EngineOptimizer {
+  createOptimizer(kind: OptimizerKind, params: ParamStore, lr: number): KernelOptimizer {
     if (this.optimizer) throw new RnnbowError('INPUT', 'fused engine: this engine already has an optimizer; create one engine per optimizer');
     this.moments = kind === 'adam' ? 2 : 1;
     this.layout = this.relayout(this.layout.B, this.layout.n);
     const L = this.layout;
     this.ops.memory.f32.fill(0, L.m1, L.m1 + this.moments * L.paramRegion);
-    this.optimizer = new EngineOptimizer(kind, params, lr, this.optimizerHost());
+    this.optimizer = new KernelOptimizer(kind, params, lr, this.optimizerHost());
     return this.optimizer;
   }
 
@@ -156,11 +156,16 @@ export class FusedEngine implements GradientEngine {
         return { count: L.paramRegion, params: L.wih, grads: L.dwih, moments: [L.m1, L.m2].slice(0, this.moments) };
       },
       takeGradient: (params) => {
-        if (this.keptFor !== params) return false;
+        if (this.keptFor !== params) {
+          throw new RnnbowError(
+            'INPUT',
+            'optimizer: no gradient is waiting in the engine for these parameters',
+            'call engine.train(params, batch, state, null) right before clipAndUpdate(params, null, …), with the same parameter store',
+          );
+        }
         this.keptFor = null;
         // evaluate() or predict() on other parameters since train() replaced the ones in memory.
         if (this.preparedFrom !== params) this.writeParams(params, this.layout);
-        return true;
       },
       write: (region, src) => this.writeRegion(region, src),
       read: (region, out) => this.readRegion(region, out),
@@ -292,16 +297,14 @@ export class FusedEngine implements GradientEngine {
     parts.forEach((part, q) => f.set(part.subarray(0, total), rows + q * ld));
     this.ops.colSum(parts.length, total, rows, ld, sum, false);
     this.ops.scale(total, sum, sum, scale);
+    if (!grads) {
+      this.writeRegion(this.layout.dwih, flatStore(f.subarray(sum, sum + total), this.order.params));
+      return;
+    }
     for (const p of this.order.params) {
-      const values = f.subarray(sum + p.offset, sum + p.offset + p.size);
-      if (!grads) {
-        const block = this.blocks.find((b) => b.name === p.name)!;
-        this.writeRows(values, block.rows, block.cols, this.layout.dwih + block.at, block.ld);
-        continue;
-      }
       const out = grads[p.name]?.data;
       if (!out || out.length !== p.size) throw new RnnbowError('INPUT', `fused engine: the gradient store has no "${p.name}" of ${p.size} values`);
-      out.set(values);
+      out.set(f.subarray(sum + p.offset, sum + p.offset + p.size));
     }
   }
 
@@ -522,13 +525,12 @@ export class FusedEngine implements GradientEngine {
     for (const b of this.blocks) this.writeRows(src[b.name].data, b.rows, b.cols, region + b.at, b.ld);
   }
 
-  /** Copies the region at `region` out into the named arrays of `out`. */
-  private readRegion(region: number, out: ParamStore): void {
+  /** Copies the region at `region` out into the named arrays of `out` (`what` names it in the error). */
+  private readRegion(region: number, out: ParamStore, what = 'store'): void {
     for (const b of this.blocks) {
-      const p = out[b.name];
-      if (!p) throw new RnnbowError('INPUT', `fused engine: the store has no "${b.name}"`);
-      this.readRows(p.data, b.rows, b.cols, region + b.at, b.ld);
+      if (!out[b.name]) throw new RnnbowError('INPUT', `fused engine: the ${what} has no "${b.name}"`);
     }
+    for (const b of this.blocks) this.readRows(out[b.name].data, b.rows, b.cols, region + b.at, b.ld);
   }
 
   /** Copies a `[rows, cols]` array into memory with leading dimension `ld` (pads untouched). */
@@ -558,11 +560,7 @@ export class FusedEngine implements GradientEngine {
   readGradients(out: ParamStore | null, scale: number): void {
     const L = this.layout;
     if (scale !== 1) this.ops.scale(L.paramRegion, L.dwih, L.dwih, scale);
-    if (!out) return;
-    for (const b of this.blocks) {
-      if (!out[b.name]) throw new RnnbowError('INPUT', `fused engine: the gradient store has no "${b.name}"`);
-    }
-    this.readRegion(L.dwih, out);
+    if (out) this.readRegion(L.dwih, out, 'gradient store');
   }
 
   private readState(L: FusedLayout): State {

@@ -16,37 +16,39 @@ export interface OptimizerRegions {
   readonly moments: readonly number[];
 }
 
-/** What an {@link EngineOptimizer} may ask of the engine that made it. */
+/** Where a {@link KernelOptimizer}'s regions live, and how named arrays get in and out. */
 export interface OptimizerHost {
-  /** The engine's kernels and memory. */
+  /** The kernels and their memory. */
   readonly ops: FusedOps;
   /** Where the regions are now. */
   regions(): OptimizerRegions;
   /**
-   * True when the engine's last `train` kept its gradient in memory for `params` (and marks it
-   * taken); the parameter region then holds `params` as they were at that `train`.
+   * Takes the gradient a fused engine's last `train` kept in memory for `params` (the
+   * parameter region then holds `params` as they were at that `train`); throws a typed error
+   * when none is waiting, or when this host never keeps one.
    */
-  takeGradient(params: ParamStore): boolean;
+  takeGradient(params: ParamStore): void;
   /** Copies named arrays into a region. */
   write(region: number, src: ParamStore): void;
   /** Copies a region out into named arrays. */
   read(region: number, out: ParamStore): void;
   /**
-   * Called after an update: the engine rewrites the parameter region from the store at its
+   * Called after an update: a fused engine rewrites the parameter region from the store at its
    * next batch, and no gradient is waiting any more.
    */
   parametersChanged(): void;
 }
 
 /**
- * Adagrad or Adam with the formulas of src/train/optimizer.ts, run by one kernel over the
- * engine's own parameter region: the gradient its last `train` left there is read in place
- * and only the updated parameters are copied out. Against a standalone `FusedOptimizer`
- * that saves copying the gradient out of the engine and both the gradient and the parameters
- * into the optimizer's memory: 5-9% of a vanilla batch at the paper's sizes. Made by
- * `FusedEngine.createOptimizer`; its checkpoint state has the standalone optimizer's form.
+ * Adagrad or Adam with the formulas of src/train/optimizer.ts, run by one kernel over regions
+ * of kernel memory (parameters, gradient, moments; see {@link OptimizerHost}), with clipping
+ * in the same pass. Two hosts: the standalone `FusedOptimizer` copies parameters and gradients
+ * into memory of its own; `FusedEngine.createOptimizer` uses the engine's regions, where the
+ * gradient of the engine's last `train` is read in place and only the updated parameters are
+ * copied out (5-9% of a vanilla batch at the paper's sizes). The checkpoint state has the form
+ * of src/train/optimizer.ts either way.
  */
-export class EngineOptimizer implements ClippingOptimizer {
+export class KernelOptimizer implements ClippingOptimizer {
   private readonly names: string[];
   /** Zeros of every parameter's shape: the form moments are saved in. */
   private readonly template: ParamStore;
@@ -72,7 +74,7 @@ export class EngineOptimizer implements ClippingOptimizer {
     this.template = zerosLike(params);
   }
 
-  /** One update of `params` from `grads`, or from the engine's kept gradient when `grads` is null. */
+  /** One update of `params` from `grads`, or from a fused engine's kept gradient when `grads` is null. */
   update(params: ParamStore, grads: ParamStore | null): void {
     this.prepare(params, grads);
     this.apply(params, 1);
@@ -86,22 +88,18 @@ export class EngineOptimizer implements ClippingOptimizer {
     return norm;
   }
 
-  /** Puts parameters and gradient in their regions unless the engine already holds them. */
+  /** Puts parameters and gradient in their regions unless a fused engine already holds them. */
   private prepare(params: ParamStore, grads: ParamStore | null): OptimizerRegions {
     const r = this.host.regions();
-    if (grads) {
-      for (const name of this.names) {
-        if (!params[name] || !grads[name]) throw new RnnbowError('INPUT', `optimizer: parameter "${name}" is missing from the update`);
-      }
-      this.host.write(r.params, params);
-      this.host.write(r.grads, grads);
-    } else if (!this.host.takeGradient(params)) {
-      throw new RnnbowError(
-        'INPUT',
-        'optimizer: no gradient is waiting in the engine for these parameters',
-        'call engine.train(params, batch, state, null) right before clipAndUpdate(params, null, …), with the same parameter store',
-      );
+    if (!grads) {
+      this.host.takeGradient(params);
+      return r;
     }
+    for (const name of this.names) {
+      if (!params[name] || !grads[name]) throw new RnnbowError('INPUT', `optimizer: parameter "${name}" is missing from the update`);
+    }
+    this.host.write(r.params, params);
+    this.host.write(r.grads, grads);
     return r;
   }
 
@@ -123,9 +121,8 @@ export class EngineOptimizer implements ClippingOptimizer {
   /** Moments and step count, in the form src/train/optimizer.ts saves them. */
   save(): OptimizerState {
     const r = this.host.regions();
-    const keys = this.kind === 'adagrad' ? ['mem'] : ['m', 'v'];
     const moments: OptimizerState['moments'] = {};
-    keys.forEach((key, i) => {
+    this.momentKeys().forEach((key, i) => {
       const store = this.emptyStore();
       this.host.read(r.moments[i], store);
       moments[key] = Object.fromEntries(Object.entries(store).map(([n, p]) => [n, Array.from(p.data)]));
@@ -133,12 +130,11 @@ export class EngineOptimizer implements ClippingOptimizer {
     return { name: this.kind, step: this.steps, moments };
   }
 
-  /** Restores what {@link EngineOptimizer.save} (or a standalone optimizer of the same kind) saved. */
+  /** Restores what {@link KernelOptimizer.save} (or the scalar optimizer of the same kind) saved. */
   load(state: OptimizerState): void {
     this.steps = state.step;
     const r = this.host.regions();
-    const keys = this.kind === 'adagrad' ? ['mem'] : ['m', 'v'];
-    keys.forEach((key, i) => {
+    this.momentKeys().forEach((key, i) => {
       const store = this.emptyStore();
       // Parts missing from the state, or of another size, stay as they are.
       this.host.read(r.moments[i], store);
@@ -150,7 +146,12 @@ export class EngineOptimizer implements ClippingOptimizer {
     });
   }
 
-  /** Zeroed arrays of every parameter's size (the engine reads regions into them). */
+  /** The names src/train/optimizer.ts saves the moment regions under, in region order. */
+  private momentKeys(): string[] {
+    return this.kind === 'adagrad' ? ['mem'] : ['m', 'v'];
+  }
+
+  /** Zeroed arrays of every parameter's size (the host reads regions into them). */
   private emptyStore(): ParamStore {
     return zerosLike(this.template);
   }
