@@ -1,6 +1,13 @@
 // Softmax cross-entropy of the output layer, one row per step.
 import { exp1, exp4 } from './activations';
 
+/** max(a, b) as f32x4.pmax takes it: b only when a < b, so a NaN b is passed over. */
+// @ts-ignore: decorator
+@inline
+function pmax1(a: f32, b: f32): f32 {
+  return a < b ? b : a;
+}
+
 /**
  * logits += bias, then mode 0: p - onehot(target) in place, loss[r] = -log p_target and
  * pred[r] = argmax (first index of the maximum); mode 1: p in place.
@@ -9,24 +16,49 @@ export function softmax(R: i32, V: i32, logits: usize, ld: i32, bias: usize, tar
   const vb = (<usize>V) << 2;
   for (let r = 0; r < R; r++) {
     const row = logits + ((<usize>(r * ld)) << 2);
-    let vmax = f32x4.splat(-Infinity);
+    // pmax (one instruction; max's NaN and signed-zero rules cost about seven) in two chains.
+    // A NaN logit is passed over, as the JavaScript kernels' `x > max` does; the row's sum, loss
+    // and probabilities are NaN either way.
+    let m0 = f32x4.splat(-Infinity);
+    let m1 = m0;
     let v: usize = 0;
+    for (; v + 32 <= vb; v += 32) {
+      const x0 = f32x4.add(v128.load(row + v), v128.load(bias + v));
+      const x1 = f32x4.add(v128.load(row + v, 16), v128.load(bias + v, 16));
+      v128.store(row + v, x0);
+      v128.store(row + v, x1, 16);
+      m0 = f32x4.pmax(m0, x0);
+      m1 = f32x4.pmax(m1, x1);
+    }
     for (; v + 16 <= vb; v += 16) {
       const x = f32x4.add(v128.load(row + v), v128.load(bias + v));
       v128.store(row + v, x);
-      vmax = f32x4.max(vmax, x);
+      m0 = f32x4.pmax(m0, x);
     }
-    let top: f32 = Mathf.max(Mathf.max(f32x4.extract_lane(vmax, 0), f32x4.extract_lane(vmax, 1)), Mathf.max(f32x4.extract_lane(vmax, 2), f32x4.extract_lane(vmax, 3)));
+    m0 = f32x4.pmax(m0, m1);
+    let top: f32 = pmax1(pmax1(f32x4.extract_lane(m0, 0), f32x4.extract_lane(m0, 1)), pmax1(f32x4.extract_lane(m0, 2), f32x4.extract_lane(m0, 3)));
     for (; v < vb; v += 4) {
       const x = load<f32>(row + v) + load<f32>(bias + v);
       store<f32>(row + v, x);
-      top = Mathf.max(top, x);
+      top = pmax1(top, x);
     }
-    let arg = 0;
-    while (arg < V - 1 && load<f32>(row + (<usize>arg << 2)) != top) arg++;
+    // The first index holding the maximum: whole vectors compared at once.
+    let arg = -1;
+    const vt = f32x4.splat(top);
+    for (let u: usize = 0; u + 16 <= vb; u += 16) {
+      const hit = i32x4.bitmask(f32x4.eq(v128.load(row + u), vt));
+      if (hit) {
+        arg = <i32>(u >> 2) + ctz(hit);
+        break;
+      }
+    }
+    if (arg < 0) {
+      arg = <i32>(vb & ~(<usize>15)) >> 2;
+      while (arg < V - 1 && load<f32>(row + (<usize>arg << 2)) != top) arg++;
+    }
     const y = mode == 0 ? load<i32>(targets + (<usize>r << 2)) : 0;
     const shifted = load<f32>(row + (<usize>y << 2)) - top;
-    const vm = f32x4.splat(top);
+    const vm = vt;
     let vsum = f32x4.splat(0);
     v = 0;
     for (; v + 16 <= vb; v += 16) {

@@ -201,6 +201,28 @@ for (const variant of ['simd', 'fma'] as const) describe(`fused kernels: WebAsse
     }
   });
 
+  it('softmax argmax: the first index of the maximum, in whole vectors and in the tail; a NaN logit is passed over', () => {
+    const V = 13, ld = 16;
+    // [positions of the maximum (value 5), position of a NaN or -1]; the rest of a row is 1.
+    const rows: [number[], number][] = [[[2, 9], -1], [[12], -1], [[11], -1], [[5], 0], [[3, 12], -1], [[7], 7 + 1]];
+    const expected = [2, 12, 11, 5, 3, 7];
+    const R = rows.length;
+    const p = pair(1024, 3, variant);
+    const logits = p.base, bias = logits + R * ld, loss = bias + 16, pred = loss + 8, targets = pred + 8;
+    for (const ops of [p.js, p.wasm]) {
+      ops.memory.f32.fill(0, bias, bias + ld);
+      rows.forEach(([maxAt, nanAt], r) => {
+        ops.memory.f32.fill(1, logits + r * ld, logits + r * ld + ld);
+        for (const v of maxAt) ops.memory.f32[logits + r * ld + v] = 5;
+        if (nanAt >= 0) ops.memory.f32[logits + r * ld + nanAt] = NaN;
+        ops.memory.i32[targets + r] = 1;
+      });
+      ops.softmax(R, V, logits, ld, bias, targets, loss, pred, SOFTMAX_GRADIENT);
+      expect(Array.from(ops.memory.i32.subarray(pred, pred + R))).toEqual(expected);
+      rows.forEach(([, nanAt], r) => expect(Number.isNaN(ops.memory.f32[loss + r]), `row ${r}`).toBe(nanAt >= 0));
+    }
+  });
+
   it('sumSquares: the same partial sums in both implementations, the float64 sum to float32 rounding', () => {
     // Empty, a tail only, one chunk less a value, chunks plus a vector and a tail.
     for (const count of [0, 3, 16, 1023, 1024 + 17, 5 * 1024 + 64 + 5]) {
