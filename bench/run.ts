@@ -3,7 +3,7 @@
  * Every figure is the median of several runs of an engine-level training loop (engine.train,
  * then the project's Adagrad) at the paper's setting: H = 100, n = 25, V = 100.
  *
- *   node dist/bench/run.js [--quick] [--runs N] [--seconds S] [--skip numpy,keras,tfjs,memory,itemized,trainer,tensorboard,viewer] [--help]
+ *   node dist/bench/run.js [--quick] [--runs N] [--seconds S] [--skip machine,numpy,keras,tfjs,memory,itemized,trainer,tensorboard,viewer] [--help]
  *
  * Each measurement lives in its own module; this file composes them and prints the table.
  */
@@ -11,6 +11,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { benchItemizedTraining } from './itemized-training.js';
 import { kerasRows, runKerasBaseline } from './keras-baseline.js';
 import { describeMachine, loadLine, machineLines } from './machine.js';
+import { machineRows, probeMachine } from './machine-probe.js';
 import { benchMemory } from './memory-run.js';
 import { numpyRows, runNumpyBaseline } from './numpy-baseline.js';
 import { benchPlainTraining, type TrainingBenchOptions } from './plain-training.js';
@@ -19,7 +20,7 @@ import { benchTfjsReference } from './tfjs-reference.js';
 import { benchTrainerRuns } from './trainer-run.js';
 
 /** Sections `--skip` can leave out (plain training always runs: every ratio needs it). */
-const SECTIONS = ['itemized', 'trainer', 'tfjs', 'numpy', 'keras', 'memory', 'tensorboard', 'viewer'] as const;
+const SECTIONS = ['machine', 'itemized', 'trainer', 'tfjs', 'numpy', 'keras', 'memory', 'tensorboard', 'viewer'] as const;
 
 interface Args {
   quick: boolean;
@@ -86,6 +87,7 @@ async function main(): Promise<void> {
   console.log(`settings: H=${o.dims.hiddenSize}, n=${o.n}, V=${o.dims.inputSize}, Adagrad; median of ${o.runs} runs of ~${o.seconds}s each\n`);
 
   const rows: BenchRow[] = [];
+  if (!args.skip.has('machine')) rows.push(...machineRows(await probeMachine(args.quick ? 0.3 : 1)));
   const plain = benchPlainTraining(o);
   rows.push(...plain.rows);
   const plainB1 = plain.rates.get('rnn:1')!;

@@ -19,7 +19,7 @@ describe('bench command line', () => {
 
   for (const [args, message] of [
     [['--skp', 'numpy'], /unknown option '--skp'/],
-    [['--skip', 'numpy,numpi'], /unknown section "numpi"; choose from itemized/],
+    [['--skip', 'numpy,numpi'], /unknown section "numpi"; choose from machine, itemized/],
     [['--runs', '0'], /expected a positive integer/],
     [['--seconds', 'soon'], /expected a positive number/],
   ] as const) {
