@@ -1,6 +1,6 @@
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { siblingModule, sourceModeHooks } from '../core/engine/fused/source-hooks.js';
-import { waitWhileEqual } from '../core/engine/fused/spin-wait.js';
+import { SPIN_MS, waitWhileEqual } from '../core/engine/fused/spin-wait.js';
 import { ExportError, RnnbowError, type ErrorCode } from '../core/errors.js';
 import type { Exporter, ExporterDefinition } from '../core/exporter.js';
 import type { BatchRecord, RunInfo, RunSummary, TrainingScalars } from '../core/record.js';
@@ -151,9 +151,14 @@ export class ThreadedExporter implements Exporter {
     this.hold({ op: 'scalars', batch, scalars, wallTime });
   }
 
-  /** Queues one recorded batch; waits first while {@link MAX_QUEUED_RECORDS} are still unwritten. */
+  /**
+   * Queues one recorded batch; waits first while {@link MAX_QUEUED_RECORDS} are still unwritten.
+   * That wait sleeps instead of polling: the queue is full because the export thread is the
+   * slower side, and on a 2-core machine a polling training thread takes the core that the
+   * export threads need (recording every batch at B = 1 ran about 9% faster without the poll).
+   */
   writeRecord(record: BatchRecord): void {
-    this.waitFor(WORD_RECORDS_DONE, this.recordsSent - MAX_QUEUED_RECORDS, 'room in the export queue');
+    this.waitFor(WORD_RECORDS_DONE, this.recordsSent - MAX_QUEUED_RECORDS, 'room in the export queue', 0);
     this.send({ op: 'record', record });
     this.recordsSent++;
   }
@@ -252,13 +257,13 @@ export class ThreadedExporter implements Exporter {
 
   /**
    * Blocks until shared word `index` reaches `target` (the batch threads' `waitWhileEqual`, word
-   * by word). The thread's exit event cannot arrive while this thread is blocked, so a thread
-   * that died is noticed by the time limit.
+   * by word, polling for `spinMs` first). The thread's exit event cannot arrive while this thread
+   * is blocked, so a thread that died is noticed by the time limit.
    */
-  private waitFor(index: number, target: number, what: string): void {
+  private waitFor(index: number, target: number, what: string, spinMs = SPIN_MS): void {
     const deadline = performance.now() + EXPORT_WAIT_MS;
     for (let now = Atomics.load(this.words, index); now < target; now = Atomics.load(this.words, index)) {
-      if (!waitWhileEqual(this.words, index, now, deadline)) {
+      if (!waitWhileEqual(this.words, index, now, deadline, spinMs)) {
         this.stop(`no answer from the export thread within ${EXPORT_WAIT_MS / 1000} s (waiting for ${what})`);
         throw this.stoppedError();
       }

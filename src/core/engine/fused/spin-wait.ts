@@ -11,12 +11,14 @@
 export const SPIN_MS = 2;
 
 /**
- * Returns once `words[index]` is no longer `value`: polls for up to {@link SPIN_MS}, then
- * sleeps in `Atomics.wait` until it is notified. With a `deadline` (a `performance.now()` time)
- * it gives up then and returns false; true when the word moved.
+ * Returns once `words[index]` is no longer `value`: polls for up to `spinMs`, then sleeps in
+ * `Atomics.wait` until it is notified. With a `deadline` (a `performance.now()` time) it gives up
+ * then and returns false; true when the word moved. Pass `spinMs` 0 to sleep at once where the
+ * other side needs the core more than this thread needs a quick start (a training thread
+ * waiting on a busy export thread).
  */
-export function waitWhileEqual(words: Int32Array, index: number, value: number, deadline = Infinity): boolean {
-  const until = performance.now() + SPIN_MS;
+export function waitWhileEqual(words: Int32Array, index: number, value: number, deadline = Infinity, spinMs = SPIN_MS): boolean {
+  const until = performance.now() + spinMs;
   for (let polls = 0; Atomics.load(words, index) === value; polls++) {
     // Reading the clock costs more than reading the word: look at it every 64 polls.
     if ((polls & 63) !== 63) continue;
