@@ -1,4 +1,5 @@
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
+import { tfjs } from '../core/tfjs.js';
 import type { CellDefinition } from '../core/cell.js';
 import { FusedEngine } from '../core/engine/fused/fused-engine.js';
 import { fusedGru } from '../core/engine/fused/gru-cell.js';
@@ -18,12 +19,12 @@ export const gruCell: CellDefinition = {
     { name: 'bias_hh', shape: [3 * H], gates: ['r', 'z', 'n'] },
   ],
   step: (ctx, x, [h]) => {
-    const [xr, xz, xn] = tf.split(ctx.linear('weight_ih', x, 'bias_ih'), 3, 1);
-    const [hr, hz, hn] = tf.split(ctx.linear('weight_hh', h, 'bias_hh'), 3, 1);
-    const r = tf.sigmoid(tf.add(xr, hr));
-    const z = tf.sigmoid(tf.add(xz, hz));
-    const n = tf.tanh(tf.add(xn, tf.mul(r, hn)));
-    return [tf.add(tf.mul(tf.sub(1, z), n), tf.mul(z, h)) as tf.Tensor2D];
+    const [xr, xz, xn] = tfjs.split(ctx.linear('weight_ih', x, 'bias_ih'), 3, 1);
+    const [hr, hz, hn] = tfjs.split(ctx.linear('weight_hh', h, 'bias_hh'), 3, 1);
+    const r = tfjs.sigmoid(tfjs.add(xr, hr));
+    const z = tfjs.sigmoid(tfjs.add(xz, hz));
+    const n = tfjs.tanh(tfjs.add(xn, tfjs.mul(r, hn)));
+    return [tfjs.add(tfjs.mul(tfjs.sub(1, z), n), tfjs.mul(z, h)) as tf.Tensor2D];
   },
   kernel: (dims) => new FusedEngine(fusedGru, dims),
 };

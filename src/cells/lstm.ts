@@ -1,4 +1,5 @@
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
+import { tfjs } from '../core/tfjs.js';
 import type { CellDefinition } from '../core/cell.js';
 import { FusedEngine } from '../core/engine/fused/fused-engine.js';
 import { fusedLstm } from '../core/engine/fused/lstm-cell.js';
@@ -18,10 +19,10 @@ export const lstmCell: CellDefinition = {
     { name: 'bias_hh', shape: [4 * H], gates: ['i', 'f', 'g', 'o'] },
   ],
   step: (ctx, x, [h, c]) => {
-    const z = tf.add(ctx.linear('weight_ih', x, 'bias_ih'), ctx.linear('weight_hh', h, 'bias_hh'));
-    const [zi, zf, zg, zo] = tf.split(z, 4, 1);
-    const c2 = tf.add(tf.mul(tf.sigmoid(zf), c), tf.mul(tf.sigmoid(zi), tf.tanh(zg))) as tf.Tensor2D;
-    const h2 = tf.mul(tf.sigmoid(zo), tf.tanh(c2)) as tf.Tensor2D;
+    const z = tfjs.add(ctx.linear('weight_ih', x, 'bias_ih'), ctx.linear('weight_hh', h, 'bias_hh'));
+    const [zi, zf, zg, zo] = tfjs.split(z, 4, 1);
+    const c2 = tfjs.add(tfjs.mul(tfjs.sigmoid(zf), c), tfjs.mul(tfjs.sigmoid(zi), tfjs.tanh(zg))) as tf.Tensor2D;
+    const h2 = tfjs.mul(tfjs.sigmoid(zo), tfjs.tanh(c2)) as tf.Tensor2D;
     return [h2, c2];
   },
   kernel: (dims) => new FusedEngine(fusedLstm, dims),

@@ -1,4 +1,5 @@
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
+import { tfjs } from '../core/tfjs.js';
 import type { CellDefinition } from '../core/cell.js';
 import { FusedEngine } from '../core/engine/fused/fused-engine.js';
 import { fusedRnn } from '../core/engine/fused/rnn-cell.js';
@@ -17,6 +18,6 @@ export const vanillaCell: CellDefinition = {
     { name: 'bias_ih', shape: [hiddenSize] },
     { name: 'bias_hh', shape: [hiddenSize] },
   ],
-  step: (ctx, x, [h]) => [tf.tanh(tf.add(ctx.linear('weight_ih', x, 'bias_ih'), ctx.linear('weight_hh', h, 'bias_hh'))) as tf.Tensor2D],
+  step: (ctx, x, [h]) => [tfjs.tanh(tfjs.add(ctx.linear('weight_ih', x, 'bias_ih'), ctx.linear('weight_hh', h, 'bias_hh'))) as tf.Tensor2D],
   kernel: (dims) => new FusedEngine(fusedRnn, dims),
 };

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
+import { tfjs } from './tfjs.js';
 import { RnnbowError } from './errors.js';
 
 /** A tfjs backend choice. `auto` = tfjs-node(-gpu) if installed, else WASM, the fastest one the npm packages ship. */
@@ -60,9 +61,9 @@ export async function setupBackend(choice: BackendName = 'auto'): Promise<string
   if (active === wanted) return wanted;
   if (wanted === 'tensorflow') await loadTfjsNode();
   if (wanted === 'wasm') await loadWasm();
-  const ok = await tf.setBackend(wanted);
+  const ok = await tfjs.setBackend(wanted);
   if (!ok) throw new RnnbowError('BACKEND', `tfjs backend "${wanted}" failed to initialise`, 'try --backend cpu');
-  await tf.ready();
+  await tfjs.ready();
   active = wanted;
   return wanted;
 }

@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { ContainerModule } from 'inversify';
 import { PluginError, RnnbowError } from './errors.js';
 import { shareHostPackages } from './plugin-host-packages.js';
+import { loadTfjs } from './tfjs.js';
 import { isPlugin, type RnnbowPlugin } from './plugin.js';
 import type { PartRegistry } from './registry.js';
 
@@ -129,6 +130,8 @@ function describeLoadFailure(spec: string, file: string, err: unknown): PluginEr
 export async function importPlugin(spec: string, cwd = process.cwd()): Promise<RnnbowPlugin | ContainerModule> {
   const file = resolvePlugin(spec, cwd);
   shareHostPackages();
+  // A plugin may run tfjs ops as it loads; tfjs must be in production mode by then (loadTfjs).
+  loadTfjs();
   let mod: Record<string, unknown>;
   try {
     mod = await import(pathToFileURL(file).href);

@@ -2,7 +2,7 @@ import { createRegistry } from '../builtins.js';
 import { setupBackend, type BackendName } from '../core/backend.js';
 import { loadCheckpoint } from '../core/checkpoint.js';
 import type { Reduction } from '../core/engine.js';
-import { createEngine } from '../core/engine/create-engine.js';
+import { createEngine, usesReferenceEngine } from '../core/engine/create-engine.js';
 import { RnnbowError } from '../core/errors.js';
 import { zeroState } from '../core/model.js';
 import { zerosLike, type ParamTensor } from '../core/params.js';
@@ -74,7 +74,7 @@ export async function itemizeText(checkpointFile: string, text: string, options:
   const ids = vocab.encode(text);
   const n = ids.length - 1;
   const reduction = options.reduction ?? 'l2';
-  await setupBackend(options.backend ?? 'auto');
+  if (usesReferenceEngine(ckpt.cell, options.engine)) await setupBackend(options.backend ?? 'auto');
   const dims = { inputSize: vocab.size, hiddenSize: ckpt.hiddenSize };
   const engine = createEngine(ckpt.cell, dims, options.engine ?? 'auto');
   const batch = { batchSize: 1, length: n, inputs: ids.slice(0, n), targets: ids.slice(1) };

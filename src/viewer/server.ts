@@ -7,6 +7,7 @@ import { loadAssets } from './assets.js';
 import { ViewerError } from './errors.js';
 import { LogdirIndex, type RefreshIntervals } from './logdir-index.js';
 import { SafeRoot } from './safe-root.js';
+import { DEFAULT_HOST, DEFAULT_PORT } from './defaults.js';
 
 /** Options of {@link startViewer}. */
 export interface ViewerOptions {
@@ -32,10 +33,7 @@ export interface ViewerServer {
   close(): Promise<void>;
 }
 
-/** Default port: next to TensorBoard's 6006. */
-export const DEFAULT_PORT = 6007;
-/** Default interface. */
-export const DEFAULT_HOST = '127.0.0.1';
+export { DEFAULT_HOST, DEFAULT_PORT };
 
 const LOOPBACK_NAMES = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 

@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { DEFAULT_HOST, DEFAULT_PORT, startViewer, type ViewerServer } from '../../viewer/index.js';
+import { DEFAULT_HOST, DEFAULT_PORT } from '../../viewer/defaults.js';
+import type { ViewerServer } from '../../viewer/index.js';
 import { createRegistry } from '../../builtins.js';
 import { collect, parseInteger } from '../parse.js';
 
@@ -60,6 +61,8 @@ export function serveCommand(): Command {
     .option('--plugin <path|package>', 'load a plugin (repeatable), as train and itemize do', collect)
     .action(async (flags: ServeFlags) => {
       if (flags.plugin?.length) await createRegistry(flags.plugin);
+      // Imported here: express and the API take a third of a second to load, which `--help` need not pay.
+      const { startViewer } = await import('../../viewer/index.js');
       const server = await startViewer({ logdir: flags.logdir, port: flags.port, host: flags.host });
       process.stdout.write(viewerBanner(server, flags.logdir) + '  press Ctrl-C to stop\n');
       await untilSignal();

@@ -7,7 +7,8 @@ import { collect, collectList, parseInteger, parseNumber, parsePairs } from '../
 import { createProgressView } from '../progress.js';
 import { formatError } from '../../core/errors.js';
 import type { RunSummary } from '../../core/record.js';
-import { DEFAULT_HOST, DEFAULT_PORT, startViewer, type ViewerServer } from '../../viewer/index.js';
+import { DEFAULT_HOST, DEFAULT_PORT } from '../../viewer/defaults.js';
+import type { ViewerServer } from '../../viewer/index.js';
 import { parsePort, viewerBanner } from './serve.js';
 
 /** Flags of `rnnbow train` as commander parses them (all optional: unset flags keep config/defaults). */
@@ -187,6 +188,8 @@ export function trainCommand(): Command {
       const onStart = flags.serve
         ? async ({ logdir, runId }: { logdir: string; runId: string }) => {
             try {
+              // Imported only with --serve: express and the API take a third of a second to load.
+              const { startViewer } = await import('../../viewer/index.js');
               viewer = await startViewer({ logdir, port: flags.port ?? DEFAULT_PORT, host: flags.host ?? DEFAULT_HOST });
               process.stdout.write(viewerBanner(viewer, logdir, runId));
             } catch (err) {

@@ -12,6 +12,14 @@ export type EnginePreference = 'auto' | 'fused' | 'tfjs';
  * says which it is.
  */
 export function createEngine(cell: CellDefinition, dims: CellDims, preference: EnginePreference = 'auto'): GradientEngine {
-  if (preference !== 'tfjs' && cell.kernel) return cell.kernel(dims);
+  if (!usesReferenceEngine(cell, preference)) return cell.kernel!(dims);
   return new TfjsEngine(cell, dims);
+}
+
+/**
+ * Whether {@link createEngine} gives this cell the reference engine: only then does a run need a
+ * tfjs backend set up (`setupBackend`), and tfjs loaded at all.
+ */
+export function usesReferenceEngine(cell: CellDefinition, preference: EnginePreference = 'auto'): boolean {
+  return preference === 'tfjs' || !cell.kernel;
 }

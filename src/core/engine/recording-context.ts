@@ -1,4 +1,5 @@
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
+import { tfjs } from '../tfjs.js';
 import type { CellContext } from '../cell.js';
 import { CellShapeError } from '../errors.js';
 
@@ -41,7 +42,7 @@ export class RecordingContext implements CellContext {
         `linear("${weight}") got input [${input.shape}] but the weight is [${w.shape}] (expected [out, ${input.shape[1]}])`,
       );
     }
-    return this.finish('linear', weight, tf.matMul(input, w as tf.Tensor2D, false, true) as tf.Tensor2D, input, bias);
+    return this.finish('linear', weight, tfjs.matMul(input, w as tf.Tensor2D, false, true) as tf.Tensor2D, input, bias);
   }
 
   elementwise(scale: string, input: tf.Tensor2D, bias?: string): tf.Tensor2D {
@@ -49,7 +50,7 @@ export class RecordingContext implements CellContext {
     if (s.rank !== 1 || s.shape[0] !== input.shape[1]) {
       throw new CellShapeError(this.cellName, `elementwise("${scale}") got input [${input.shape}] but the scale is [${s.shape}]`);
     }
-    return this.finish('elementwise', scale, tf.mul(input, s) as tf.Tensor2D, input, bias);
+    return this.finish('elementwise', scale, tfjs.mul(input, s) as tf.Tensor2D, input, bias);
   }
 
   param(name: string): tf.Tensor {
@@ -66,10 +67,10 @@ export class RecordingContext implements CellContext {
       if (b.rank !== 1 || b.shape[0] !== z.shape[1]) {
         throw new CellShapeError(this.cellName, `bias "${bias}" is [${b.shape}] but ${kind}("${param}") produces ${z.shape[1]} columns`);
       }
-      z = tf.add(z, b) as tf.Tensor2D;
+      z = tfjs.add(z, b) as tf.Tensor2D;
     }
     const probe = this.probes?.[param];
-    if (probe) z = tf.add(z, probe) as tf.Tensor2D;
+    if (probe) z = tfjs.add(z, probe) as tf.Tensor2D;
     this.uses.push({ kind, param, bias, outSize: z.shape[1], input });
     return z;
   }

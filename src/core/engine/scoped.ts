@@ -1,14 +1,15 @@
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
+import { tfjs } from '../tfjs.js';
 
 /**
  * Like `tf.tidy` for functions that return plain data: every tensor created inside is disposed
  * when `fn` returns or throws, so memory stays flat however long a run is.
  */
 export function scoped<T>(fn: () => T): T {
-  tf.engine().startScope();
+  tfjs.engine().startScope();
   try {
     return fn();
   } finally {
-    tf.engine().endScope();
+    tfjs.engine().endScope();
   }
 }

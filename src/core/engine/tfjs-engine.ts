@@ -1,4 +1,5 @@
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
+import { tfjs } from '../tfjs.js';
 import type { CellDefinition, CellDims } from '../cell.js';
 import type { Batch, EngineResult, GradientEngine, ItemizedSequence, ItemizeRequest, Prediction, State } from '../engine.js';
 import { CellShapeError, RnnbowError } from '../errors.js';
@@ -10,10 +11,6 @@ import { RecordingContext } from './recording-context.js';
 import { scoped } from './scoped.js';
 
 type Tensors = Record<string, tf.Tensor>;
-
-// Production mode silences tfjs's console banner ("install the node backend"), which would garble
-// the CLI's one-line errors and progress bar, and skips debug-only checks.
-tf.enableProdMode();
 
 /**
  * The reference engine: any cell's `step`, differentiated by tfjs. Training uses autodiff of the
@@ -30,7 +27,7 @@ export class TfjsEngine implements GradientEngine {
     private readonly cell: CellDefinition,
     private readonly dims: CellDims,
   ) {
-    this.name = `tfjs:${tf.getBackend()}`;
+    this.name = `tfjs:${tfjs.getBackend()}`;
     this.specs = modelParams(cell, dims);
     const probe = probeCell(cell, dims);
     this.slots = probe.slots;
@@ -42,15 +39,15 @@ export class TfjsEngine implements GradientEngine {
     if (!grads) throw new RnnbowError('INPUT', 'tfjs engine: train() needs a gradient store to write the gradient into');
     const names = this.specs.map((s) => s.name);
     const out = scoped(() => {
-      const tensors = names.map((n) => tf.tensor(params[n].data, params[n].shape as number[]));
+      const tensors = names.map((n) => tfjs.tensor(params[n].data, params[n].shape as number[]));
       let kept: tf.Tensor[] = [];
       const lossFn = (...ps: tf.Tensor[]): tf.Scalar => {
         const P = Object.fromEntries(names.map((n, i) => [n, ps[i]]));
         const fwd = this.forward(P, batch, initialState);
-        kept = [fwd.lossPerStep, fwd.predictions, ...fwd.finalState].map((t) => tf.keep(t));
-        return tf.div(tf.sum(fwd.lossPerStep), batch.batchSize) as tf.Scalar;
+        kept = [fwd.lossPerStep, fwd.predictions, ...fwd.finalState].map((t) => tfjs.keep(t));
+        return tfjs.div(tfjs.sum(fwd.lossPerStep), batch.batchSize) as tf.Scalar;
       };
-      const { grads: g } = tf.valueAndGrads(lossFn)(tensors);
+      const { grads: g } = tfjs.valueAndGrads(lossFn)(tensors);
       names.forEach((n, i) => grads[n].data.set(g[i].dataSync()));
       const result = readForward(kept, batch);
       kept.forEach((t) => t.dispose());
@@ -71,10 +68,10 @@ export class TfjsEngine implements GradientEngine {
     return scoped(() => {
       const P = this.tensors(params);
       const B = tokens.length;
-      const s = state.map((c) => tf.tensor2d(c, [B, this.dims.hiddenSize]));
-      const x = tf.oneHot(tf.tensor1d(tokens, 'int32'), this.dims.inputSize).toFloat() as tf.Tensor2D;
+      const s = state.map((c) => tfjs.tensor2d(c, [B, this.dims.hiddenSize]));
+      const x = tfjs.oneHot(tfjs.tensor1d(tokens, 'int32'), this.dims.inputSize).toFloat() as tf.Tensor2D;
       const next = this.step(P, x, s);
-      const probs = tf.softmax(this.logits(P, next[0]));
+      const probs = tfjs.softmax(this.logits(P, next[0]));
       return { probs: probs.dataSync() as Float32Array, state: next.map((t) => t.dataSync() as Float32Array) };
     });
   }
@@ -96,14 +93,14 @@ export class TfjsEngine implements GradientEngine {
       const P = this.tensors(params);
       const tokens = batch.inputs.subarray(b * n, (b + 1) * n);
       const targets = batch.targets.subarray(b * n, (b + 1) * n);
-      const xs = Array.from(tokens, (tok) => tf.oneHot(tf.tensor1d([tok], 'int32'), V).toFloat() as tf.Tensor2D);
+      const xs = Array.from(tokens, (tok) => tfjs.oneHot(tfjs.tensor1d([tok], 'int32'), V).toFloat() as tf.Tensor2D);
       // Forward: states[j] is the state entering step j.
-      const states: tf.Tensor2D[][] = [initialState.map((c) => tf.tensor2d(c.subarray(b * H, (b + 1) * H), [1, H]))];
+      const states: tf.Tensor2D[][] = [initialState.map((c) => tfjs.tensor2d(c.subarray(b * H, (b + 1) * H), [1, H]))];
       const probs: tf.Tensor2D[] = [];
       for (let j = 0; j < n; j++) {
         const next = this.step(P, xs[j], states[j]);
         states.push(next);
-        probs.push(tf.softmax(this.logits(P, next[0])) as tf.Tensor2D);
+        probs.push(tfjs.softmax(this.logits(P, next[0])) as tf.Tensor2D);
       }
       // Local cotangent of each loss on h_j, and the head's gradient.
       const wOut = P[HEAD_WEIGHT] as tf.Tensor2D;
@@ -111,8 +108,8 @@ export class TfjsEngine implements GradientEngine {
       const headW = gradient[HEAD_WEIGHT].data;
       const headB = gradient[HEAD_BIAS].data;
       for (let j = 0; j < n; j++) {
-        const dLogits = tf.sub(probs[j], tf.oneHot(tf.tensor1d([targets[j]], 'int32'), V).toFloat()) as tf.Tensor2D;
-        local.push(tf.matMul(dLogits, wOut));
+        const dLogits = tfjs.sub(probs[j], tfjs.oneHot(tfjs.tensor1d([targets[j]], 'int32'), V).toFloat()) as tf.Tensor2D;
+        local.push(tfjs.matMul(dLogits, wOut));
         const dl = dLogits.dataSync();
         const h = states[j + 1][0].dataSync();
         for (let v = 0; v < V; v++) {
@@ -130,13 +127,13 @@ export class TfjsEngine implements GradientEngine {
         // Losses that fall out of the window at this step join the residual row.
         if (carried && prevRows > keep) {
           const dropped = carried.map((c) => c.slice([keep, 0], [prevRows - keep, H]).sum(0, true) as tf.Tensor2D);
-          residual = residual ? residual.map((r, i) => tf.add(r, dropped[i]) as tf.Tensor2D) : dropped;
+          residual = residual ? residual.map((r, i) => tfjs.add(r, dropped[i]) as tf.Tensor2D) : dropped;
         }
         const dy = Array.from({ length: comps }, (_, c) => {
-          const parts: tf.Tensor2D[] = [c === 0 ? local[j] : tf.zeros([1, H])];
+          const parts: tf.Tensor2D[] = [c === 0 ? local[j] : tfjs.zeros([1, H])];
           if (carried && keep > 0) parts.push(carried[c].slice([0, 0], [keep, H]));
           if (residual) parts.push(residual[c]);
-          return tf.concat(parts, 0) as tf.Tensor2D;
+          return tfjs.concat(parts, 0) as tf.Tensor2D;
         });
         const R = dy[0].shape[0];
         const vjp = this.stepVjp(P, xs[j], states[j], dy, R);
@@ -163,9 +160,9 @@ export class TfjsEngine implements GradientEngine {
 
   private stepVjp(P: Tensors, x: tf.Tensor2D, statePrev: tf.Tensor2D[], dy: tf.Tensor2D[], R: number) {
     const comps = statePrev.length;
-    const tiledState = statePrev.map((s) => tf.tile(s, [R, 1]) as tf.Tensor2D);
-    const tiledX = tf.tile(x, [R, 1]) as tf.Tensor2D;
-    const probes = this.slots.map((s) => tf.zeros([R, s.outSize]) as tf.Tensor2D);
+    const tiledState = statePrev.map((s) => tfjs.tile(s, [R, 1]) as tf.Tensor2D);
+    const tiledX = tfjs.tile(x, [R, 1]) as tf.Tensor2D;
+    const probes = this.slots.map((s) => tfjs.zeros([R, s.outSize]) as tf.Tensor2D);
     const plain = this.plainParams.map((n) => P[n]);
     const inputs: Record<string, Float32Array> = {};
     const f = (...args: tf.Tensor[]): tf.Tensor => {
@@ -174,9 +171,9 @@ export class TfjsEngine implements GradientEngine {
       const ctx = new RecordingContext(this.cell.name, { ...P, ...overrides }, probeMap);
       const next = this.cell.step(ctx, tiledX, args.slice(0, comps) as tf.Tensor2D[]);
       for (const use of ctx.uses) inputs[use.param] = use.input.slice([0, 0], [1, use.input.shape[1]]).dataSync() as Float32Array;
-      return next.length === 1 ? next[0] : tf.concat(next, 1);
+      return next.length === 1 ? next[0] : tfjs.concat(next, 1);
     };
-    const g = tf.grads(f)([...tiledState, ...probes, ...plain], dy.length === 1 ? dy[0] : tf.concat(dy, 1));
+    const g = tfjs.grads(f)([...tiledState, ...probes, ...plain], dy.length === 1 ? dy[0] : tfjs.concat(dy, 1));
     return {
       dPrev: g.slice(0, comps) as tf.Tensor2D[],
       dz: Object.fromEntries(this.slots.map((s, i) => [s.param, g[comps + i]])),
@@ -209,7 +206,7 @@ export class TfjsEngine implements GradientEngine {
   }
 
   private tensors(params: ParamStore): Tensors {
-    return Object.fromEntries(this.specs.map((s) => [s.name, tf.tensor(params[s.name].data, params[s.name].shape as number[])]));
+    return Object.fromEntries(this.specs.map((s) => [s.name, tfjs.tensor(params[s.name].data, params[s.name].shape as number[])]));
   }
 
   private step(P: Tensors, x: tf.Tensor2D, state: tf.Tensor2D[]): tf.Tensor2D[] {
@@ -217,7 +214,7 @@ export class TfjsEngine implements GradientEngine {
   }
 
   private logits(P: Tensors, h: tf.Tensor2D): tf.Tensor2D {
-    return tf.add(tf.matMul(h, P[HEAD_WEIGHT] as tf.Tensor2D, false, true), P[HEAD_BIAS]) as tf.Tensor2D;
+    return tfjs.add(tfjs.matMul(h, P[HEAD_WEIGHT] as tf.Tensor2D, false, true), P[HEAD_BIAS]) as tf.Tensor2D;
   }
 
   /** Forward over the batch; losses and predictions in `[B * n]` (sequence-major) order. */
@@ -225,20 +222,20 @@ export class TfjsEngine implements GradientEngine {
     const { batchSize: B, length: n } = batch;
     const H = this.dims.hiddenSize;
     const V = this.dims.inputSize;
-    const inputs = tf.tensor2d(batch.inputs, [B, n], 'int32');
-    const targets = tf.tensor1d(batch.targets, 'int32');
-    let state = initialState.map((c) => tf.tensor2d(c, [B, H]));
+    const inputs = tfjs.tensor2d(batch.inputs, [B, n], 'int32');
+    const targets = tfjs.tensor1d(batch.targets, 'int32');
+    let state = initialState.map((c) => tfjs.tensor2d(c, [B, H]));
     const hs: tf.Tensor2D[] = [];
     for (let j = 0; j < n; j++) {
-      const x = tf.oneHot(inputs.slice([0, j], [B, 1]).reshape([B]) as tf.Tensor1D, V).toFloat() as tf.Tensor2D;
+      const x = tfjs.oneHot(inputs.slice([0, j], [B, 1]).reshape([B]) as tf.Tensor1D, V).toFloat() as tf.Tensor2D;
       state = this.step(P, x, state);
       hs.push(state[0]);
     }
-    const h = tf.stack(hs, 1).reshape([B * n, H]) as tf.Tensor2D; // row b*n + j
+    const h = tfjs.stack(hs, 1).reshape([B * n, H]) as tf.Tensor2D; // row b*n + j
     const logits = this.logits(P, h);
-    const logp = tf.logSoftmax(logits);
-    const lossPerStep = tf.neg(tf.sum(tf.mul(logp, tf.oneHot(targets, V).toFloat()), 1));
-    return { lossPerStep, predictions: tf.argMax(logits, 1), finalState: state };
+    const logp = tfjs.logSoftmax(logits);
+    const lossPerStep = tfjs.neg(tfjs.sum(tfjs.mul(logp, tfjs.oneHot(targets, V).toFloat()), 1));
+    return { lossPerStep, predictions: tfjs.argMax(logits, 1), finalState: state };
   }
 }
 
@@ -261,10 +258,10 @@ export function probeCell(cell: CellDefinition, dims: CellDims): { slots: Itemiz
   const gatesOf = new Map(specs.map((s) => [s.name, s.gates]));
   return scoped(() => {
     const rows = 2;
-    const P = Object.fromEntries(specs.map((s) => [s.name, tf.randomUniform(s.shape as number[], -0.1, 0.1)]));
+    const P = Object.fromEntries(specs.map((s) => [s.name, tfjs.randomUniform(s.shape as number[], -0.1, 0.1)]));
     const ctx = new RecordingContext(cell.name, P);
-    const x = tf.oneHot(tf.tensor1d([0, dims.inputSize - 1], 'int32'), dims.inputSize).toFloat() as tf.Tensor2D;
-    const state = cell.state.map(() => tf.randomUniform([rows, dims.hiddenSize], -0.5, 0.5) as tf.Tensor2D);
+    const x = tfjs.oneHot(tfjs.tensor1d([0, dims.inputSize - 1], 'int32'), dims.inputSize).toFloat() as tf.Tensor2D;
+    const state = cell.state.map(() => tfjs.randomUniform([rows, dims.hiddenSize], -0.5, 0.5) as tf.Tensor2D);
     let next: tf.Tensor2D[];
     try {
       next = cell.step(ctx, x, state);
@@ -276,8 +273,8 @@ export function probeCell(cell: CellDefinition, dims: CellDims): { slots: Itemiz
       throw new CellShapeError(cell.name, `step must return ${cell.state.length} state tensor(s) (${cell.state.join(', ')}), got ${Array.isArray(next) ? next.length : typeof next}`);
     }
     next.forEach((t, i) => {
-      if (!(t instanceof tf.Tensor) || t.rank !== 2 || t.shape[0] !== rows || t.shape[1] !== dims.hiddenSize) {
-        const shape = t instanceof tf.Tensor ? `[${t.shape}]` : typeof t;
+      if (!(t instanceof tfjs.Tensor) || t.rank !== 2 || t.shape[0] !== rows || t.shape[1] !== dims.hiddenSize) {
+        const shape = t instanceof tfjs.Tensor ? `[${t.shape}]` : typeof t;
         throw new CellShapeError(cell.name, `state "${cell.state[i]}" must be [rows, ${dims.hiddenSize}] = [${rows}, ${dims.hiddenSize}], step returned ${shape}`);
       }
     });
