@@ -1,5 +1,4 @@
 import { Command } from 'commander';
-import { formatInspectReport, inspectLogdir } from '../../exporters/tensorboard/inspect.js';
 
 /** `rnnbow inspect LOGDIR`: runs, tags, plugins and steps in the event files, and any damage found. */
 export function inspectCommand(): Command {
@@ -7,6 +6,7 @@ export function inspectCommand(): Command {
     .description('list the runs, tags, plugins and steps in a logdir\'s TensorBoard event files (verifying CRCs)')
     .argument('<logdir>', 'folder given to --logdir when training')
     .action(async (logdir: string) => {
+      const { formatInspectReport, inspectLogdir } = await import('../../exporters/tensorboard/inspect.js');
       process.stdout.write(formatInspectReport(await inspectLogdir(logdir)) + '\n');
     });
 }

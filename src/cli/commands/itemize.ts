@@ -1,8 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { createRegistry } from '../../builtins.js';
 import { RnnbowError } from '../../core/errors.js';
-import { itemizeText, type ItemizeReduction } from '../../train/itemize-text.js';
+import type { ItemizeReduction } from '../../train/itemize-text.js';
 import { collect } from '../parse.js';
 
 /** `rnnbow itemize`: one sequence through a checkpoint, every itemized gradient written as JSON. */
@@ -15,6 +14,7 @@ export function itemizeCommand(): Command {
     .requiredOption('--out <file>', 'output JSON file')
     .option('--plugin <path|package>', 'load a plugin (repeatable), for plugin cells', collect)
     .action(async (flags: { checkpoint: string; text: string; reduction: ItemizeReduction; out: string; plugin?: string[] }) => {
+      const [{ createRegistry }, { itemizeText }] = await Promise.all([import('../../builtins.js'), import('../../train/itemize-text.js')]);
       const registry = await createRegistry(flags.plugin ?? []);
       const output = await itemizeText(flags.checkpoint, flags.text, { reduction: flags.reduction, registry });
       try {

@@ -1,5 +1,4 @@
 import { Command } from 'commander';
-import { createRegistry } from '../../builtins.js';
 import { collect } from '../parse.js';
 
 /** `rnnbow parts`: lists the registered cells, recorders and exporters (with plugins). */
@@ -8,6 +7,7 @@ export function partsCommand(): Command {
     .description('list the cells, recorders and exporters available (built-ins and plugins)')
     .option('--plugin <path|package>', 'load a plugin (repeatable)', collect)
     .action(async (flags: { plugin?: string[] }) => {
+      const { createRegistry } = await import('../../builtins.js');
       const registry = await createRegistry(flags.plugin ?? []);
       const lines: string[] = [];
       lines.push('cells:');

@@ -1,7 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { DEFAULT_HOST, DEFAULT_PORT } from '../../viewer/defaults.js';
 import type { ViewerServer } from '../../viewer/index.js';
-import { createRegistry } from '../../builtins.js';
 import { collect, parseInteger } from '../parse.js';
 
 /** Flags of `rnnbow serve`. */
@@ -60,7 +59,7 @@ export function serveCommand(): Command {
     .option('--host <address>', 'interface to listen on; 0.0.0.0 exposes the viewer to your network', DEFAULT_HOST)
     .option('--plugin <path|package>', 'load a plugin (repeatable), as train and itemize do', collect)
     .action(async (flags: ServeFlags) => {
-      if (flags.plugin?.length) await createRegistry(flags.plugin);
+      if (flags.plugin?.length) await (await import('../../builtins.js')).createRegistry(flags.plugin);
       // Imported here: express and the API take a third of a second to load, which `--help` need not pay.
       const { startViewer } = await import('../../viewer/index.js');
       const server = await startViewer({ logdir: flags.logdir, port: flags.port, host: flags.host });

@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { BACKENDS } from '../../core/backend.js';
 import { DEFAULT_RECORD_EVERY, loadConfigFile, parseConfig, type RunConfig, type RunConfigInput } from '../../core/config.js';
 import { REDUCTIONS } from '../../core/engine.js';
-import { train, type TrainOptions, type TrainResult } from '../../train/trainer.js';
+import type { TrainOptions, TrainResult } from '../../train/trainer.js';
 import { collect, collectList, parseInteger, parseNumber, parsePairs } from '../parse.js';
 import { createProgressView } from '../progress.js';
 import { formatError } from '../../core/errors.js';
@@ -140,6 +140,8 @@ export function configFromFlags(flags: TrainFlags, overrides: RunConfigInput = {
 
 /** Runs training with a progress bar; returns the result for callers that print next steps. */
 export async function runTraining(config: RunConfig, hooks: Pick<TrainOptions, 'onStart'> = {}): Promise<TrainResult> {
+  // The trainer (exporters, protobufjs, the registry) loads here, so `--help` answers at once.
+  const { train } = await import('../../train/trainer.js');
   const view = createProgressView(config.steps === undefined && config.epochs === undefined ? config.maxSeconds : undefined);
   try {
     const result = await train(config, { handleSignals: true, onProgress: (p) => view.update(p), onMessage: (l) => view.log(l), onStart: hooks.onStart });
