@@ -17,3 +17,22 @@ export function smallCorpus(dir: string, chars = 20_000, seed = 3): string {
   writeFileSync(file, generateCCorpus({ seed, chars }));
   return file;
 }
+
+/**
+ * A quick training config over `corpus` (default: a small one written into `dir`): H = 8, n = 10,
+ * JSON only, runs under `dir`/runs, scalars every batch and nothing else scheduled.
+ */
+export function smallRunConfig(dir: string, corpus = smallCorpus(dir)) {
+  return {
+    corpus: { paths: [corpus] },
+    hiddenSize: 8,
+    seqLength: 10,
+    exporters: ['json'],
+    logdir: path.join(dir, 'runs'),
+    sampleEvery: 0,
+    validateEvery: 0,
+    checkpointEvery: 0,
+    logEvery: 1,
+    backend: 'cpu' as const,
+  };
+}

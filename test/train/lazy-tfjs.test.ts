@@ -1,27 +1,15 @@
 import { createRequire } from 'node:module';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readJsonRun } from '../../src/exporters/json/json-reader.js';
 import { train } from '../../src/train/trainer.js';
-import { smallCorpus, tempDir } from '../helpers/temp.js';
+import { smallRunConfig, tempDir } from '../helpers/temp.js';
 
 const require = createRequire(import.meta.url);
 /** Whether `@tensorflow/tfjs` has been loaded in this process (test files run in their own). */
 const tfjsLoaded = () => require.cache[require.resolve('@tensorflow/tfjs')] !== undefined;
 
 const dir = tempDir();
-const base = {
-  corpus: { paths: [smallCorpus(dir)] },
-  hiddenSize: 8,
-  seqLength: 10,
-  steps: 3,
-  exporters: ['json'],
-  logdir: path.join(dir, 'runs'),
-  sampleEvery: 0,
-  validateEvery: 0,
-  checkpointEvery: 0,
-  backend: 'cpu' as const,
-};
+const base = { ...smallRunConfig(dir), steps: 3 };
 
 // One test, in order: once tfjs is loaded it stays loaded.
 describe('tfjs is loaded only when the reference engine runs', () => {

@@ -8,22 +8,11 @@ import { createRegistry } from '../../src/builtins.js';
 import { NonFiniteLossError } from '../../src/core/errors.js';
 import { saveCheckpoint } from '../../src/core/checkpoint.js';
 import { train } from '../../src/train/trainer.js';
-import { smallCorpus, tempDir } from '../helpers/temp.js';
+import { smallCorpus, smallRunConfig, tempDir } from '../helpers/temp.js';
 
 const dir = tempDir();
 const corpus = smallCorpus(dir);
-const base = {
-  corpus: { paths: [corpus] },
-  hiddenSize: 8,
-  seqLength: 10,
-  exporters: ['json'],
-  logdir: path.join(dir, 'runs'),
-  sampleEvery: 0,
-  validateEvery: 0,
-  checkpointEvery: 0,
-  logEvery: 1,
-  backend: 'cpu' as const,
-};
+const base = smallRunConfig(dir, corpus);
 
 describe('train()', () => {
   it('periodic(every=7, truncated k=2) records exactly the scheduled batches, with the planned k', async () => {
