@@ -35,6 +35,8 @@ export function renderStackedBars(byDistance: readonly (readonly number[])[], n:
   for (const s of totals) if (s > tallest) tallest = s;
   const raster = new Raster(n * barW, height, BACKGROUND);
   if (!(tallest > 0)) return raster;
+  // One colour per distance, not one per segment (n(n+1)/2 of them at full itemization).
+  const colors = Array.from({ length: maxD + 1 }, (_, d) => distanceColor(d, maxD));
   for (let j = 0; j < n; j++) {
     let cum = 0;
     const h = heights[j];
@@ -44,7 +46,7 @@ export function renderStackedBars(byDistance: readonly (readonly number[])[], n:
       const y0 = Math.round((cum / tallest) * height);
       cum += v;
       const y1 = Math.round((cum / tallest) * height);
-      if (y1 > y0) raster.fillRect(j * barW, height - y1, barW - gap, y1 - y0, distanceColor(d, maxD));
+      if (y1 > y0) raster.fillRect(j * barW, height - y1, barW - gap, y1 - y0, colors[d]);
     }
   }
   return raster;
