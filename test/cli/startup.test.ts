@@ -11,12 +11,13 @@ const corpus = smallCorpus(dir, 5000);
 /** Packages that each take a noticeable part of a second to load. */
 const HEAVY = ['@tensorflow/tfjs', 'express', 'protobufjs', 'pngjs'];
 
-// Preloaded into the CLI's process: at exit, lists which heavy packages were loaded (CommonJS
-// packages land in the require cache however they were imported).
+// Preloaded into the CLI's process: at exit, lists which heavy packages the main thread loaded
+// (CommonJS packages land in the require cache however they were imported). Worker threads run
+// preloads too (the export threads); they stay quiet.
 const probe = path.join(dir, 'loaded-packages.cjs');
 writeFileSync(
   probe,
-  `process.on('exit', () => {
+  `if (require('node:worker_threads').isMainThread) process.on('exit', () => {
     const files = Object.keys(require('node:module')._cache);
     const heavy = ${JSON.stringify(HEAVY)}.filter((p) => files.some((f) => f.includes('/node_modules/' + p + '/')));
     process.stderr.write('LOADED ' + JSON.stringify(heavy) + '\\n');
@@ -26,9 +27,9 @@ writeFileSync(
 /** The heavy packages `rnnbow …args` loaded, and its exit status. */
 function loadedBy(args: string[]): { loaded: string[]; status: number | null; stdout: string } {
   const res = spawnSync(process.execPath, ['--require', probe, CLI, ...args], { encoding: 'utf8', timeout: 120_000 });
-  const line = res.stderr.split('\n').find((l) => l.startsWith('LOADED '));
-  if (!line) throw new Error(`no LOADED line; stderr: ${res.stderr}`);
-  return { loaded: JSON.parse(line.slice('LOADED '.length)) as string[], status: res.status, stdout: res.stdout };
+  const lines = res.stderr.split('\n').filter((l) => l.startsWith('LOADED '));
+  if (lines.length !== 1) throw new Error(`expected one LOADED line from the main thread; stderr: ${res.stderr}`);
+  return { loaded: JSON.parse(lines[0].slice('LOADED '.length)) as string[], status: res.status, stdout: res.stdout };
 }
 
 describe('rnnbow start-up loads what the command needs', () => {
