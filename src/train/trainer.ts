@@ -8,7 +8,7 @@ import { createEngine, usesReferenceEngine } from '../core/engine/create-engine.
 import { probeCell } from '../core/engine/tfjs-engine.js';
 import { FusedEngine } from '../core/engine/fused/fused-engine.js';
 import type { ItemizedSlot } from '../core/engine/itemization-builder.js';
-import type { CellDefinition, CellDims } from '../core/cell.js';
+import type { CellDefinition } from '../core/cell.js';
 import { ConfigError, ExportError, NonFiniteLossError } from '../core/errors.js';
 import type { Exporter } from '../core/exporter.js';
 import { createRunExporter, ThreadedExporter } from '../exporters/threaded-exporter.js';
@@ -127,9 +127,11 @@ async function trainWith(config: RunConfig, options: TrainOptions, parts: Resolv
   const data = prepareData(config, resumed?.vocab);
   const dims = { inputSize: data.vocab.size, hiddenSize };
 
-  // The fused kernels need no tfjs: leaving it unloaded saves half a second of start-up.
-  const backend = usesReferenceEngine(cell, config.engine) ? await setupBackend(config.backend as BackendName) : null;
+  // rnnbow's fused kernels need no tfjs: leaving it unloaded saves half a second of start-up. The
+  // reference engine needs its backend before it is made; a plugin's own kernel may use tfjs too.
+  let backend = usesReferenceEngine(cell, config.engine) ? await setupBackend(config.backend as BackendName) : null;
   const engine = createEngine(cell, dims, config.engine);
+  if (!backend && !(engine instanceof FusedEngine)) backend = await setupBackend(config.backend as BackendName);
   const rng = new SeededRandom(config.seed);
   const params: ParamStore = resumed?.params ?? initParams(cell, dims, rng);
   const lr = learningRate(config);
