@@ -1,5 +1,10 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
+import { vanillaCell } from '../../src/cells/vanilla.js';
+import { createRegistry } from '../../src/builtins.js';
+import type { CellDefinition } from '../../src/core/cell.js';
+import { TfjsEngine } from '../../src/core/engine/tfjs-engine.js';
+import { definePlugin } from '../../src/core/plugin.js';
 import { readJsonRun } from '../../src/exporters/json/json-reader.js';
 import { train } from '../../src/train/trainer.js';
 import { smallRunConfig, tempDir } from '../helpers/temp.js';
@@ -24,5 +29,14 @@ describe('tfjs is loaded only when the reference engine runs', () => {
     // The fused engine's slots name the same itemized parameters as probing the cell's tfjs step.
     expect(fused.run.itemizedParams).toEqual(reference.run.itemizedParams);
     expect(fused.run.itemizedParams.map((p) => p.name)).toEqual(['weight_ih', 'bias_ih', 'weight_hh', 'bias_hh']);
+  });
+
+  it("sets up a tfjs backend for a plugin cell's own kernel, which may use tfjs ops", async () => {
+    const { kernel: _fused, ...reference } = vanillaCell;
+    const cell: CellDefinition = { ...reference, name: 'own-kernel', kernel: (dims) => new TfjsEngine(reference, dims) };
+    const registry = await createRegistry();
+    registry.register(definePlugin({ name: 'own-kernel', cells: [cell] }));
+    const run = readJsonRun((await train({ ...base, runName: 'own-kernel', cell: 'own-kernel' }, { registry })).runDir);
+    expect(run.run.engine).toBe('tfjs:cpu (tfjs backend cpu)');
   });
 });
