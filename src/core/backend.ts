@@ -1,6 +1,5 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import type * as tf from '@tensorflow/tfjs';
 import { tfjs } from './tfjs.js';
 import { RnnbowError } from './errors.js';
 

@@ -1,9 +1,8 @@
 import { createRegistry } from '../builtins.js';
-import { setupBackend, type BackendName } from '../core/backend.js';
+import type { BackendName } from '../core/backend.js';
 import { loadCheckpoint } from '../core/checkpoint.js';
 import type { Reduction } from '../core/engine.js';
-import { createEngine, usesReferenceEngine } from '../core/engine/create-engine.js';
-import { FusedEngine } from '../core/engine/fused/fused-engine.js';
+import { createEngineWithBackend } from '../core/engine/create-engine.js';
 import { RnnbowError } from '../core/errors.js';
 import { zeroState } from '../core/model.js';
 import { zerosLike, type ParamTensor } from '../core/params.js';
@@ -75,12 +74,8 @@ export async function itemizeText(checkpointFile: string, text: string, options:
   const ids = vocab.encode(text);
   const n = ids.length - 1;
   const reduction = options.reduction ?? 'l2';
-  // As in train(): tfjs only for the reference engine (set up before it is made) or a plugin's kernel.
-  const reference = usesReferenceEngine(ckpt.cell, options.engine);
-  if (reference) await setupBackend(options.backend ?? 'auto');
   const dims = { inputSize: vocab.size, hiddenSize: ckpt.hiddenSize };
-  const engine = createEngine(ckpt.cell, dims, options.engine ?? 'auto');
-  if (!reference && !(engine instanceof FusedEngine)) await setupBackend(options.backend ?? 'auto');
+  const { engine } = await createEngineWithBackend(ckpt.cell, dims, options.engine, options.backend);
   const batch = { batchSize: 1, length: n, inputs: ids.slice(0, n), targets: ids.slice(1) };
   const grads = zerosLike(ckpt.params);
   const result = engine.train(ckpt.params, batch, zeroState(ckpt.cell, dims, 1), grads, {

@@ -1,10 +1,10 @@
 import path from 'node:path';
-import { setupBackend, type BackendName } from '../core/backend.js';
+import type { BackendName } from '../core/backend.js';
 import { createRegistry } from '../builtins.js';
 import { loadCheckpoint, saveCheckpoint, toCheckpoint } from '../core/checkpoint.js';
 import { learningRate, parseConfig, type RunConfig, type RunConfigInput } from '../core/config.js';
 import type { ItemizeRequest, Reduction, State } from '../core/engine.js';
-import { createEngine, usesReferenceEngine } from '../core/engine/create-engine.js';
+import { createEngineWithBackend } from '../core/engine/create-engine.js';
 import { probeCell } from '../core/engine/tfjs-engine.js';
 import { FusedEngine } from '../core/engine/fused/fused-engine.js';
 import type { ItemizedSlot } from '../core/engine/itemization-builder.js';
@@ -127,11 +127,7 @@ async function trainWith(config: RunConfig, options: TrainOptions, parts: Resolv
   const data = prepareData(config, resumed?.vocab);
   const dims = { inputSize: data.vocab.size, hiddenSize };
 
-  // rnnbow's fused kernels need no tfjs: leaving it unloaded saves half a second of start-up. The
-  // reference engine needs its backend before it is made; a plugin's own kernel may use tfjs too.
-  let backend = usesReferenceEngine(cell, config.engine) ? await setupBackend(config.backend as BackendName) : null;
-  const engine = createEngine(cell, dims, config.engine);
-  if (!backend && !(engine instanceof FusedEngine)) backend = await setupBackend(config.backend as BackendName);
+  const { engine, backend } = await createEngineWithBackend(cell, dims, config.engine, config.backend as BackendName);
   const rng = new SeededRandom(config.seed);
   const params: ParamStore = resumed?.params ?? initParams(cell, dims, rng);
   const lr = learningRate(config);

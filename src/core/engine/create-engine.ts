@@ -1,5 +1,7 @@
+import { type BackendName, setupBackend } from '../backend.js';
 import type { CellDefinition, CellDims } from '../cell.js';
 import type { GradientEngine } from '../engine.js';
+import { FusedEngine } from './fused/fused-engine.js';
 import { TfjsEngine } from './tfjs-engine.js';
 
 /** Which engine to run: `auto` and `fused` take a cell's fused kernel when it has one, `tfjs` never does. */
@@ -17,9 +19,24 @@ export function createEngine(cell: CellDefinition, dims: CellDims, preference: E
 }
 
 /**
- * Whether {@link createEngine} gives this cell the reference engine: only then does a run need a
- * tfjs backend set up (`setupBackend`), and tfjs loaded at all.
+ * {@link createEngine} with the tfjs backend `choice` set up wherever the engine may run tfjs
+ * ops: before the reference engine is made (it probes the cell as it is built), after a plugin
+ * cell's own kernel is. rnnbow's fused engine needs none, and tfjs then stays unloaded (half a
+ * second of start-up). `backend` is the backend set up, null when none was.
  */
-export function usesReferenceEngine(cell: CellDefinition, preference: EnginePreference = 'auto'): boolean {
+export async function createEngineWithBackend(
+  cell: CellDefinition,
+  dims: CellDims,
+  preference: EnginePreference = 'auto',
+  choice: BackendName = 'auto',
+): Promise<{ engine: GradientEngine; backend: string | null }> {
+  let backend = usesReferenceEngine(cell, preference) ? await setupBackend(choice) : null;
+  const engine = createEngine(cell, dims, preference);
+  if (!backend && !(engine instanceof FusedEngine)) backend = await setupBackend(choice);
+  return { engine, backend };
+}
+
+/** Whether {@link createEngine} gives this cell the reference engine. */
+function usesReferenceEngine(cell: CellDefinition, preference: EnginePreference): boolean {
   return preference === 'tfjs' || !cell.kernel;
 }
