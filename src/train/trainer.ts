@@ -127,7 +127,7 @@ async function trainWith(config: RunConfig, options: TrainOptions, parts: Resolv
   const data = prepareData(config, resumed?.vocab);
   const dims = { inputSize: data.vocab.size, hiddenSize };
 
-  const { engine, backend } = await createEngineWithBackend(cell, dims, config.engine, config.backend as BackendName);
+  const { engine, kind, backend } = await createEngineWithBackend(cell, dims, config.engine, config.backend as BackendName);
   const rng = new SeededRandom(config.seed);
   const params: ParamStore = resumed?.params ?? initParams(cell, dims, rng);
   const lr = learningRate(config);
@@ -165,11 +165,12 @@ async function trainWith(config: RunConfig, options: TrainOptions, parts: Resolv
   const say = options.onMessage ?? (() => {});
   // Which engine runs explains the speed a user sees: a cell without a fused kernel trains on
   // the reference engine, one to two hundred times slower at the paper's sizes.
-  const reference = !engine.name.startsWith('fused:');
-  say(
-    `training ${cell.name} (H=${hiddenSize}, B=${config.batchSize}, n=${config.seqLength}) on ${engine.name}` +
-      (reference ? ` — the reference engine${cell.kernel ? '' : ` (the ${cell.name} cell has no fused kernel)`}, far slower than the fused one` : ''),
-  );
+  const engineNote = {
+    fused: '',
+    reference: ` — the reference engine${cell.kernel ? '' : ` (the ${cell.name} cell has no fused kernel)`}, far slower than the fused one`,
+    'cell-kernel': ` — the ${cell.name} cell's own kernel`,
+  }[kind];
+  say(`training ${cell.name} (H=${hiddenSize}, B=${config.batchSize}, n=${config.seqLength}) on ${engine.name}${engineNote}`);
   let stop: RunSummary['status'] | null = null;
   const uninstallSignals = options.handleSignals
     ? installStopSignals(

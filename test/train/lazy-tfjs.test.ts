@@ -36,7 +36,10 @@ describe('tfjs is loaded only when the reference engine runs', () => {
     const cell: CellDefinition = { ...reference, name: 'own-kernel', kernel: (dims) => new TfjsEngine(reference, dims) };
     const registry = await createRegistry();
     registry.register(definePlugin({ name: 'own-kernel', cells: [cell] }));
-    const run = readJsonRun((await train({ ...base, runName: 'own-kernel', cell: 'own-kernel' }, { registry })).runDir);
+    const said: string[] = [];
+    const run = readJsonRun((await train({ ...base, runName: 'own-kernel', cell: 'own-kernel' }, { registry, onMessage: (line) => said.push(line) })).runDir);
     expect(run.run.engine).toBe('tfjs:cpu (tfjs backend cpu)');
+    // Named as the cell's own kernel, not as rnnbow's reference engine, though it runs on tfjs.
+    expect(said[0]).toMatch(/^training own-kernel \(.*\) on tfjs:cpu — the own-kernel cell's own kernel$/);
   });
 });

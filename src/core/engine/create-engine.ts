@@ -19,21 +19,41 @@ export function createEngine(cell: CellDefinition, dims: CellDims, preference: E
 }
 
 /**
+ * Which kind of engine {@link createEngine} made: rnnbow's fused kernels, the reference
+ * {@link TfjsEngine}, or a plugin cell's own kernel. The trainer names it to explain the speed a
+ * user sees.
+ */
+export type EngineKind = 'fused' | 'reference' | 'cell-kernel';
+
+/** What {@link createEngineWithBackend} made. */
+export interface CreatedEngine {
+  /** The engine. */
+  engine: GradientEngine;
+  /** Which kind of engine it is. */
+  kind: EngineKind;
+  /** The tfjs backend set up for it, null when none was (the fused engine needs none). */
+  backend: string | null;
+}
+
+/**
  * {@link createEngine} with the tfjs backend `choice` set up wherever the engine may run tfjs
  * ops: before the reference engine is made (it probes the cell as it is built), after a plugin
  * cell's own kernel is. rnnbow's fused engine needs none, and tfjs then stays unloaded (half a
- * second of start-up). `backend` is the backend set up, null when none was.
+ * second of start-up).
  */
 export async function createEngineWithBackend(
   cell: CellDefinition,
   dims: CellDims,
   preference: EnginePreference = 'auto',
   choice: BackendName = 'auto',
-): Promise<{ engine: GradientEngine; backend: string | null }> {
-  let backend = usesReferenceEngine(cell, preference) ? await setupBackend(choice) : null;
+): Promise<CreatedEngine> {
+  if (usesReferenceEngine(cell, preference)) {
+    const backend = await setupBackend(choice);
+    return { engine: createEngine(cell, dims, preference), kind: 'reference', backend };
+  }
   const engine = createEngine(cell, dims, preference);
-  if (!backend && !(engine instanceof FusedEngine)) backend = await setupBackend(choice);
-  return { engine, backend };
+  if (engine instanceof FusedEngine) return { engine, kind: 'fused', backend: null };
+  return { engine, kind: 'cell-kernel', backend: await setupBackend(choice) };
 }
 
 /** Whether {@link createEngine} gives this cell the reference engine. */
