@@ -119,7 +119,7 @@ export interface RunSummary {
   batches: number;
   /** Last smoothed training loss. */
   finalLoss: number;
-  /** Last validation loss, if any was measured. */
+  /** The last validation loss measured (absent when none was: no validation text, or no `validateEvery` batch reached). */
   finalValLoss?: number;
   /** Records written. */
   records: number;

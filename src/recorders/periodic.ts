@@ -3,7 +3,7 @@ import { intOption } from '../core/options.js';
 import type { RecorderDefinition, RecorderSpec } from '../core/recorder.js';
 
 /**
- * Records every P-th batch (batches P-1, 2P-1, ... counted from `offset`) with an inner recorder;
+ * Records every P-th batch (batches `offset`, `offset` + P, `offset` + 2P, ...) with an inner recorder;
  * the others run plain BPTT, dividing the recording cost by P.
  */
 export const periodicRecorder: RecorderDefinition = {

@@ -193,6 +193,7 @@ async function trainWith(config: RunConfig, options: TrainOptions, parts: Resolv
   const charsPerBatch = config.batchSize * config.seqLength;
   let smoothLoss = NaN;
   let valLoss: number | undefined;
+  let lastValLoss: number | undefined;
   let records = 0;
   let batch = firstBatch;
   let lastYield = Date.now();
@@ -243,6 +244,7 @@ async function trainWith(config: RunConfig, options: TrainOptions, parts: Resolv
       const charsPerSec = meter.add(charsPerBatch, now);
       if (config.validateEvery > 0 && (batch + 1) % config.validateEvery === 0) {
         valLoss = data.validationLoss(engine, params, (b) => zeroState(cell, dims, b));
+        if (valLoss !== undefined) lastValLoss = valLoss;
         say(`batch ${batch + 1}: validation loss ${valLoss?.toFixed(4) ?? 'n/a (no validation text)'}`);
       }
       if (batch % config.logEvery === 0 || valLoss !== undefined) {
@@ -275,7 +277,15 @@ async function trainWith(config: RunConfig, options: TrainOptions, parts: Resolv
   }
   const seconds = meter.elapsedSeconds();
   const batches = batch - firstBatch;
-  const summary: RunSummary = { batches, finalLoss: smoothLoss, records, status, seconds, charsPerSec: seconds > 0 ? (batches * charsPerBatch) / seconds : 0 };
+  const summary: RunSummary = {
+    batches,
+    finalLoss: smoothLoss,
+    ...(lastValLoss !== undefined ? { finalValLoss: lastValLoss } : {}),
+    records,
+    status,
+    seconds,
+    charsPerSec: seconds > 0 ? (batches * charsPerBatch) / seconds : 0,
+  };
   if (status !== 'failed' || failure instanceof NonFiniteLossError) save();
   const closeErrors: unknown[] = [];
   for (const e of exporters) {

@@ -40,6 +40,17 @@ describe('train()', () => {
     expect(seconds).toBeGreaterThan(0);
     expect(charsPerSec! * seconds!).toBeCloseTo(30 * run.run.batchSize * run.run.seqLength, 6);
     expect(run.run.vocab.length).toBeGreaterThan(20);
+    expect(run.summary).not.toHaveProperty('finalValLoss');
+  });
+
+  it('ends with the last validation loss it measured', async () => {
+    const res = await train({ ...base, steps: 25, validateEvery: 10, runName: 'validated' });
+    const run = readJsonRun(res.runDir);
+    const measured = run.scalars.filter((s) => s.valLoss !== undefined);
+    expect(measured.map((s) => s.batch)).toEqual([9, 19]);
+    expect(measured[0].valLoss).not.toBe(measured[1].valLoss);
+    expect(run.summary?.finalValLoss).toBe(measured[1].valLoss);
+    expect(res.summary.finalValLoss).toBe(measured[1].valLoss);
   });
 
   it('records every batch with the full recorder, and the corpus offsets point at the inputs', async () => {

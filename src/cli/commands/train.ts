@@ -159,12 +159,17 @@ function speed(summary: RunSummary): string {
   return ` in ${summary.seconds.toFixed(1)} s (${Math.round(summary.charsPerSec).toLocaleString('en-US')} chars/s)`;
 }
 
+/** ` (validation 1.6213)` when the run measured a validation loss. */
+function validation(summary: RunSummary): string {
+  return summary.finalValLoss === undefined ? '' : ` (validation ${summary.finalValLoss.toFixed(4)})`;
+}
+
 /** Prints how a run ended and where its outputs are. */
 export function printRunResult(result: TrainResult): void {
   const { summary } = result;
   const how = summary.status === 'interrupted' ? 'stopped by signal (everything up to here is saved)' : summary.status;
   process.stdout.write(
-    `run ${result.runId}: ${how}; ${summary.batches} batches${speed(summary)}, loss ${summary.finalLoss.toFixed(4)}, ${summary.records} records\n` +
+    `run ${result.runId}: ${how}; ${summary.batches} batches${speed(summary)}, loss ${summary.finalLoss.toFixed(4)}${validation(summary)}, ${summary.records} records\n` +
       `  folder:     ${result.runDir}\n  checkpoint: ${result.checkpoint}\n`,
   );
 }

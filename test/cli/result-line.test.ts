@@ -1,0 +1,30 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readJsonRun } from '../../src/exporters/json/json-reader.js';
+import { runCli } from '../helpers/cli.js';
+import { smallCorpus, tempDir } from '../helpers/temp.js';
+
+const dir = tempDir();
+const corpus = smallCorpus(dir, 5000);
+const logdir = path.join(dir, 'runs');
+const quick = ['--corpus', corpus, '--hidden', '4', '-n', '5', '--export', 'json', '--logdir', logdir, '--backend', 'cpu'];
+
+/** The line `rnnbow train` ends with: how the run ended, its speed and losses, as summary.json has them. */
+const resultLine = (stdout: string) => stdout.split('\n').find((l) => l.startsWith('run '));
+
+describe('rnnbow train: the closing line', () => {
+  it('gives the final training loss and, when one was measured, the last validation loss', () => {
+    const res = runCli(['train', ...quick, '--steps', '12', '--validate-every', '5', '--run-name', 'validated']);
+    expect(res.status).toBe(0);
+    const { summary } = readJsonRun(path.join(logdir, 'validated'));
+    const line = resultLine(res.stdout);
+    expect(line).toMatch(/^run validated: completed; 12 batches in [\d.]+ s \([\d,]+ chars\/s\), loss \d+\.\d{4} \(validation \d+\.\d{4}\), \d+ records$/);
+    expect(line).toContain(`loss ${summary!.finalLoss.toFixed(4)} (validation ${summary!.finalValLoss!.toFixed(4)})`);
+  });
+
+  it('leaves the validation out when none was measured', () => {
+    const res = runCli(['train', ...quick, '--steps', '3', '--validate-every', '0', '--run-name', 'unvalidated']);
+    expect(res.status).toBe(0);
+    expect(resultLine(res.stdout)).toMatch(/, loss \d+\.\d{4}, \d+ records$/);
+  });
+});
