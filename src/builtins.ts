@@ -32,7 +32,7 @@ export async function createRegistry(plugins: readonly string[] = [], cwd = proc
   // test/plugins/conformance-builtins.test.ts holds the built-in cells to their shapes (and
   // test/kernels/fused-vs-tfjs.test.ts their fused slots to the probed ones); probing them here
   // would load tfjs (half a second) for runs that train on the fused kernels.
-  registry.register(builtinPlugin, 'rnnbow (built-in)', { probeCells: false });
+  registry.register(builtinPlugin, 'rnnbow (built-in)', { trusted: true });
   await loadPlugins(registry, plugins, cwd);
   return registry;
 }

@@ -30,6 +30,7 @@ export function initParams(cell: CellDefinition, dims: CellDims, rng: SeededRand
     const init = spec.init ?? 'uniform';
     if (init === 'uniform') for (let i = 0; i < data.length; i++) data[i] = rng.uniform(-bound, bound);
     else if (init === 'ones') data.fill(1);
+    else if (typeof init === 'object') data.fill(init.constant);
     store[spec.name] = { shape: [...spec.shape], data };
   }
   return store;

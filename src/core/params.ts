@@ -4,8 +4,11 @@
  * without a copy it has to keep in sync.
  */
 
-/** How a parameter is initialised. `uniform` is PyTorch's U(-1/sqrt(H), 1/sqrt(H)). */
-export type ParamInit = 'uniform' | 'zeros' | 'ones';
+/**
+ * How a parameter is initialised. `uniform` is PyTorch's U(-1/sqrt(H), 1/sqrt(H));
+ * `{ constant: c }` fills it with c (a forget-gate bias of 1, a leak that starts small).
+ */
+export type ParamInit = 'uniform' | 'zeros' | 'ones' | { readonly constant: number };
 
 /** Declares one parameter of a cell (or of the output head). */
 export interface ParamSpec {

@@ -4,8 +4,9 @@ import { PluginError, RnnbowError, UnknownPartError } from './errors.js';
 import type { ExporterDefinition } from './exporter.js';
 import { pluginModule, type RnnbowPlugin } from './plugin.js';
 import type { GradientRecorder, RecorderContext, RecorderDefinition, RecorderSpec } from './recorder.js';
+import { guardCell, guardExporterDefinition, guardRecorderDefinition } from './plugin-guard.js';
 import { TOKENS } from './tokens.js';
-import { probeCell } from './engine/tfjs-engine.js';
+import { probeCell } from './engine/probe-cell.js';
 
 /** The three kinds of part a plugin can add. */
 export type PartKind = 'cell' | 'recorder' | 'exporter';
@@ -19,20 +20,24 @@ const TOKEN_OF: Record<PartKind, symbol> = { cell: TOKENS.Cell, recorder: TOKENS
 /**
  * The inversify container of one process, with lookups by name. Every part, built-in or not,
  * arrives through {@link PartRegistry.register}, which refuses name clashes and cells whose step
- * returns the wrong shapes.
+ * returns the wrong shapes. A plugin's parts come out of the lookups guarded (plugin-guard.ts):
+ * what their code throws, or returns wrongly, is reported as that plugin's problem.
  */
 export class PartRegistry {
   /** The underlying container; parts are multi-bound to {@link TOKENS}. */
   readonly container = new Container();
   private readonly owners = new Map<string, string>();
+  private readonly trusted = new Set<string>();
+  private readonly guarded = new WeakMap<object, object>();
 
   /**
    * Adds a plugin's parts. `source` names it in errors (a path or package name). Each cell is
-   * probed (one step of its tfjs definition on a tiny batch) so that a broken plugin fails at
-   * load time; `probeCells: false` skips that for cells the test suite already holds to their
-   * shapes (rnnbow's own, which then never load tfjs unless the reference engine runs).
+   * probed (steps of its tfjs definition on tiny batches) so that a broken plugin fails at load
+   * time. `trusted: true` is for rnnbow's own parts: the test suite already holds their cells to
+   * their shapes (unprobed, they never load tfjs unless the reference engine runs), and their
+   * errors are rnnbow's, so the lookups return them unguarded.
    */
-  register(plugin: RnnbowPlugin, source: string = plugin.name, options: { probeCells?: boolean } = {}): void {
+  register(plugin: RnnbowPlugin, source: string = plugin.name, options: { trusted?: boolean } = {}): void {
     const incoming = partsOf(plugin, source);
     const seen = new Set<string>();
     for (const [kind, part] of incoming) {
@@ -43,9 +48,10 @@ export class PartRegistry {
       if (seen.has(key)) throw new PluginError(source, `registers ${kind} "${part.name}" twice`, 'give each part its own name');
       seen.add(key);
     }
-    if (options.probeCells !== false) for (const [kind, part] of incoming) if (kind === 'cell') probe(part as CellDefinition, source);
+    if (!options.trusted) for (const [kind, part] of incoming) if (kind === 'cell') probe(part as CellDefinition, source);
     this.container.load(pluginModule(plugin));
     for (const key of seen) this.owners.set(key, source);
+    if (options.trusted) this.trusted.add(source);
   }
 
   /** Loads a raw inversify module (for plugins that bind to {@link TOKENS} themselves); same checks as {@link register}. */
@@ -111,9 +117,23 @@ export class PartRegistry {
   private find<T extends Named>(kind: PartKind, name: string): T {
     const found = this.all<T>(kind).find((p) => p.name === name);
     if (!found) throw new UnknownPartError(kind, name, this.names(kind));
-    return found;
+    const owner = this.owners.get(`${kind}:${name}`) ?? 'unknown plugin';
+    if (this.trusted.has(owner)) return found;
+    // One guarded copy per part, so that repeated lookups return the same object.
+    let guarded = this.guarded.get(found) as T | undefined;
+    if (!guarded) {
+      guarded = GUARD[kind](found as never, owner) as unknown as T;
+      this.guarded.set(found, guarded);
+    }
+    return guarded;
   }
 }
+
+const GUARD: Record<PartKind, (part: never, source: string) => Named> = {
+  cell: guardCell,
+  recorder: guardRecorderDefinition,
+  exporter: guardExporterDefinition,
+};
 
 function partsOf(plugin: RnnbowPlugin, source: string): [PartKind, Named][] {
   const lists: [PartKind, unknown][] = [

@@ -1,5 +1,6 @@
 import type { CellDefinition } from '../core/cell.js';
-import { TfjsEngine, probeCell } from '../core/engine/tfjs-engine.js';
+import { TfjsEngine } from '../core/engine/tfjs-engine.js';
+import { probeCell } from '../core/engine/probe-cell.js';
 import { ConfigError } from '../core/errors.js';
 import { modelParams } from '../core/model.js';
 import { checkResult, checkThrew, type CheckContext, type ConformanceSettings } from './checks/check-context.js';
@@ -75,7 +76,9 @@ function resolve(options: CellConformanceOptions): ConformanceSettings & { seeds
  * Checks a cell against rnnbow's central invariant and the engine's contracts, on random weights,
  * sequences and initial states (several seeds, B > 1):
  *
- * - `probe`: the step returns one `[rows, H]` tensor per state component and uses every declared parameter;
+ * - `probe`: what a plugin cell is held to at load: valid parameter specs, one `[rows, H]` tensor per state
+ *   component for any number of rows, every declared parameter used, rows that stay independent, and a
+ *   gradient that reaches every state component and parameter;
  * - `shapes`: losses, states, gradients and itemizations have their declared shapes and are finite;
  * - `rows-independent`: sequences of a batch do not influence each other;
  * - `itemized-sum`: itemized gradients summed over t and j equal whole-sequence autodiff (relative error <= `tolerance`);

@@ -5,11 +5,11 @@ import { loadCheckpoint, saveCheckpoint, toCheckpoint } from '../core/checkpoint
 import { learningRate, parseConfig, type RunConfig, type RunConfigInput } from '../core/config.js';
 import type { ItemizeRequest, Reduction, State } from '../core/engine.js';
 import { createEngineWithBackend } from '../core/engine/create-engine.js';
-import { probeCell } from '../core/engine/tfjs-engine.js';
+import { probeCell } from '../core/engine/probe-cell.js';
 import { FusedEngine } from '../core/engine/fused/fused-engine.js';
 import type { ItemizedSlot } from '../core/engine/itemization-builder.js';
 import type { CellDefinition } from '../core/cell.js';
-import { ConfigError, ExportError, NonFiniteLossError } from '../core/errors.js';
+import { ConfigError, ExportError, NonFiniteLossError, PluginError, RnnbowError } from '../core/errors.js';
 import type { Exporter } from '../core/exporter.js';
 import { createRunExporter, ThreadedExporter } from '../exporters/threaded-exporter.js';
 import { initParams, zeroState } from '../core/model.js';
@@ -216,8 +216,10 @@ async function trainWith(config: RunConfig, options: TrainOptions, parts: Resolv
       // A new epoch sends every stream back to its start: the carried state no longer continues the text.
       if (next.indexInEpoch === 0 && done > 0) state = zeroState(cell, dims, config.batchSize);
       const plan = recorder.plan(batch);
+      // k >= n - 1 keeps every distance: recorded as full (k null), as the truncated recorder does.
+      const full = plan !== null && (plan.k === null || plan.k >= config.seqLength - 1);
       const itemize: ItemizeRequest | undefined = plan
-        ? { sequence: config.recordSequence, k: plan.k, reduction: config.reduction as Reduction, residual: plan.residual, sequenceGradient: false }
+        ? { sequence: config.recordSequence, k: full ? null : plan.k, reduction: config.reduction as Reduction, residual: plan.residual && !full, sequenceGradient: false }
         : undefined;
       const result = engine.train(params, data1, state, grads, itemize);
       let lossSum = 0;
@@ -286,7 +288,14 @@ async function trainWith(config: RunConfig, options: TrainOptions, parts: Resolv
     seconds,
     charsPerSec: seconds > 0 ? (batches * charsPerBatch) / seconds : 0,
   };
-  if (status !== 'failed' || failure instanceof NonFiniteLossError) save();
+  if (status !== 'failed' || keepsParams(failure)) {
+    try {
+      save();
+    } catch (err) {
+      // The run's own failure (a full disk, say) is the one to report.
+      if (!failure) throw err;
+    }
+  }
   const closeErrors: unknown[] = [];
   for (const e of exporters) {
     try {
@@ -297,8 +306,17 @@ async function trainWith(config: RunConfig, options: TrainOptions, parts: Resolv
   }
   engine.dispose();
   if (failure) throw failure;
-  if (closeErrors.length) throw closeErrors[0] instanceof ExportError ? closeErrors[0] : new ExportError(String(closeErrors[0]));
+  if (closeErrors.length) throw closeErrors[0] instanceof RnnbowError ? closeErrors[0] : new ExportError(String(closeErrors[0]));
   return { runId, runDir, checkpoint: checkpointFile, summary, config };
+}
+
+/**
+ * Whether a run that failed this way still has parameters worth a checkpoint: a non-finite loss
+ * skips its update, and a plugin's or exporter's failure comes between updates. Anything else
+ * may have stopped inside the engine or the optimizer.
+ */
+function keepsParams(failure: unknown): boolean {
+  return failure instanceof NonFiniteLossError || failure instanceof PluginError || failure instanceof ExportError;
 }
 
 /**

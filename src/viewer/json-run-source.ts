@@ -2,7 +2,7 @@ import { open, readFile, stat } from 'node:fs/promises';
 import type { BatchRecord, RunInfo, RunSummary } from '../core/record.js';
 import { parseJson } from '../exporters/json/json-numbers.js';
 import { JSON_FILES, RUN_SCHEMA } from '../exporters/json/schema.js';
-import { recordShapeProblem } from './record-summary.js';
+import { recordShapeProblem } from '../core/record-shape.js';
 import { RunSource, type RunStatus } from './run-source.js';
 
 /**

@@ -74,23 +74,3 @@ export function summarizeRecord(record: BatchRecord, series: readonly Series[], 
     nonFinite,
   };
 }
-
-/**
- * Checks that a parsed line has the fields the viewer relies on, so a line that is valid JSON but
- * not a record is reported instead of breaking a chart. Returns a message, or null when it is fine.
- */
-export function recordShapeProblem(v: unknown): string | null {
-  if (!v || typeof v !== 'object') return 'not a JSON object';
-  const r = v as Partial<BatchRecord>;
-  if (typeof r.batch !== 'number' || !Number.isInteger(r.batch) || r.batch < 0) return 'field "batch" is missing or not a non-negative integer';
-  if (typeof r.n !== 'number') return 'field "n" is missing';
-  for (const key of ['inputs', 'targets', 'predictions', 'losses'] as const) {
-    if (!Array.isArray(r[key])) return `field "${key}" is missing or not an array`;
-  }
-  if (!r.params || typeof r.params !== 'object') return 'field "params" is missing';
-  if (typeof r.primary !== 'string' || !r.params[r.primary]) return `primary parameter ${JSON.stringify(r.primary)} has no itemized gradient`;
-  for (const [name, p] of Object.entries(r.params)) {
-    if (!p || !Array.isArray(p.byDistance) || !p.byDistance.every((row) => Array.isArray(row))) return `parameter "${name}": byDistance is not a matrix`;
-  }
-  return null;
-}

@@ -4,7 +4,7 @@ import { stringifyJson } from '../exporters/json/json-numbers.js';
 import { BATCH_SCHEMA, JSON_SCHEMA_VERSION } from '../exporters/json/schema.js';
 import { int64ToNumber, tensorboardProtos } from '../exporters/tensorboard/proto.js';
 import { PLUGINS, RunReader, TAGS, type RunValue } from '../exporters/tensorboard/index.js';
-import { recordShapeProblem } from './record-summary.js';
+import { recordShapeProblem } from '../core/record-shape.js';
 import { RunSource } from './run-source.js';
 
 /** TFRecord header: uint64 length + its masked CRC. */

@@ -9,7 +9,8 @@ import { FusedEngine } from '../../src/core/engine/fused/fused-engine.js';
 import { fusedGru } from '../../src/core/engine/fused/gru-cell.js';
 import { fusedLstm } from '../../src/core/engine/fused/lstm-cell.js';
 import { fusedRnn } from '../../src/core/engine/fused/rnn-cell.js';
-import { probeCell, TfjsEngine } from '../../src/core/engine/tfjs-engine.js';
+import { TfjsEngine } from '../../src/core/engine/tfjs-engine.js';
+import { probeCell } from '../../src/core/engine/probe-cell.js';
 import { zerosLike, type ParamStore } from '../../src/core/params.js';
 import { randomProblem, relativeError } from '../helpers/random-model.js';
 

@@ -2,12 +2,13 @@ import type * as tf from '@tensorflow/tfjs';
 import { tfjs } from '../tfjs.js';
 import type { CellDefinition, CellDims } from '../cell.js';
 import type { Batch, EngineResult, GradientEngine, ItemizedSequence, ItemizeRequest, Prediction, State } from '../engine.js';
-import { CellShapeError, RnnbowError } from '../errors.js';
+import { RnnbowError } from '../errors.js';
 import { HEAD_BIAS, HEAD_WEIGHT, modelParams } from '../model.js';
 import type { ParamSpec, ParamStore } from '../params.js';
 import { zerosLike } from '../params.js';
 import { ItemizationBuilder, type ItemizedSlot } from './itemization-builder.js';
 import { RecordingContext } from './recording-context.js';
+import { probeCell } from './probe-cell.js';
 import { scoped } from './scoped.js';
 
 type Tensors = Record<string, tf.Tensor>;
@@ -247,49 +248,4 @@ function readForward(t: tf.Tensor[], batch: Batch): EngineResult {
     predictions: Int32Array.from(pred.dataSync()),
     finalState: state.map((s) => s.dataSync() as Float32Array),
   };
-}
-
-/**
- * Runs the step once on tiny random inputs to learn which parameters enter through the itemizing
- * helpers, and checks the shapes the step returns. A broken plugin cell fails here, at load.
- */
-export function probeCell(cell: CellDefinition, dims: CellDims): { slots: ItemizedSlot[]; plain: string[] } {
-  const specs = cell.params(dims);
-  const gatesOf = new Map(specs.map((s) => [s.name, s.gates]));
-  return scoped(() => {
-    const rows = 2;
-    const P = Object.fromEntries(specs.map((s) => [s.name, tfjs.randomUniform(s.shape as number[], -0.1, 0.1)]));
-    const ctx = new RecordingContext(cell.name, P);
-    const x = tfjs.oneHot(tfjs.tensor1d([0, dims.inputSize - 1], 'int32'), dims.inputSize).toFloat() as tf.Tensor2D;
-    const state = cell.state.map(() => tfjs.randomUniform([rows, dims.hiddenSize], -0.5, 0.5) as tf.Tensor2D);
-    let next: tf.Tensor2D[];
-    try {
-      next = cell.step(ctx, x, state);
-    } catch (err) {
-      if (err instanceof CellShapeError) throw err;
-      throw new CellShapeError(cell.name, `step throws on a ${rows}-row batch: ${(err as Error).message}`);
-    }
-    if (!Array.isArray(next) || next.length !== cell.state.length) {
-      throw new CellShapeError(cell.name, `step must return ${cell.state.length} state tensor(s) (${cell.state.join(', ')}), got ${Array.isArray(next) ? next.length : typeof next}`);
-    }
-    next.forEach((t, i) => {
-      if (!(t instanceof tfjs.Tensor) || t.rank !== 2 || t.shape[0] !== rows || t.shape[1] !== dims.hiddenSize) {
-        const shape = t instanceof tfjs.Tensor ? `[${t.shape}]` : typeof t;
-        throw new CellShapeError(cell.name, `state "${cell.state[i]}" must be [rows, ${dims.hiddenSize}] = [${rows}, ${dims.hiddenSize}], step returned ${shape}`);
-      }
-    });
-    const used = new Set([...ctx.plain, ...ctx.uses.flatMap((u) => (u.bias ? [u.param, u.bias] : [u.param]))]);
-    const unused = specs.filter((s) => !used.has(s.name)).map((s) => s.name);
-    if (unused.length) throw new CellShapeError(cell.name, `params() declares ${unused.join(', ')} but step never uses them`);
-    for (const u of ctx.uses) {
-      const gates = gatesOf.get(u.param);
-      if (gates && u.outSize % gates.length !== 0) {
-        throw new CellShapeError(cell.name, `"${u.param}" declares ${gates.length} gates but has ${u.outSize} rows`);
-      }
-    }
-    return {
-      slots: ctx.uses.map((u) => ({ kind: u.kind, param: u.param, bias: u.bias, outSize: u.outSize, gates: gatesOf.get(u.param) })),
-      plain: [...ctx.plain],
-    };
-  });
 }

@@ -49,7 +49,7 @@ export function itemizeSequence(ctx: ItemizeContext, batch: Batch, req: ItemizeR
     throw new RnnbowError('INPUT', `itemize: sequence ${b} is not in the batch (0..${B - 1})`);
   }
   if (req.k !== null && !(Number.isInteger(req.k) && req.k >= 0)) {
-    throw new RnnbowError('INPUT', `itemize: k must be a non-negative integer or null, got ${req.k}`);
+    throw new RnnbowError('INPUT', `itemize: k must be a non-negative integer or null, got ${JSON.stringify(req.k)}`);
   }
   const builder = new ItemizationBuilder(n, req.k, req.reduction, slots, req.residual, req.full ?? false);
   const K = builder.maxDistance;
