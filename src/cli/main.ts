@@ -2,16 +2,31 @@
 import { CommanderError } from 'commander';
 import { formatError } from '../core/errors.js';
 import { buildProgram } from './program.js';
+import { survivePipeClose } from './closed-pipe.js';
 
 /** Runs the CLI: user mistakes print one line and exit non-zero; only real bugs show a stack. */
 async function main(): Promise<void> {
+  survivePipeClose();
   const program = buildProgram();
-  program.exitOverride();
-  for (const cmd of program.commands) cmd.exitOverride();
+  // Commander prints the errors of its own parsing; an InvalidArgumentError thrown later, from a
+  // command's action (a malformed --recorder-opt), reaches the catch below unprinted.
+  let printed = false;
+  for (const cmd of [program, ...program.commands]) {
+    cmd.exitOverride();
+    cmd.configureOutput({
+      outputError: (text, write) => {
+        printed = true;
+        write(text);
+      },
+    });
+  }
   try {
     await program.parseAsync(process.argv);
   } catch (err) {
-    if (err instanceof CommanderError) process.exit(err.exitCode);
+    if (err instanceof CommanderError) {
+      if (!printed && err.exitCode !== 0) process.stderr.write(`rnnbow: ${err.message.replace(/^error: /, '')}\n`);
+      process.exit(err.exitCode);
+    }
     process.stderr.write(formatError(err) + '\n');
     process.exit(1);
   }

@@ -1,7 +1,10 @@
+/** The signals that stop a run: Ctrl-C, `kill`, and the terminal closing. */
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
 /**
- * Ctrl-C and SIGTERM during training: the first asks the loop to stop after the current batch
- * (everything recorded is flushed and a checkpoint saved); a second one means "now", and the
- * caller's `onSecond` flushes synchronously before the process exits.
+ * Ctrl-C, SIGTERM and SIGHUP during training: the first asks the loop to stop after the current
+ * batch (everything recorded is flushed and a checkpoint saved); a second one means "now", and
+ * the caller's `onSecond` flushes synchronously before the process exits.
  */
 export function installStopSignals(onFirst: () => void, onSecond: () => void): () => void {
   let count = 0;
@@ -10,10 +13,8 @@ export function installStopSignals(onFirst: () => void, onSecond: () => void): (
     if (count === 1) onFirst();
     else onSecond();
   };
-  process.on('SIGINT', handler);
-  process.on('SIGTERM', handler);
+  for (const signal of STOP_SIGNALS) process.on(signal, handler);
   return () => {
-    process.off('SIGINT', handler);
-    process.off('SIGTERM', handler);
+    for (const signal of STOP_SIGNALS) process.off(signal, handler);
   };
 }

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { BackendName } from '../core/backend.js';
 import { createRegistry } from '../builtins.js';
@@ -91,8 +92,13 @@ export async function train(input: RunConfigInput | RunConfig, options: TrainOpt
 
   // Resolve every part and read every input before anything is written.
   const resumed = config.resume ? loadCheckpoint(config.resume, (n) => registry.cell(n)) : undefined;
+  // The model comes from the checkpoint: a config that names another one is a mistake to report,
+  // not to train past. (A parsed RunConfig names every field; the CLI fills them from the checkpoint.)
   if (resumed && (input as RunConfigInput).cell !== undefined && (input as RunConfigInput).cell !== resumed.cell.name) {
-    throw new ConfigError(`--resume ${config.resume} holds a "${resumed.cell.name}" model but the config asks for cell "${config.cell}"`);
+    throw new ConfigError(`--resume ${config.resume} holds a "${resumed.cell.name}" model but the config asks for cell "${config.cell}"`, 'leave out --cell when resuming');
+  }
+  if (resumed && (input as RunConfigInput).hiddenSize !== undefined && (input as RunConfigInput).hiddenSize !== resumed.hiddenSize) {
+    throw new ConfigError(`--resume ${config.resume} holds a model of hidden size ${resumed.hiddenSize} but the config asks for ${config.hiddenSize}`, 'leave out --hidden when resuming');
   }
   const cell = resumed?.cell ?? registry.cell(config.cell);
   const hiddenSize = resumed?.hiddenSize ?? config.hiddenSize;
@@ -105,7 +111,9 @@ export async function train(input: RunConfigInput | RunConfig, options: TrainOpt
   const exporters: Exporter[] = exporterDefs.map((def, i) => createRunExporter(def, exporterSpecs[i].options));
   const endThreads = () => Promise.all(exporters.map((e) => (e instanceof ThreadedExporter ? e.terminate() : undefined)));
   try {
-    return await trainWith(config, options, { resumed, cell, hiddenSize, recorder, exporters });
+    // run.json's config says what trained: the checkpoint's model when resuming.
+    const resolved = resumed ? { ...config, cell: cell.name, hiddenSize } : config;
+    return await trainWith(resolved, options, { resumed, cell, hiddenSize, recorder, exporters });
   } catch (err) {
     await endThreads();
     throw err;
@@ -137,8 +145,11 @@ async function trainWith(config: RunConfig, options: TrainOptions, parts: Resolv
   const optimizer: ClippingOptimizer = inEngine ?? new FusedOptimizer(config.optimizer, params, lr);
   const grads = inEngine ? null : zerosLike(params);
   const training = resumed?.training;
-  if (training?.optimizer && (training.optimizer as OptimizerState).name === config.optimizer) optimizer.load(training.optimizer as OptimizerState);
+  const savedOptimizer = training?.optimizer as OptimizerState | undefined;
+  if (savedOptimizer && savedOptimizer.name === config.optimizer) optimizer.load(savedOptimizer);
   const firstBatch = training?.batch ?? 0;
+  // The data goes on where the checkpoint's run left it, with the state carried from there.
+  data.train.seek(firstBatch);
 
   const { dir: runDir, runId } = createRunFolder(config.logdir, config.runName ?? defaultRunName(cell.name), config.runName !== undefined);
   const runInfo: RunInfo = {
@@ -188,7 +199,14 @@ async function trainWith(config: RunConfig, options: TrainOptions, parts: Resolv
       )
     : () => {};
 
-  let state: State = training?.state?.length === cell.state.length ? training.state.map((s) => Float32Array.from(s)) : zeroState(cell, dims, config.batchSize);
+  if (savedOptimizer && savedOptimizer.name !== config.optimizer) {
+    say(`resuming with ${config.optimizer}: the checkpoint's ${savedOptimizer.name} state does not carry over`);
+  }
+  // The carried state continues B streams of text; another batch size starts its streams afresh.
+  const carried = training?.state;
+  const fits = carried?.length === cell.state.length && carried.every((s) => s.length === config.batchSize * hiddenSize);
+  if (carried && !fits) say(`resuming with B=${config.batchSize}: the checkpoint's carried state is for another batch size, so the state starts at zero`);
+  let state: State = fits ? carried!.map((s) => Float32Array.from(s)) : zeroState(cell, dims, config.batchSize);
   const zero = zeroState(cell, dims, 1);
   const charsPerBatch = config.batchSize * config.seqLength;
   let smoothLoss = NaN;
@@ -202,11 +220,18 @@ async function trainWith(config: RunConfig, options: TrainOptions, parts: Resolv
   let status: RunSummary['status'] = 'completed';
   let failure: unknown;
 
-  const save = () =>
+  /** Saves the model; `next` is the batch a resumed run starts from. */
+  const save = (next: number) => {
+    // A checkpoint of NaN weights cannot be resumed or itemized: the last good one is worth more.
+    if (!finiteParams(params)) {
+      say(`batch ${batch}: parameters are not finite; ${checkpointFile} keeps the last finite checkpoint${existsSync(checkpointFile) ? '' : ' (none was written)'}`);
+      return;
+    }
     saveCheckpoint(
       checkpointFile,
-      toCheckpoint(cell.name, hiddenSize, [...data.vocab.chars], params, { batch, optimizer: optimizer.save(), state: state.map((s) => Array.from(s)) }),
+      toCheckpoint(cell.name, hiddenSize, [...data.vocab.chars], params, { batch: next, optimizer: optimizer.save(), state: state.map((s) => Array.from(s)) }),
     );
+  };
   try {
     for (let done = 0; done < total && !stop; done++, batch++) {
       if (options.signal?.aborted) break;
@@ -259,7 +284,8 @@ async function trainWith(config: RunConfig, options: TrainOptions, parts: Resolv
         for (const e of exporters) e.writeSample(batch, text, wallTime);
         say(`sample at batch ${batch + 1}:\n${text}`);
       }
-      if (config.checkpointEvery > 0 && (batch + 1) % config.checkpointEvery === 0) save();
+      // This batch is done: a resumed run starts from the next.
+      if (config.checkpointEvery > 0 && (batch + 1) % config.checkpointEvery === 0) save(batch + 1);
       options.onProgress?.({ batch: done + 1, total, loss: smoothLoss, charsPerSec, elapsed: meter.elapsedSeconds(now), records });
       if (Date.now() - lastFlush > 5000) {
         for (const e of exporters) await e.flush();
@@ -290,7 +316,8 @@ async function trainWith(config: RunConfig, options: TrainOptions, parts: Resolv
   };
   if (status !== 'failed' || keepsParams(failure)) {
     try {
-      save();
+      // After the loop `batch` is the next batch; after a failure, the batch that failed.
+      save(batch);
     } catch (err) {
       // The run's own failure (a full disk, say) is the one to report.
       if (!failure) throw err;
@@ -308,6 +335,14 @@ async function trainWith(config: RunConfig, options: TrainOptions, parts: Resolv
   if (failure) throw failure;
   if (closeErrors.length) throw closeErrors[0] instanceof RnnbowError ? closeErrors[0] : new ExportError(String(closeErrors[0]));
   return { runId, runDir, checkpoint: checkpointFile, summary, config };
+}
+
+/** Whether every parameter value is finite. */
+function finiteParams(params: ParamStore): boolean {
+  for (const p of Object.values(params)) {
+    for (let i = 0; i < p.data.length; i++) if (!Number.isFinite(p.data[i])) return false;
+  }
+  return true;
 }
 
 /**

@@ -45,12 +45,13 @@ describe('a run killed or interrupted at any point', () => {
     read.records.forEach((r, i) => expect(r.batch).toBe(i));
   });
 
-  it('SIGINT: training stops cleanly, flushes everything, writes the summary and a checkpoint', async () => {
-    const logdir = path.join(dir, 'interrupted');
+  // SIGHUP: the terminal that started the run was closed.
+  it.each(['SIGINT', 'SIGTERM', 'SIGHUP'] as const)('%s: training stops cleanly, flushes everything, writes the summary and a checkpoint', async (signal) => {
+    const logdir = path.join(dir, `interrupted-${signal}`);
     const run = startTraining(logdir);
     const records = path.join(logdir, 'r', 'records.jsonl');
     await waitFor(() => recordLines(records) >= 3);
-    run.child.kill('SIGINT');
+    run.child.kill(signal);
     const code = await run.exited;
     expect(code).toBe(0);
     const read = readJsonRun(path.join(logdir, 'r'));

@@ -45,6 +45,13 @@ describe('createEngine', () => {
     expect(createEngine(vanillaCell, dims, 'tfjs').name).toMatch(/^tfjs:/);
   });
 
+  it('refuses a model too large for WebAssembly memory in one line, instead of a RangeError', () => {
+    // W_hh alone is 40000² floats, 6 GiB: past the 4 GiB a WebAssembly memory can hold.
+    expect(() => createEngine(vanillaCell, { inputSize: 10, hiddenSize: 40_000 })).toThrow(
+      /^the fused kernels need [\d,]+ MiB of WebAssembly memory for this model and batch, more than this runtime gives \(at most 4 GiB\)$/,
+    );
+  });
+
   it('names the kernels that were chosen', () => {
     expect(new FusedEngine(fusedRnn, dims, { backend: 'js' }).name).toBe('fused:js');
     expect(new FusedEngine(fusedRnn, dims, { backend: 'wasm-simd' }).name).toBe('fused:wasm-simd');

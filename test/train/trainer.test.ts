@@ -115,12 +115,50 @@ describe('train()', () => {
     expect(cont.summary.status).toBe('completed');
   });
 
-  it('resumes from a checkpoint: batch counter, weights and optimizer state carry over', async () => {
-    const a = await train({ ...base, steps: 20, runName: 'resume-a' });
-    const b = await train({ ...base, steps: 5, runName: 'resume-b', resume: a.checkpoint, recorder: { name: 'full' } });
+  it('resumes from a checkpoint: batch counter, data position, weights, optimizer state and carried state carry over', async () => {
+    // Every run records every batch: the itemizer sums the training gradient in another order
+    // than the plain backward pass, so a run recorded differently drifts by an ulp or so.
+    const full = { name: 'full' };
+    const a = await train({ ...base, steps: 20, runName: 'resume-a', recorder: full });
+    const b = await train({ ...base, steps: 5, runName: 'resume-b', resume: a.checkpoint, recorder: full });
     const run = readJsonRun(b.runDir);
     expect(run.records[0].batch).toBe(20);
     const files = readdirSync(b.runDir);
     expect(files).toContain('checkpoint.json');
+    // 20 + 5 batches in two runs are the 25 batches of one run, to the last float.
+    const whole = readJsonRun((await train({ ...base, steps: 25, runName: 'resume-whole', recorder: full })).runDir);
+    const tail = whole.records.slice(20);
+    expect(run.records.map((r) => r.corpusOffset)).toEqual(tail.map((r) => r.corpusOffset));
+    expect(run.records.map((r) => r.inputs)).toEqual(tail.map((r) => r.inputs));
+    expect(run.records.map((r) => r.losses)).toEqual(tail.map((r) => r.losses));
+  });
+
+  it('a checkpoint written every N batches resumes after the batch it was written at', async () => {
+    // A failure outside the model (here the progress callback) leaves the periodic checkpoint as is.
+    const failing = train(
+      { ...base, steps: 30, checkpointEvery: 10, runName: 'periodic-ckpt', recorder: { name: 'full' } },
+      {
+        onProgress: (p) => {
+          if (p.batch === 15) throw new Error('callback failed');
+        },
+      },
+    );
+    await expect(failing).rejects.toThrow('callback failed');
+    const file = path.join(base.logdir, 'periodic-ckpt', 'checkpoint.json');
+    expect(JSON.parse(readFileSync(file, 'utf8')).training.batch).toBe(10);
+    const resumed = readJsonRun((await train({ ...base, steps: 2, resume: file, runName: 'periodic-resumed', recorder: { name: 'full' } })).runDir);
+    const whole = readJsonRun((await train({ ...base, steps: 12, runName: 'periodic-whole', recorder: { name: 'full' } })).runDir);
+    expect(resumed.records.map((r) => r.batch)).toEqual([10, 11]);
+    expect(resumed.records.map((r) => r.losses)).toEqual(whole.records.slice(10).map((r) => r.losses));
+  });
+
+  it('never writes a checkpoint of non-finite weights: the last finite one stays', async () => {
+    const said: string[] = [];
+    const exploding = train({ ...base, steps: 50, optimizer: 'adam', lr: 1e36, clip: 1e38, checkpointEvery: 1, runName: 'exploding' }, { onMessage: (l) => said.push(l) });
+    await expect(exploding).rejects.toBeInstanceOf(NonFiniteLossError);
+    const registry = await createRegistry();
+    const ckpt = loadCheckpoint(path.join(base.logdir, 'exploding', 'checkpoint.json'), (n) => registry.cell(n));
+    for (const p of Object.values(ckpt.params)) expect(p.data.every(Number.isFinite)).toBe(true);
+    expect(said.some((l) => /parameters are not finite; .*checkpoint\.json keeps the last finite checkpoint$/.test(l))).toBe(true);
   });
 });

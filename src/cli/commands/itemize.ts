@@ -17,8 +17,20 @@ export function itemizeCommand(): Command {
       const [{ createRegistry }, { itemizeText }] = await Promise.all([import('../../builtins.js'), import('../../train/itemize-text.js')]);
       const registry = await createRegistry(flags.plugin ?? []);
       const output = await itemizeText(flags.checkpoint, flags.text, { reduction: flags.reduction, registry });
+      let json: string;
       try {
-        writeFileSync(flags.out, JSON.stringify(output));
+        json = JSON.stringify(output);
+      } catch (err) {
+        // V8's strings end at 512 MiB: whole matrices at every step pair outgrow them quickly.
+        if (!(err instanceof RangeError)) throw err;
+        throw new RnnbowError(
+          'INPUT',
+          `the itemization of ${output.n} steps with --reduction ${flags.reduction} is too large for one JSON file`,
+          flags.reduction === 'none' ? 'use a shorter --text, or a reduction (l2) that keeps one number per parameter and step pair' : 'use a shorter --text',
+        );
+      }
+      try {
+        writeFileSync(flags.out, json);
       } catch (err) {
         throw new RnnbowError('INPUT', `cannot write ${flags.out}: ${(err as NodeJS.ErrnoException).code}`);
       }

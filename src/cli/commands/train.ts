@@ -1,9 +1,11 @@
 import { Command, Option } from 'commander';
 import { BACKENDS } from '../../core/backend.js';
-import { DEFAULT_RECORD_EVERY, loadConfigFile, parseConfig, type RunConfig, type RunConfigInput } from '../../core/config.js';
+import { loadConfigFile, parseConfig, type RunConfig, type RunConfigInput } from '../../core/config.js';
 import { REDUCTIONS } from '../../core/engine.js';
 import type { TrainOptions, TrainResult } from '../../train/trainer.js';
-import { collect, collectList, parseInteger, parseNumber, parsePairs } from '../parse.js';
+import { collect, collectList, parseInteger, parseNumber } from '../parse.js';
+import { recorderFromFlags } from '../recorder-flags.js';
+import { resumeDefaults } from '../resume-defaults.js';
 import { createProgressView } from '../progress.js';
 import { formatError } from '../../core/errors.js';
 import type { RunSummary } from '../../core/record.js';
@@ -86,19 +88,6 @@ export function addTrainOptions(cmd: Command): Command {
     .addOption(new Option('--on-non-finite <action>', 'what a NaN/Inf loss does (default stop)').choices(['stop', 'continue']));
 }
 
-function recorderFromFlags(flags: TrainFlags, base: RunConfigInput['recorder']): RunConfigInput['recorder'] {
-  const touched = flags.recorder !== undefined || flags.k !== undefined || flags.every !== undefined || flags.residual === false || flags.recorderOpt;
-  if (!touched) return base;
-  const name = flags.recorder ?? 'truncated';
-  const options: Record<string, unknown> = { ...parsePairs(flags.recorderOpt ?? []) };
-  if (flags.k !== undefined) options.k = flags.k;
-  if (flags.residual === false) options.residual = false;
-  const inner = { name, options };
-  const every = flags.every ?? (name === 'periodic' ? undefined : DEFAULT_RECORD_EVERY);
-  if (name === 'periodic' || every === undefined || every === 1) return inner;
-  return { name: 'periodic', options: { every, inner } };
-}
-
 /** Merges a config file (if any) with the flags the user set; validates the result. */
 export function configFromFlags(flags: TrainFlags, overrides: RunConfigInput = {}): RunConfig {
   const base: RunConfigInput = flags.config ? (loadConfigFile(flags.config) as RunConfigInput) : {};
@@ -135,7 +124,8 @@ export function configFromFlags(flags: TrainFlags, overrides: RunConfigInput = {
   set('plugins', flags.plugin ? [...(base.plugins ?? []), ...flags.plugin] : undefined);
   set('resume', flags.resume);
   set('onNonFinite', flags.onNonFinite);
-  return parseConfig({ ...base, ...overrides }, flags.config ?? 'options');
+  const fromCheckpoint = base.resume ? resumeDefaults(base.resume) : {};
+  return parseConfig({ ...fromCheckpoint, ...base, ...overrides }, flags.config ?? 'options');
 }
 
 /** Runs training with a progress bar; returns the result for callers that print next steps. */

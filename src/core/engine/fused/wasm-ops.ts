@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { packageRoot } from '../../package-root.js';
+import { RnnbowError } from '../../errors.js';
 import type { FusedOps, KernelMemory } from './ops.js';
 
 /** File name of the compiled kernels (scripts/build-wasm.mjs writes it to dist/wasm/). */
@@ -129,7 +130,18 @@ class WasmMemory implements KernelMemory {
   ensure(elements: number): void {
     const bytes = elements * 4;
     const have = this.memory.buffer.byteLength;
-    if (bytes > have) this.memory.grow(Math.ceil((bytes - have) / 65536));
+    if (bytes > have) {
+      try {
+        this.memory.grow(Math.ceil((bytes - have) / 65536));
+      } catch (err) {
+        if (!(err instanceof RangeError)) throw err;
+        throw new RnnbowError(
+          'INPUT',
+          `the fused kernels need ${Math.ceil(bytes / 2 ** 20).toLocaleString('en-US')} MiB of WebAssembly memory for this model and batch, more than this runtime gives (at most 4 GiB)`,
+          'use a smaller --hidden or --batch-size',
+        );
+      }
+    }
     if (this.f32.buffer !== this.memory.buffer) {
       this.f32 = new Float32Array(this.memory.buffer);
       this.i32 = new Int32Array(this.memory.buffer);

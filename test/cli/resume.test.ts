@@ -1,0 +1,43 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { smallCorpus, tempDir } from '../helpers/temp.js';
+
+const dir = tempDir();
+const corpus = smallCorpus(dir, 5000);
+const logdir = path.join(dir, 'runs');
+const quick = ['--corpus', corpus, '-n', '5', '--export', 'json', '--logdir', logdir, '--backend', 'cpu', '--steps', '3'];
+const runJson = (name: string) => JSON.parse(readFileSync(path.join(logdir, name, 'run.json'), 'utf8'));
+const checkpoint = (name: string) => path.join(logdir, name, 'checkpoint.json');
+
+describe('rnnbow train --resume', () => {
+  const trained = runCli(['train', ...quick, '--cell', 'lstm', '--hidden', '6', '--optimizer', 'adam', '--run-name', 'lstm-adam']);
+
+  it('takes the model and the optimizer from the checkpoint when the flags leave them out', () => {
+    expect(trained.status, trained.stderr).toBe(0);
+    const res = runCli(['train', ...quick, '--resume', checkpoint('lstm-adam'), '--run-name', 'resumed']);
+    expect(res.status, res.stderr).toBe(0);
+    const run = runJson('resumed');
+    expect([run.cell, run.hiddenSize, run.optimizer.name]).toEqual(['lstm', 6, 'adam']);
+    expect([run.config.cell, run.config.hiddenSize]).toEqual(['lstm', 6]);
+    expect(res.stdout + res.stderr).not.toMatch(/does not carry over|carried state/);
+  });
+
+  it('refuses a hidden size or cell other than the checkpoint\'s', () => {
+    const hidden = runCli(['train', ...quick, '--resume', checkpoint('lstm-adam'), '--hidden', '64', '--run-name', 'h64']);
+    expect(hidden.status).not.toBe(0);
+    expect(hidden.stderr).toMatch(/holds a model of hidden size 6 but the config asks for 64/);
+    const cell = runCli(['train', ...quick, '--resume', checkpoint('lstm-adam'), '--cell', 'gru', '--run-name', 'gru']);
+    expect(cell.stderr).toMatch(/holds a "lstm" model but the config asks for cell "gru"/);
+  });
+
+  it('says what it drops: another optimizer\'s state, another batch size\'s carried state', () => {
+    const res = runCli(['train', ...quick, '--resume', checkpoint('lstm-adam'), '--optimizer', 'adagrad', '-b', '2', '--run-name', 'switched']);
+    expect(res.status, res.stderr).toBe(0);
+    const said = res.stdout + res.stderr;
+    expect(said).toMatch(/resuming with adagrad: the checkpoint's adam state does not carry over/);
+    expect(said).toMatch(/resuming with B=2: the checkpoint's carried state is for another batch size/);
+    expect(runJson('switched').batchSize).toBe(2);
+  });
+});
