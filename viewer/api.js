@@ -70,25 +70,26 @@ export class BatchCache {
   /**
    * The batch `batch` of `run` (or, when it was not recorded, the nearest one) as `{ meta, record }`:
    * `meta` holds the batch number shown, its rank and its neighbours; `record` is decoded.
+   * `version` is the run's version in the run list: an answer is only reused for the same version.
+   * A recorded batch never changes, but its `meta` does while the run grows (`next`, `last` and
+   * `total` of the newest batch), and a "nearest" answer may find a closer batch; a run that has
+   * ended keeps its version, so its answers stay cached.
    */
   get(run, batch, version) {
     const key = `${run}\u0000${batch}`;
     const hit = this.map.get(key);
-    // A recorded batch never changes, so an exact answer stays valid; a "nearest" answer is only
-    // valid until the run grows (a closer batch may arrive).
-    if (hit && (hit.exact || hit.version === version)) {
+    if (hit && hit.version === version) {
       this.map.delete(key);
       this.map.set(key, hit);
       return hit.promise;
     }
     const promise = getJson('batch', { run, batch, nearest: 1 })
-      .then(({ record, ...meta }) => {
-        entry.exact = meta.batch === batch;
-        return { meta, record: decodeRecord(record) };
-      });
-    promise.catch(() => this.map.delete(key));
-    const entry = { version, promise, exact: false };
-    this.map.set(key, entry);
+      .then(({ record, ...meta }) => ({ meta, record: decodeRecord(record) }));
+    promise.catch(() => {
+      if (this.map.get(key)?.promise === promise) this.map.delete(key);
+    });
+    this.map.delete(key);
+    this.map.set(key, { version, promise });
     while (this.map.size > this.limit) this.map.delete(this.map.keys().next().value);
     return promise;
   }

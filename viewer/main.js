@@ -50,6 +50,8 @@ class App {
     this.lastHorizonFetch = 0;
     this.horizonDue = new Set();
     this.horizonTimer = null;
+    /** Things the address asked for that could not be shown, as `{ where, message }` for the banner. */
+    this.urlNotices = [];
   }
 
   // ------------------------------------------------------------------ start and runs
@@ -59,6 +61,7 @@ class App {
     await this.loadRuns();
     const main = this.url.run && this.runs.has(this.url.run) ? this.url.run : this.defaultRun();
     const compare = this.url.compare && this.runs.has(this.url.compare) && this.url.compare !== main ? this.url.compare : null;
+    this.noteMissingRuns(main);
     if (this.url.from !== null && this.url.to !== null && this.url.to >= this.url.from) this.zoom = { from: this.url.from, to: this.url.to };
     this.selected = this.url.batch;
     this.follow = this.url.batch === null && this.runs.get(main)?.status === 'running';
@@ -71,6 +74,31 @@ class App {
       clearTimeout(resizeTimer);
       resizeTimer = setTimeout(() => this.reloadCharts(), 150);
     });
+  }
+
+  /** A run the address names but the logdir lacks is said, not silently swapped for another. */
+  noteMissingRuns(main) {
+    const instead = main ? `showing ${main} instead` : 'nothing to show instead';
+    if (this.url.run && !this.runs.has(this.url.run)) this.urlNotices.push({ where: `?run=${this.url.run}`, message: `no run ${JSON.stringify(this.url.run)} in the logdir; ${instead}` });
+    if (this.url.compare && !this.runs.has(this.url.compare)) this.urlNotices.push({ where: `?compare=${this.url.compare}`, message: `no run ${JSON.stringify(this.url.compare)} in the logdir to compare with` });
+  }
+
+  /**
+   * The zoom cut to the batches the runs shown hold: a range past the last batch (an old or
+   * hand-edited address) would otherwise show an empty overview. Null when nothing is left or the
+   * whole range remains.
+   */
+  clampZoom(zoom) {
+    if (!zoom) return null;
+    const [lo, hi] = this.fullDomain();
+    if (!this.panels.some((p) => p.run?.records > 0)) return zoom; // nothing recorded yet: nothing to cut against
+    const from = Math.max(zoom.from, lo);
+    const to = Math.min(zoom.to, hi);
+    if (from > to) {
+      this.urlNotices.push({ where: `?from=${zoom.from}&to=${zoom.to}`, message: `no recorded batches there (the run${this.panels.length > 1 ? 's hold' : ' holds'} ${lo}–${hi}); showing all` });
+      return null;
+    }
+    return from === lo && to === hi ? null : { from, to };
   }
 
   defaultRun() {
@@ -117,6 +145,7 @@ class App {
       p.run = this.runs.get(id);
       return p;
     });
+    this.zoom = this.clampZoom(this.zoom);
     const first = this.panels[0]?.run;
     if (this.selected === null && first?.lastBatch !== null && first?.lastBatch !== undefined) this.selected = first.lastBatch;
     this.preview = null;
@@ -317,12 +346,29 @@ class App {
       this.setHover(null);
       return;
     }
-    const meta = this.panels[0]?.selectedMeta?.meta;
-    if (!meta) return;
-    const to = { ArrowLeft: meta.prev, ArrowRight: meta.next, Home: meta.first, End: meta.last }[e.key];
-    if (to === undefined) return;
+    const panel = this.panels[0];
+    if (!panel?.selectedMeta || !['ArrowLeft', 'ArrowRight', 'Home', 'End'].includes(e.key)) return;
     e.preventDefault();
-    if (to !== null) this.selectBatch(to, { reveal: true });
+    this.freshSelectedMeta(panel).then((meta) => {
+      if (!meta) return;
+      const to = { ArrowLeft: meta.prev, ArrowRight: meta.next, Home: meta.first, End: meta.last }[e.key];
+      if (to !== null && to !== undefined) this.selectBatch(to, { reveal: true });
+    });
+  }
+
+  /**
+   * The selected batch's place in the run (prev/next/first/last) as of the run list's version: the
+   * meta loaded with the batch goes stale while a live run grows (its `next` and `last` were the
+   * newest batch then), so it is fetched again when the run has changed since.
+   */
+  async freshSelectedMeta(panel) {
+    const { meta } = panel.selectedMeta;
+    if (meta.version === panel.run.version) return meta;
+    try {
+      return (await this.cache.get(panel.run.id, meta.batch, panel.run.version)).meta;
+    } catch {
+      return meta;
+    }
   }
 
   // ------------------------------------------------------------------ live mode
@@ -357,7 +403,8 @@ class App {
         const main = this.panels[0].run;
         if (this.follow && main.lastBatch !== null) this.selectBatch(main.lastBatch, { keepFollow: true });
         else if (this.selected === null && main.lastBatch !== null) this.selectBatch(main.lastBatch, { keepFollow: true });
-        else if (changed.some((p) => !p.selectedMeta)) this.loadSelected();
+        // The selected batch's meta (its rank, `next`, the run's total) moves as the run grows.
+        else this.loadSelected();
         this.loadOverviews(changed);
         this.loadContexts(changed);
         this.loadInteresting(changed);
@@ -374,6 +421,7 @@ class App {
   bindControls() {
     d3.select('#run-select').on('change', (e) => {
       const main = e.target.value;
+      this.urlNotices = []; // a run chosen by hand answers what the address asked for
       const compare = this.panels[1]?.run?.id;
       this.zoom = null;
       this.setRuns(main, compare && compare !== main ? compare : null);
@@ -418,6 +466,9 @@ class App {
   }
 
   updateControls() {
+    // Nothing shown (an empty logdir): nothing to export, no run to follow.
+    d3.selectAll('#export-svg, #export-png').property('disabled', this.panels.length === 0);
+    this.renderLive();
     const main = this.panels[0]?.run?.id ?? null;
     const compare = this.panels[1]?.run?.id ?? null;
     const label = (r) => `${r.id}${statusMark(r)} (${r.cell ?? '?'}, ${fmtInt(r.records)})`;
@@ -475,7 +526,7 @@ class App {
   renderNow(detailOnly = false) {
     const view = {
       seriesKey: this.seriesKey, hoverT: this.hoverT, preview: this.preview, zoom: this.zoom,
-      domain: this.domain(), fullDomain: this.fullDomain(), showResidual: this.showResidual,
+      domain: this.domain(), fullDomain: this.fullDomain(), showResidual: this.showResidual && this.residualAvailable(),
       barMax: 0, hzMax: 0, ovMax: 0,
     };
     // Side by side, the runs share every scale, so equal heights mean equal gradients.
@@ -492,11 +543,29 @@ class App {
     d3.select('#panels').classed('compare', this.panels.length > 1);
     this.renderProblems();
     this.renderLive();
+    this.renderResidualToggle();
+  }
+
+  /**
+   * True when a run shown has a truncation residual to draw: truncated records (k set) and a whole
+   * parameter (residuals are not split by gate).
+   */
+  residualAvailable() {
+    if (resolveSeries(this.panels[0]?.run, this.seriesKey).gate) return false;
+    return this.panels.some((p) => p.run?.k !== null && p.run?.k !== undefined);
+  }
+
+  renderResidualToggle() {
+    const available = this.residualAvailable();
+    d3.select('#residual-toggle').property('disabled', !available).property('checked', available && this.showResidual);
+    d3.select('#residual-wrap').classed('disabled', !available)
+      .attr('title', available ? 'Show what truncation dropped (gradient from losses more than k steps ahead)' : 'Only truncated runs (k set) for a whole parameter have a residual');
   }
 
   renderProblems() {
     const items = [];
     if (this.serverError) items.push({ where: 'server', message: this.serverError });
+    items.push(...this.urlNotices);
     for (const p of this.logdirProblems) items.push({ where: p.file, message: p.message });
     for (const panel of this.panels) {
       const run = panel.run;
@@ -508,7 +577,8 @@ class App {
     const box = d3.select('#problems');
     box.attr('hidden', items.length ? null : true).html('');
     if (!items.length) return;
-    box.append('b').text(`${items.length} problem${items.length === 1 ? '' : 's'} reading the logdir — the rest is shown as usual:`);
+    const what = items.length === this.urlNotices.length ? 'with the address' : 'reading the logdir';
+    box.append('b').text(`${items.length} problem${items.length === 1 ? '' : 's'} ${what} — the rest is shown as usual:`);
     const ul = box.append('ul');
     for (const it of items.slice(0, 8)) {
       const li = ul.append('li');

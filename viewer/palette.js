@@ -18,13 +18,19 @@ export const MONO = 'ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospac
 
 const shades = new Map();
 
-/** Shade of distance d among distances 0..maxD (memoised: charts ask thousands of times per draw). */
+/**
+ * Shade of distance d among distances 0..maxD (memoised: charts ask thousands of times per draw).
+ * The ramp runs in log(1 + d), not d: most of the gradient comes from the nearest few losses, and
+ * with full itemization (maxD = n - 1, e.g. 24) a linear ramp gave d = 0..3 nearly the same dark
+ * green. In log steps the near distances are clearly apart and the far ones, which matter less
+ * and carry little, share the light end.
+ */
 export function distanceColor(d, maxD) {
   const key = d * 4096 + maxD;
   let c = shades.get(key);
   if (c === undefined) {
-    const t = maxD <= 0 ? 0 : Math.min(1, d / maxD);
-    c = d3.color(d3.interpolateGreens(0.95 - 0.68 * t)).formatHex();
+    const t = maxD <= 0 ? 0 : Math.min(1, Math.log1p(d) / Math.log1p(maxD));
+    c = d3.color(d3.interpolateGreens(0.97 - 0.76 * t)).formatHex();
     shades.set(key, c);
   }
   return c;

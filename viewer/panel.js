@@ -10,6 +10,7 @@
 
 import { num } from './api.js';
 import { fmt, fmtInt, fmtShort, tokenText } from './format.js';
+import { fitLine, wrapLines } from './text-fit.js';
 import {
   BLUE, BLUE_DARK, FONT, GREEN, GRID, INK, MONO, MUTED, OVERVIEW_BAR, OVERVIEW_HOVER, RED, RESIDUAL, distanceColor,
 } from './palette.js';
@@ -20,26 +21,17 @@ const d3 = window.d3;
 const Y = {
   title: 18, sub: 36,
   labelRow: 66, predRow: 90, area1Top: 48, area1Bottom: 98,
-  area2Top: 112, area2Bottom: 318, steps: 332, legend: 356,
+  area2Top: 112, area2Bottom: 318, steps: 332, legend: 352,
   area3Title: 390, area3Top: 420, area3Bottom: 512, dist: 526,
   area4Title: 556, area4Top: 566, area4Bottom: 664, info: 700,
   ctxTop: 716, ctxBottom: 746,
   height: 760,
 };
 const M = { left: 66, right: 16 };
+/** Height of a legend row (a narrow panel's legend takes two). */
+const LEGEND_ROW = 15;
 const HZ_HEIGHT = 200;
 const HZ = { top: 34, bottom: 168 };
-
-/** Shrinks a text element's font until it fits `maxWidth` (long titles in side-by-side panels). */
-function fitText(sel, maxWidth) {
-  const node = sel.node();
-  if (!node) return;
-  const width = node.getComputedTextLength();
-  if (width > maxWidth) {
-    const size = Number(sel.attr('font-size')) || 12;
-    sel.attr('font-size', Math.max(8, (size * maxWidth) / width).toFixed(2));
-  }
-}
 
 /**
  * An axis of batch numbers for a scale where batch b spans [b, b + 1): whole batches only, each
@@ -70,7 +62,7 @@ export function matrixOf(record, series) {
 
 /** Segments of area 2: one per recorded (t, d), at step j = t - d. */
 export function segmentsOf(matrix, n) {
-  const bars = Array.from({ length: n }, (_, j) => ({ j, segments: [], total: 0, nonFinite: false }));
+  const bars = Array.from({ length: n }, (_, j) => ({ j, segments: [], total: 0, nonFinite: false, nonFiniteKinds: new Set() }));
   for (let t = 0; t < matrix.length; t++) {
     const row = matrix[t];
     for (let d = 0; d < row.length; d++) {
@@ -81,7 +73,10 @@ export function segmentsOf(matrix, n) {
       const finite = Number.isFinite(v);
       bars[j].segments.push({ j, t, d, v: finite ? v : 0, raw });
       if (finite) bars[j].total += v;
-      else bars[j].nonFinite = true;
+      else {
+        bars[j].nonFinite = true;
+        bars[j].nonFiniteKinds.add(fmt(raw)); // NaN, ∞ or −∞: the flag says which
+      }
     }
   }
   for (const bar of bars) {
@@ -133,6 +128,14 @@ function decayPerStep(row) {
     }
   }
   return count ? Math.exp(sum / count) : null;
+}
+
+/**
+ * True when the run's description (run.json) cannot be read: the server then knows neither its
+ * series nor its records, and saying "no batches yet" would be wrong.
+ */
+export function runUnreadable(run) {
+  return run?.status === 'error';
 }
 
 const STATUS_TEXT = {
@@ -305,9 +308,10 @@ export class RunPanel {
       for (const g of [this.g1.select('.texts'), this.g1.select('.backgrounds'), this.g2.select('.bars'), this.g2.select('.flags'), this.gSteps, this.gLegend, this.g3, this.gInfo]) g.selectAll('*').remove();
       this.g2.select('.y-axis').selectAll('*').remove();
       this.memo.legend = this.memo.info = undefined; // cleared above: draw them again next time
-      const msg = this.error ?? (this.run && this.run.records === 0 ? 'No batches recorded yet. New ones appear here as the run writes them.' : 'Loading…');
+      const msg = this.error ?? this.emptyMessage();
       this.gMsg.append('text').attr('class', this.error ? 'error' : 'hint').attr('x', W / 2).attr('y', (Y.area2Top + Y.area2Bottom) / 2)
-        .attr('text-anchor', 'middle').attr('font-size', 13).attr('fill', this.error ? RED : MUTED).text(msg);
+        .attr('text-anchor', 'middle').attr('font-size', 13).attr('fill', this.error ? RED : MUTED).text(msg)
+        .call((t) => wrapLines(t, W - 24, 17));
     } else {
       const x = d3.scaleBand().domain(d3.range(shown.record.n)).range([M.left, W - M.right]).paddingInner(0.18).paddingOuter(0.05);
       this.renderLabels(x, shown, view);
@@ -322,6 +326,14 @@ export class RunPanel {
     this.renderInteresting(view, series);
   }
 
+  /** What the panel says while it has no batch to show. */
+  emptyMessage() {
+    const run = this.run;
+    if (runUnreadable(run)) return `The run’s ${run.kind === 'json' ? 'run.json' : 'description'} cannot be read, so its batches cannot be shown.`;
+    if (run && run.records === 0) return 'No batches recorded yet. New ones appear here as the run writes them.';
+    return 'Loading…';
+  }
+
   renderTitle(W, series) {
     const run = this.run;
     const g = this.gTitle;
@@ -334,16 +346,21 @@ export class RunPanel {
       .filter(Boolean).join(' · ');
     t.append('tspan').attr('fill', MUTED).attr('dx', 10).text(facts);
     const status = STATUS_TEXT[run.status] ?? run.status;
-    g.append('text').attr('class', 'status').attr('x', W - M.right).attr('y', Y.title).attr('text-anchor', 'end').attr('font-size', 11.5)
+    const statusText = g.append('text').attr('class', 'status').attr('x', W - M.right).attr('y', Y.title).attr('text-anchor', 'end').attr('font-size', 11.5)
       .attr('fill', run.status === 'running' ? GREEN : run.status === 'failed' || run.status === 'error' ? RED : MUTED)
       .text(`${run.indexing ? 'indexing… ' : `${status} · `}${fmtInt(run.records)} recorded batch${run.records === 1 ? '' : 'es'}${run.indexing ? ' so far' : ''}`);
+    // A narrow panel: the status keeps only its count, so the run's name keeps room to be read.
+    if (statusText.node().getComputedTextLength() > (W - M.left - M.right) / 3) {
+      statusText.text(`${run.indexing ? 'indexing… ' : `${status} · `}${fmtInt(run.records)}`);
+    }
     const seriesText = series.gate ? `${series.param}, gate ${series.gate}` : series.param;
-    const sub = g.append('text').attr('x', M.left).attr('y', Y.sub).attr('font-size', 11.5).attr('fill', MUTED);
-    sub.append('tspan').text(`gradient of ${seriesText}`);
+    const sub = g.append('text').attr('class', 'subtitle').attr('x', M.left).attr('y', Y.sub).attr('font-size', 11.5).attr('fill', MUTED);
+    if (runUnreadable(run)) sub.append('tspan').attr('fill', RED).text(`${run.kind === 'json' ? 'run.json' : 'the run description'} cannot be read (see the problems above)`);
+    else if (seriesText) sub.append('tspan').text(`gradient of ${seriesText}`);
     if (series.fallback) sub.append('tspan').attr('fill', RED).text(` (the chosen ${this.app.seriesKey} is not itemized in this run)`);
     if (run.recorder) sub.append('tspan').text(` · recorder ${run.recorder}`);
-    fitText(sub, W - M.left - M.right);
-    fitText(t, W - M.left - M.right - g.select('text.status').node().getComputedTextLength() - 12);
+    fitLine(sub, W - M.left - M.right);
+    fitLine(t, W - M.left - M.right - statusText.node().getComputedTextLength() - 12);
   }
 
   renderLabels(x, shown, view) {
@@ -429,8 +446,9 @@ export class RunPanel {
       .attr('stroke-width', (s) => (s.t === hoverT ? 0.8 : 0.4))
       .on('mouseenter', (event, s) => this.app.setHover(s.t));
     flags.selectAll('text.nonfinite').data(bars.filter((b) => b.nonFinite)).join('text').attr('class', 'nonfinite')
+      .attr('data-j', (b) => b.j)
       .attr('x', (b) => x(b.j) + band / 2).attr('y', Y.area2Top + 10).attr('text-anchor', 'middle')
-      .attr('font-size', 10).attr('font-weight', 700).attr('fill', RED).text('NaN');
+      .attr('font-size', 10).attr('font-weight', 700).attr('fill', RED).text((b) => [...b.nonFiniteKinds].sort().join('/'));
     // Step numbers under the bars.
     const every = Math.max(1, Math.ceil(26 / band));
     this.gSteps.selectAll('text').data(d3.range(0, n, every)).join('text')
@@ -442,34 +460,52 @@ export class RunPanel {
     const g = this.gLegend;
     const matrix = matrixOf(shown.record, series);
     const maxD = matrix ? Math.max(0, ...matrix.map((r) => r.length - 1)) : -1;
-    if (!this.changed('legend', W, maxD, view.showResidual && !series.gate)) return;
+    // Only truncated records carry a residual: a fully itemized run has nothing "> k" to name.
+    const residual = view.showResidual && !series.gate && Array.isArray(shown.record.params[series.param]?.residual);
+    if (!this.changed('legend', W, maxD, residual)) return;
     g.selectAll('*').remove();
     if (!matrix) return;
-    let xPos = M.left;
-    const label = (text, dx = 0) => {
-      const t = g.append('text').attr('x', xPos + dx).attr('y', Y.legend + 4).attr('font-size', 11).attr('fill', MUTED).text(text);
-      xPos += dx + t.node().getComputedTextLength() + 8;
+    // Each entry is a swatch and its words, laid out in rows: a narrow panel wraps onto a second
+    // row instead of squashing the text.
+    const entry = (text, fill, stroke) => {
+      const e = g.append('g').attr('class', 'legend-entry');
+      let x0 = 0;
+      if (fill) {
+        e.append('rect').attr('y', -7).attr('width', 12).attr('height', 12).attr('rx', 2).attr('fill', fill).attr('stroke', stroke ?? 'none');
+        x0 = 15;
+      }
+      e.append('text').attr('x', x0).attr('y', 4).attr('font-size', 11).attr('fill', MUTED).text(text);
+      return e;
     };
-    label('loss from d steps ahead:');
-    const sw = (fill, stroke) => g.append('rect').attr('x', xPos).attr('y', Y.legend - 7).attr('width', 12).attr('height', 12).attr('rx', 2).attr('fill', fill).attr('stroke', stroke ?? 'none');
+    const entries = [entry('loss from d steps ahead:')];
     const ds = maxD <= 10 ? d3.range(maxD + 1) : [0, 1, 2, 3, Math.round(maxD / 2), maxD];
     ds.forEach((d, i) => {
-      if (maxD > 10 && i === 4) label('…', -4);
-      sw(distanceColor(d, maxD)).attr('class', 'legend-swatch').attr('data-d', d);
-      xPos += 15;
-      label(d === 0 ? '0 (local)' : String(d));
+      if (maxD > 10 && i === 4) entries.push(entry('…'));
+      const e = entry(d === 0 ? '0 (local)' : String(d), distanceColor(d, maxD));
+      e.select('rect').attr('class', 'legend-swatch').attr('data-d', d);
+      entries.push(e);
     });
-    xPos += 6;
-    sw(BLUE, BLUE_DARK);
-    xPos += 15;
-    label('one loss (hovered)');
-    if (view.showResidual && !series.gate) {
-      sw(RESIDUAL, '#9ca3af');
-      xPos += 15;
-      label(`> k: dropped by truncation`);
+    entries.push(entry('one loss (hovered)', BLUE, BLUE_DARK).attr('data-gap', 6));
+    if (residual) {
+      const e = entry('> k: dropped by truncation', RESIDUAL, '#9ca3af').attr('data-gap', 6);
+      e.select('rect').attr('class', 'legend-residual');
+      entries.push(e);
     }
-    if (xPos > W) g.attr('transform', `scale(${(W - 4) / xPos},1)`);
-    else g.attr('transform', null);
+    const widths = entries.map((e) => e.node().getBBox().width);
+    const total = widths.reduce((a, w) => a + w + 8, 0);
+    // One row from the plot's left edge when it fits; otherwise rows from the panel's left edge.
+    const left = total <= W - M.left - M.right ? M.left : 8;
+    let xPos = left;
+    let row = 0;
+    entries.forEach((e, i) => {
+      const gap = Number(e.attr('data-gap') ?? 0);
+      if (xPos > left && xPos + gap + widths[i] > W - M.right) {
+        row++;
+        xPos = left;
+      } else xPos += gap;
+      e.attr('transform', `translate(${xPos},${Y.legend + row * LEGEND_ROW})`);
+      xPos += widths[i] + 8;
+    });
   }
 
   renderHorizon(x, W, shown, series, view) {
@@ -487,7 +523,8 @@ export class RunPanel {
       g.selectAll('g.hz, .y-axis, line.base').remove();
       g.append('text').attr('class', 'hint').attr('x', (M.left + W - M.right) / 2).attr('y', (Y.area3Top + Y.area3Bottom) / 2)
         .attr('text-anchor', 'middle').attr('font-size', 12.5).attr('fill', MUTED)
-        .text('Hover a bar segment above: its loss’s gradient, step by step back in time, appears here.');
+        .text('Hover a bar segment above: its loss’s gradient, step by step back in time, appears here.')
+        .call((t) => wrapLines(t, W - M.left - M.right, 16));
       return;
     }
     const run = this.run;
@@ -501,7 +538,7 @@ export class RunPanel {
     title.append('tspan').attr('fill', MUTED).text(`, loss ${fmt(record.losses[t])}`);
     const decay = decayPerStep(row);
     if (decay !== null) title.append('tspan').attr('fill', MUTED).text(` · ×${fmtShort(decay)} per step back`);
-    fitText(title, W - M.left - M.right);
+    fitLine(title, W - M.left - M.right);
 
     const items = row.map((raw, d) => ({ d, j: t - d, raw, v: Math.abs(raw) })).filter((s) => s.j >= 0);
     const yMax = view.hzMax > 0 ? view.hzMax : 1;
@@ -556,9 +593,11 @@ export class RunPanel {
     title.append('tspan').text('Max gradient per recorded batch');
     const zoomed = view.zoom !== null;
     title.attr('font-size', 12);
-    title.append('tspan').attr('font-weight', 400).attr('fill', MUTED)
-      .text(data ? ` — ${seriesText}, ${fmtInt(data.records)} batches${data.perRecord ? '' : ` (max of each of ${bins.length} columns)`}${zoomed ? ` · zoom ${fmtInt(view.domain[0])}–${fmtInt(view.domain[1])}` : ''}` : '');
-    fitText(title, W - M.left - M.right);
+    const about = runUnreadable(this.run)
+      ? ' — run.json cannot be read'
+      : data ? ` — ${seriesText ? `${seriesText}, ` : ''}${fmtInt(data.records)} batches${data.perRecord ? '' : ` (max of each of ${bins.length} columns)`}${zoomed ? ` · zoom ${fmtInt(view.domain[0])}–${fmtInt(view.domain[1])}` : ''}` : '';
+    title.append('tspan').attr('font-weight', 400).attr('fill', MUTED).text(about);
+    fitLine(title, W - M.left - M.right);
     g.select('.y-axis').attr('transform', `translate(${M.left - 4},0)`)
       .call(d3.axisLeft(y).ticks(3).tickFormat(fmtShort).tickSizeOuter(0))
       .call((a) => a.selectAll('.tick line').attr('stroke', '#cbd5e1'))
@@ -608,26 +647,31 @@ export class RunPanel {
     this.ovOverlay.attr('x', M.left).attr('width', W - M.left - M.right);
     if (!bins.length) {
       g.selectAll('text.empty').data([0]).join('text').attr('class', 'empty').attr('x', (M.left + W - M.right) / 2).attr('y', (Y.area4Top + Y.area4Bottom) / 2)
-        .attr('text-anchor', 'middle').attr('font-size', 12).attr('fill', MUTED).text(data ? 'no recorded batches in this range' : 'loading…');
+        .attr('text-anchor', 'middle').attr('font-size', 12).attr('fill', MUTED).text(runUnreadable(this.run) ? 'nothing readable' : data ? 'no recorded batches in this range' : 'loading…');
     } else g.selectAll('text.empty').remove();
   }
 
+  /**
+   * The overview column under `px`, or the nearest one: in a sparse run (`--every 20`) the bars are
+   * a few pixels wide with wide gaps between them, so every point of a gap picks the closer of its
+   * two neighbours instead of nothing.
+   */
   binAt(px) {
     const bins = this.overview?.bins;
     if (!bins?.length || !this.ovX) return null;
-    const batch = this.ovX.invert(px);
     let best = null;
     let bestDist = Infinity;
     for (const b of bins) {
-      if (batch >= b.from && batch < b.to + 1) return b;
-      const cx = (this.ovX(b.from) + this.ovX(b.to + 1)) / 2;
-      const dist = Math.abs(cx - px);
+      const left = this.ovX(b.from);
+      const right = this.ovX(b.to + 1);
+      const dist = px < left ? left - px : px >= right ? px - right : 0;
+      if (dist === 0) return b;
       if (dist < bestDist) {
         bestDist = dist;
         best = b;
       }
     }
-    return bestDist <= 8 ? best : null;
+    return best;
   }
 
   onOverviewMove(event) {
@@ -667,7 +711,7 @@ export class RunPanel {
     bold(fmt(d3.mean(record.losses)));
     if (previewing) plain(' · click to select');
     else plain(` · ${fmtInt(meta.rank + 1)} of ${fmtInt(meta.total)}`);
-    fitText(t, W - M.left - M.right);
+    fitLine(t, W - M.left - M.right);
   }
 
   renderContext(W, view) {
@@ -727,13 +771,13 @@ export class RunPanel {
     const x = this.overviewX(W, view);
     this.hzX = x;
     const seriesText = series.gate ? `${series.param}:${series.gate}` : series.param;
-    svg.select('.hz-title').text('Horizon over training: where each batch’s gradient comes from');
+    fitLine(svg.select('.hz-title').attr('font-size', 12).text('Horizon over training: where each batch’s gradient comes from'), W - M.left - M.right);
     svg.select('.hz-sub').attr('font-size', 10.5).text(
       data
         ? `share of ${seriesText}’s itemized gradient by distance d (same shades as the bars; darkest = local)${data.sampled ? ` · from ${data.sampled} sampled batches` : ''}`
         : 'loading…',
     );
-    fitText(svg.select('.hz-sub'), W - M.left - M.right);
+    fitLine(svg.select('.hz-sub'), W - M.left - M.right);
     const bins = data?.bins ?? [];
     const width = data?.width ?? 1;
     const maxD = width - 1;

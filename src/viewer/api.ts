@@ -42,6 +42,8 @@ function intParam(req: Request, name: string, fallback: number | undefined, min:
     if (fallback === undefined) throw new ApiError(400, `parameter "${name}" is required`);
     return fallback;
   }
+  // `batch=0&batch=20` arrives as an array: say so, as for `run`, rather than "not an integer".
+  if (Array.isArray(raw)) throw new ApiError(400, `parameter "${name}" must be given once`);
   if (typeof raw !== 'string' || !/^-?\d+$/.test(raw)) throw new ApiError(400, `parameter "${name}" must be an integer`);
   const v = Number(raw);
   if (v < min || v > max) throw new ApiError(400, `parameter "${name}" must be between ${min} and ${max}`);

@@ -29,7 +29,8 @@ export class JsonRunSource extends RunSource {
   private recordsRel: string | undefined;
   private pendingBytes = 0;
   private reportedTail = false;
-  private runInfoMtime = -1;
+  /** `mtime:size` of the run.json last read (or `absent`), so an unchanged file is not read again. */
+  private runInfoStamp = '';
   private summaryRead = false;
 
   protected async scan(): Promise<void> {
@@ -52,13 +53,16 @@ export class JsonRunSource extends RunSource {
     const where = await this.locate(JSON_FILES.run);
     if (!('real' in where)) {
       this.status = 'error';
-      if (this.runInfoMtime !== -2) this.problem({ file: this.rel(JSON_FILES.run), message: 'outside' in where ? 'points outside the logdir; not read' : 'missing' });
-      this.runInfoMtime = -2;
+      if (this.runInfoStamp !== 'absent') this.problem({ file: this.rel(JSON_FILES.run), message: 'outside' in where ? 'points outside the logdir; not read' : 'missing' });
+      this.runInfoStamp = 'absent';
       return;
     }
-    const { mtimeMs } = await stat(where.real);
-    if (this.info && mtimeMs === this.runInfoMtime) return;
-    this.runInfoMtime = mtimeMs;
+    const { mtimeMs, size } = await stat(where.real);
+    // The same file as last time: read (or failed to be read, and was reported) already. A file
+    // that cannot be parsed is reported once, not on every refresh, until it is written again.
+    const stamp = `${mtimeMs}:${size}`;
+    if (stamp === this.runInfoStamp) return;
+    this.runInfoStamp = stamp;
     try {
       const { schema, version: _v, ...run } = parseJson<RunInfo & { schema?: string; version?: number }>(await readFile(where.real, 'utf8'));
       if (schema !== RUN_SCHEMA) this.problem({ file: this.rel(JSON_FILES.run), message: `unexpected schema ${JSON.stringify(schema)} (expected "${RUN_SCHEMA}")` });

@@ -6,6 +6,7 @@ import { apiRouter } from './api.js';
 import { loadAssets } from './assets.js';
 import { ViewerError } from './errors.js';
 import { LogdirIndex, type RefreshIntervals } from './logdir-index.js';
+import { isLoopbackAddress, isLoopbackHostHeader } from './loopback-host.js';
 import { SafeRoot } from './safe-root.js';
 import { DEFAULT_HOST, DEFAULT_PORT } from './defaults.js';
 
@@ -35,19 +36,6 @@ export interface ViewerServer {
 
 export { DEFAULT_HOST, DEFAULT_PORT };
 
-const LOOPBACK_NAMES = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
-
-function isLoopback(host: string): boolean {
-  return LOOPBACK_NAMES.has(host) || host.startsWith('127.');
-}
-
-/** The Host header's name without its port. */
-function hostName(header: string | undefined): string {
-  if (!header) return '';
-  if (header.startsWith('[')) return header.slice(0, header.indexOf(']') + 1);
-  return header.split(':')[0];
-}
-
 /**
  * The express app of the viewer: the page, d3, and the JSON API under `/api`, with security headers.
  * Exported for tests; {@link startViewer} is what programs call.
@@ -61,7 +49,7 @@ export async function createViewerApp(options: Pick<ViewerOptions, 'logdir' | 'r
   }
   const index = new LogdirIndex(root, { listMs: 2000, runMs: 1000, ...options.refresh });
   const assets = loadAssets();
-  const loopbackOnly = isLoopback(options.host ?? DEFAULT_HOST);
+  const loopbackOnly = isLoopbackAddress(options.host ?? DEFAULT_HOST);
   const app = express();
   app.disable('x-powered-by');
   // API answers are never cached (no-store), so hashing every body for an ETag is wasted work.
@@ -85,7 +73,7 @@ export async function createViewerApp(options: Pick<ViewerOptions, 'logdir' | 'r
       return;
     }
     // A page on another site that rebinds its DNS name to 127.0.0.1 must not read the API.
-    if (loopbackOnly && !isLoopback(hostName(req.headers.host))) {
+    if (loopbackOnly && !isLoopbackHostHeader(req.headers.host)) {
       res.status(403).json({ error: 'unexpected Host header; open the viewer at 127.0.0.1 or localhost' });
       return;
     }

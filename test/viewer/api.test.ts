@@ -187,6 +187,16 @@ describe('GET /api/overview', () => {
     expect((await getJson(port, '/api/batch?run=rnn-json')).status).toBe(400);
     expect((await getJson(port, '/api/nothing-here')).status).toBe(404);
   });
+
+  it('says a repeated parameter must be given once, for numbers as for run ids', async () => {
+    const batch = await getJson(port, '/api/batch?run=rnn-json&batch=0&batch=20');
+    expect(batch.status).toBe(400);
+    expect(batch.body.error).toBe('parameter "batch" must be given once');
+    const bins = await getJson(port, '/api/overview?run=rnn-json&bins=10&bins=20');
+    expect(bins.body.error).toBe('parameter "bins" must be given once');
+    const run = await getJson(port, '/api/batch?run=rnn-json&run=lstm-both&batch=0');
+    expect(run.body.error).toBe('parameter "run" must be given once');
+  });
 });
 
 describe('GET /api/horizon and /api/interesting', () => {
@@ -273,6 +283,29 @@ describe('damaged and live files', () => {
     expect(ov.body.bins).toHaveLength(3);
   });
 
+  it('reports an unreadable run.json once, not on every refresh, and reads it again once it is rewritten', async () => {
+    const dir = path.join(fx.logdir, 'torn');
+    mkdirSync(dir);
+    const info = readFileSync(path.join(fx.logdir, 'rnn-json', 'run.json'), 'utf8');
+    writeFileSync(path.join(dir, 'run.json'), info.slice(0, Math.floor(info.length / 2)));
+    copyFileSync(path.join(fx.logdir, 'rnn-json', 'records.jsonl'), path.join(dir, 'records.jsonl'));
+    const torn = async () => (await getJson(port, '/api/runs')).body.runs.find((r: { id: string }) => r.id === 'torn');
+    let run = await torn();
+    for (let i = 0; i < 3; i++) run = await torn();
+    expect(run.status).toBe('error');
+    expect(run.records).toBe(0);
+    expect(run.problemCount).toBe(1);
+    expect(run.problems).toHaveLength(1);
+    expect(run.problems[0]).toMatchObject({ file: 'torn/run.json' });
+    expect(run.problems[0].message).toMatch(/cannot be read/);
+    // Written whole: read again, and its records follow.
+    writeFileSync(path.join(dir, 'run.json'), info);
+    run = await torn();
+    expect(run.status).not.toBe('error');
+    expect(run.records).toBe(readRun(fx.logdir, 'rnn-json').records.length);
+    expect(run.problemCount).toBe(1);
+  });
+
   it('picks up appended records, and a half-written line only once it is complete', async () => {
     const dir = path.join(fx.logdir, 'live');
     mkdirSync(dir);
@@ -330,6 +363,17 @@ describe('HTTP hygiene', () => {
     expect((await rawGet(port, '/api/runs', { method: 'DELETE' })).status).toBe(405);
     expect((await rawGet(port, '/api/runs', { headers: { host: 'evil.example:80' } })).status).toBe(403);
     expect((await rawGet(port, '/api/runs', { headers: { host: `localhost:${port}` } })).status).toBe(200);
+  });
+
+  it('accepts only real loopback names in the Host header, never a DNS name that starts like one', async () => {
+    const status = async (host: string) => (await rawGet(port, '/api/runs', { headers: { host } })).status;
+    // DNS names an attacker can register and point at 127.0.0.1.
+    for (const host of ['127.evil.com', `127.0.0.1.nip.io:${port}`, '127.0.0.1.nip.io', '127.0.0.1evil.com', 'localhost.evil.com', `evil.localhost:${port}`, '127.0.0.256', '127.0.0', '127.0.0.1.', '127.1', '[::1].evil.com', '[::2]', `127.0.0.1:${port}:80`, `127.0.0.1:port`]) {
+      expect(await status(host), `Host: ${host}`).toBe(403);
+    }
+    for (const host of ['127.0.0.1', `127.0.0.1:${port}`, `127.1.2.3:${port}`, '127.255.255.255', `localhost:${port}`, 'LOCALHOST', '[::1]', `[::1]:${port}`]) {
+      expect(await status(host), `Host: ${host}`).toBe(200);
+    }
   });
 
   it('binds 127.0.0.1 by default', () => {

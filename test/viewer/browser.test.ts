@@ -333,6 +333,193 @@ describe('past the paper', () => {
     await shot('09-live');
   });
 
+  it('live mode: ← → End use where the run stands now, not where it stood when the batch was loaded', async () => {
+    const dir = path.join(fx.logdir, 'growing-keys');
+    mkdirSync(dir);
+    copyFileSync(path.join(fx.logdir, 'rnn-json', 'run.json'), path.join(dir, 'run.json'));
+    const lines = readFileSync(path.join(fx.logdir, 'rnn-json', 'records.jsonl'), 'utf8').trimEnd().split('\n');
+    const batches = lines.map((l) => (JSON.parse(l) as BatchRecord).batch);
+    writeFileSync(path.join(dir, 'records.jsonl'), lines.slice(0, 2).join('\n') + '\n');
+    // A batch in the address: "follow latest" stays off, so only the keys move the selection.
+    await open(`?run=growing-keys&poll=250&batch=${batches[1]}`);
+    await waitAttr('#panel-0 svg.panel', 'data-selected', batches[1]);
+    append(path.join(dir, 'records.jsonl'), lines.slice(2, 5).join('\n') + '\n');
+    await page.waitForFunction(() => document.querySelectorAll('#panel-0 rect.ov-bar').length === 5);
+    await page.keyboard.press('ArrowRight');
+    await waitAttr('#panel-0 svg.panel', 'data-selected', batches[2]);
+    await page.keyboard.press('End');
+    await waitAttr('#panel-0 svg.panel', 'data-selected', batches[4]);
+    expect(urlParam('batch')).toBe(String(batches[4]));
+  });
+
+  it('shades near distances clearly apart, also with full itemization, and the legend matches the bars', async () => {
+    await open('?run=lstm-both');
+    // A string, not a function: vitest would rewrite the function's import() for node.
+    const deltas: number[] = await page.evaluate(`(async () => {
+      const { distanceColor } = await import('/assets/palette.js');
+      const lab = (d) => window.d3.lab(distanceColor(d, 24));
+      // CIE76 colour difference between neighbouring distances 0..3 of a 25-step full itemization.
+      return [0, 1, 2].map((d) => {
+        const a = lab(d);
+        const b = lab(d + 1);
+        return Math.hypot(a.l - b.l, a.a - b.a, a.b - b.b);
+      });
+    })()`);
+    // About 2.3 is a just-noticeable difference; neighbouring near shades must be well past it.
+    for (const [d, delta] of deltas.entries()) expect(delta, `d${d} vs d${d + 1}`).toBeGreaterThan(5);
+    const legend = await panel().locator('[data-area="legend"] rect.legend-swatch').evaluateAll((els) => els.map((e) => [e.getAttribute('data-d'), e.getAttribute('fill')]));
+    expect(legend.length).toBeGreaterThan(2);
+    for (const [d, fill] of legend) {
+      const fills = await panel().locator(`rect.segment[data-d="${d}"]`).evaluateAll((els) => [...new Set(els.map((e) => e.getAttribute('fill')))]);
+      expect(fills, `d ${d}`).toEqual([fill]);
+    }
+    expect(new Set(legend.map(([, fill]) => fill)).size).toBe(legend.length);
+  });
+
+  it('offers the truncation residual only for truncated runs, and names it in the legend only there', async () => {
+    await open('?run=rnn-json');
+    expect(await page.locator('#residual-toggle').isDisabled()).toBe(false);
+    await page.check('#residual-toggle');
+    await page.waitForSelector('#panel-0 [data-area="legend"] rect.legend-residual');
+    expect(await panel().locator('rect.residual').count()).toBeGreaterThan(0);
+    await page.selectOption('#run-select', 'lstm-both');
+    await waitAttr('#panel-0 svg.panel', 'data-run', 'lstm-both');
+    await page.waitForFunction(() => (document.getElementById('residual-toggle') as HTMLInputElement).disabled);
+    await page.waitForSelector('#panel-0 [data-area="2"] rect.segment');
+    expect(await panel().locator('[data-area="legend"] rect.legend-residual').count()).toBe(0);
+    expect(await panel().locator('[data-area="legend"]').textContent()).not.toMatch(/truncation/);
+  });
+
+  it('hovering anywhere in the gap between two sparse overview bars previews the nearer batch', async () => {
+    const { records } = readRun(fx.logdir, 'rnn-json');
+    await open('?run=rnn-json');
+    const [a, b] = [records[3].batch, records[4].batch];
+    const boxA = await page.locator(`#panel-0 rect.ov-bar[data-batch="${a}"]`).boundingBox();
+    const boxB = await page.locator(`#panel-0 rect.ov-bar[data-batch="${b}"]`).boundingBox();
+    if (!boxA || !boxB) throw new Error('overview bars missing');
+    const gapLeft = boxA.x + boxA.width;
+    const gapRight = boxB.x;
+    // Batches are recorded every 2nd batch: the gap is as wide as a bar, far more than a few pixels.
+    expect(gapRight - gapLeft).toBeGreaterThan(20);
+    const y = boxA.y + boxA.height - 2;
+    await page.mouse.move(gapLeft + (gapRight - gapLeft) * 0.4, y);
+    await waitAttr('#panel-0 svg.panel', 'data-preview', a);
+    await page.mouse.move(gapLeft + (gapRight - gapLeft) * 0.9, y);
+    await waitAttr('#panel-0 svg.panel', 'data-preview', b);
+    await page.mouse.click(gapLeft + (gapRight - gapLeft) * 0.9, y);
+    await waitAttr('#panel-0 svg.panel', 'data-selected', b);
+  });
+
+  it('flags a bar by what is not finite in it: NaN or ∞', async () => {
+    const { records } = readRun(fx.logdir, 'rnn-json');
+    await open(`?run=exploded&batch=${records[3].batch}`);
+    await waitAttr('#panel-0 svg.panel', 'data-batch', records[3].batch);
+    // The fixture puts NaN at (t 5, d 1), i.e. step 4, and +Infinity at (t 6, d 0), i.e. step 6.
+    expect(await panel().locator('text.nonfinite[data-j="4"]').textContent()).toBe('NaN');
+    expect(await panel().locator('text.nonfinite[data-j="6"]').textContent()).toBe('∞');
+  });
+
+  it('says a run’s run.json cannot be read, once, instead of "no batches yet"', async () => {
+    const dir = path.join(fx.logdir, 'torn-page');
+    mkdirSync(dir);
+    const info = readFileSync(path.join(fx.logdir, 'rnn-json', 'run.json'), 'utf8');
+    writeFileSync(path.join(dir, 'run.json'), info.slice(0, 60));
+    copyFileSync(path.join(fx.logdir, 'rnn-json', 'records.jsonl'), path.join(dir, 'records.jsonl'));
+    await page.goto(`${server.url}?run=torn-page&poll=250`);
+    await page.waitForSelector('#panel-0 [data-area="message"] text');
+    const message = await panel().locator('[data-area="message"] text').textContent();
+    expect(message).toMatch(/run\.json cannot be read/);
+    expect(message).not.toMatch(/No batches recorded/);
+    expect(await panel().locator('text.subtitle').textContent()).not.toMatch(/gradient of/);
+    expect(await panel().locator('[data-area="4"] text.area-title').textContent()).not.toMatch(/— ,/);
+    // Several polls later the banner still names the file once.
+    const polls = await page.evaluate(() => new Promise<number>((resolve) => {
+      let n = 0;
+      const obs = new PerformanceObserver((list) => {
+        n += list.getEntries().filter((e) => e.name.includes('/api/runs')).length;
+      });
+      obs.observe({ type: 'resource' });
+      setTimeout(() => resolve(n), 1500);
+    }));
+    expect(polls).toBeGreaterThan(2);
+    const items = await page.locator('#problems li').allTextContents();
+    expect(items.filter((t) => t.includes('torn-page/run.json'))).toHaveLength(1);
+  });
+
+  it('names a run the address asks for but the logdir lacks, and cuts a zoom past the last batch', async () => {
+    await page.goto(`${server.url}?run=nope`);
+    await page.waitForSelector('#panel-0 svg.panel text.label');
+    await page.locator('#problems').waitFor({ state: 'visible' });
+    expect(await page.locator('#problems').textContent()).toMatch(/no run "nope" in the logdir; showing \S+ instead/);
+    const { records } = readRun(fx.logdir, 'rnn-json');
+    const last = records.at(-1)!.batch;
+    await open(`?run=rnn-json&from=${last + 500}&to=${last + 900}`);
+    await page.waitForFunction((n) => document.querySelectorAll('#panel-0 rect.ov-bar').length === n, records.length);
+    expect(urlParam('from')).toBeNull();
+    expect(await page.locator('#problems').textContent()).toMatch(/no recorded batches there/);
+    await open(`?run=rnn-json&from=${records[2].batch}&to=${last + 900}`);
+    await page.waitForFunction((n) => document.querySelectorAll('#panel-0 rect.ov-bar').length === n, records.length - 2);
+    expect(urlParam('from')).toBe(String(records[2].batch));
+    expect(urlParam('to')).toBe(String(last));
+  });
+
+  it('in an empty logdir offers no export and no "follow latest"', async () => {
+    const empty = mkdtempSync(path.join(tmpdir(), 'rnnbow-empty-'));
+    const other = await startViewer({ logdir: empty, port: 0 });
+    try {
+      await page.goto(other.url);
+      await page.locator('#empty').waitFor({ state: 'visible' });
+      expect(await page.locator('#export-svg').isDisabled()).toBe(true);
+      expect(await page.locator('#export-png').isDisabled()).toBe(true);
+      expect(await page.locator('#follow-wrap').isVisible()).toBe(false);
+    } finally {
+      await other.close();
+      rmSync(empty, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps every text inside its panel and clear of its neighbours when panels are narrow', async () => {
+    try {
+      for (const width of [400, 800, 1280]) {
+        await page.setViewportSize({ width, height: 1100 });
+        const compare = width > 400 ? '&compare=rnn-json' : '';
+        await open(`?run=lstm-both${compare}`);
+        await page.waitForSelector('#panel-0 [data-area="4"] rect.ov-bar');
+        await page.waitForSelector('#panel-0 svg.horizon-training .hz-bars rect', { state: 'attached' });
+        // The hint of area 3 first, then a hovered loss's long title.
+        const clear = async (state: string) => {
+          const problems = await page.evaluate(() => {
+            const out: string[] = [];
+            for (const svg of Array.from(document.querySelectorAll('svg.panel, svg.horizon-training'))) {
+              const box = svg.getBoundingClientRect();
+              for (const t of Array.from(svg.querySelectorAll('text'))) {
+                const r = t.getBoundingClientRect();
+                if (r.width === 0) continue;
+                if (r.left < box.left - 1 || r.right > box.right + 1) out.push(`"${t.textContent}" spans ${Math.round(r.left - box.left)}..${Math.round(r.right - box.left)} of ${Math.round(box.width)}`);
+              }
+              const title = svg.querySelector('[data-area="title"] text:not(.status)');
+              const status = svg.querySelector('[data-area="title"] text.status');
+              if (title && status && title.getBoundingClientRect().right > status.getBoundingClientRect().left) out.push(`title "${title.textContent}" runs under the status`);
+              const legend = svg.querySelector('[data-area="legend"]');
+              const area3 = svg.querySelector('[data-area="3"] text.area-title');
+              if (legend && area3 && legend.getBoundingClientRect().bottom > area3.getBoundingClientRect().top) out.push('the legend runs into area 3');
+              if (legend?.getAttribute('transform')?.includes('scale')) out.push('the legend is squashed');
+            }
+            return out;
+          });
+          expect(problems, `${width} px, ${state}`).toEqual([]);
+        };
+        await clear('nothing hovered');
+        await panel().locator('rect.segment[data-t="8"][data-d="0"]').hover();
+        await page.waitForSelector('#panel-0 [data-area="3"] rect.horizon-bar');
+        await clear('a loss hovered');
+        await shot(`10-narrow-${width}`);
+      }
+    } finally {
+      await page.setViewportSize({ width: 1400, height: 1100 });
+    }
+  });
+
   it('raised no script errors along the way', () => {
     expect(pageErrors).toEqual([]);
   });
