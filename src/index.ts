@@ -11,7 +11,7 @@ export type { CellContext, CellDefinition, CellDims } from './core/cell.js';
 export type { GradientRecorder, RecordPlan, RecorderContext, RecorderDefinition, RecorderSpec } from './core/recorder.js';
 export type { Exporter, ExporterDefinition } from './core/exporter.js';
 export type { BatchRecord, RecordedParam, RunInfo, RunSummary, TrainingScalars } from './core/record.js';
-export type { ParamInit, ParamSpec, ParamStore, ParamTensor } from './core/params.js';
+export type { ConstantInit, ParamInit, ParamSpec, ParamStore, ParamTensor } from './core/params.js';
 export { definePlugin, isPlugin, pluginModule, type PluginParts, type RnnbowPlugin } from './core/plugin.js';
 export { TOKENS } from './core/tokens.js';
 export { PartRegistry, type PartKind } from './core/registry.js';

@@ -6,9 +6,15 @@
 
 /**
  * How a parameter is initialised. `uniform` is PyTorch's U(-1/sqrt(H), 1/sqrt(H));
- * `{ constant: c }` fills it with c (a forget-gate bias of 1, a leak that starts small).
+ * a {@link ConstantInit} fills it with one value.
  */
-export type ParamInit = 'uniform' | 'zeros' | 'ones' | { readonly constant: number };
+export type ParamInit = 'uniform' | 'zeros' | 'ones' | ConstantInit;
+
+/** Every value the same: a forget-gate bias of 1, a leak that starts small. */
+export interface ConstantInit {
+  /** The value (finite). */
+  readonly constant: number;
+}
 
 /** Declares one parameter of a cell (or of the output head). */
 export interface ParamSpec {
