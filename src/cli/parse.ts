@@ -19,9 +19,15 @@ export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
-/** Commander collector for repeatable, comma-separated lists (`--export json,tensorboard`). */
+/**
+ * Commander collector for repeatable, comma-separated lists (`--export json,tensorboard`). A value
+ * with no name in it (`--export ""`, `--export ,`) is refused: added to other values it would
+ * otherwise vanish without a word.
+ */
 export function collectList(value: string, previous: string[] = []): string[] {
-  return [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
+  const names = value.split(',').map((s) => s.trim()).filter(Boolean);
+  if (names.length === 0) throw new InvalidArgumentError('expected one or more names, comma-separated');
+  return [...previous, ...names];
 }
 
 /** Parses `key=value` pairs (`--recorder-opt epsilon=0.01`); numbers and booleans are converted. */

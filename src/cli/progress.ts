@@ -11,9 +11,49 @@ export interface ProgressView {
   stop(): void;
 }
 
+/** Where a run stands against whichever of its limits (batches or time) will end it first. */
+export interface ProgressEstimate {
+  /** True when the time budget ends the run first (or is its only limit). */
+  readonly timed: boolean;
+  /** Share of the run done, 0..1. */
+  readonly fraction: number;
+  /** Seconds left, or `Infinity` while there is no rate to go by. */
+  readonly etaSeconds: number;
+}
+
+/**
+ * Which limit ends the run first and how far it is. A run with both `--steps` and `--max-seconds`
+ * stops at whichever comes first, so the bar must not promise hours of batches when the time
+ * budget ends it in seconds.
+ *
+ * @param batchesPerSec recent training speed (0 while unknown)
+ */
+export function estimateProgress(p: TrainingProgress, maxSeconds: number | undefined, batchesPerSec: number): ProgressEstimate {
+  const timeLeft = maxSeconds === undefined ? Infinity : Math.max(0, maxSeconds - p.elapsed);
+  const batchesLeft = Number.isFinite(p.total) ? Math.max(0, p.total - p.batch) : Infinity;
+  const batchEta = batchesLeft === 0 ? 0 : batchesPerSec > 0 ? batchesLeft / batchesPerSec : Infinity;
+  // With no rate yet, a run that has a batch total shows batches until the rate says otherwise.
+  const timed = maxSeconds !== undefined && (!Number.isFinite(p.total) || timeLeft < batchEta);
+  if (timed) return { timed, fraction: maxSeconds > 0 ? Math.min(1, p.elapsed / maxSeconds) : 1, etaSeconds: timeLeft };
+  return { timed, fraction: p.total > 0 ? Math.min(1, p.batch / p.total) : 1, etaSeconds: batchEta };
+}
+
+/** `45s`, `3m05s`, `2h50m`; `--` while unknown. */
+export function formatEta(seconds: number): string {
+  if (!Number.isFinite(seconds)) return '--';
+  const s = Math.round(seconds);
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+}
+
+/** Updates over which the training speed is averaged (as cli-progress's own ETA buffer did). */
+const RATE_WINDOW = 50;
+
 /**
  * A progress bar (loss, chars/s, ETA) on a terminal; on a pipe or in CI, a plain line every few
- * seconds instead, so logs stay readable.
+ * seconds instead, so logs stay readable. `maxSeconds` is the run's time budget, if any, whether
+ * or not a batch total bounds it too: the bar and its ETA follow whichever limit comes first.
  */
 export function createProgressView(maxSeconds?: number, stream: NodeJS.WriteStream = process.stderr): ProgressView {
   if (!stream.isTTY) {
@@ -30,25 +70,37 @@ export function createProgressView(maxSeconds?: number, stream: NodeJS.WriteStre
       stop() {},
     };
   }
-  const timed = maxSeconds !== undefined;
+  // The bar runs 0..STEPS in either mode; the text beside it says batches or seconds. The ETA is
+  // ours ({timeLeft}): cli-progress's own {eta} knows only the bar's value, not which limit ends the run.
+  const STEPS = 1000;
   const bar = new cliProgress.SingleBar(
     {
       stream,
-      format: `{bar} {percentage}% | ${timed ? '{elapsedS}s/{total}s' : 'batch {value}/{total}'} | loss {loss} | {cps} chars/s | {records} records | ETA {eta_formatted}`,
+      format: `{bar} {percentage}% | {limit} | loss {loss} | {cps} chars/s | {records} records | ETA {timeLeft}`,
       hideCursor: true,
-      etaBuffer: 50,
       fps: 5,
     },
     cliProgress.Presets.shades_classic,
   );
+  const recent: { elapsed: number; batch: number }[] = [];
   let started = false;
   return {
     update(p) {
-      const total = timed ? maxSeconds : p.total;
-      const value = timed ? Math.min(p.elapsed, maxSeconds) : p.batch;
-      const payload = { loss: Number.isFinite(p.loss) ? p.loss.toFixed(4) : String(p.loss), cps: Math.round(p.charsPerSec), records: p.records, elapsedS: p.elapsed.toFixed(0) };
+      recent.push({ elapsed: p.elapsed, batch: p.batch });
+      if (recent.length > RATE_WINDOW) recent.shift();
+      const span = p.elapsed - recent[0].elapsed;
+      const rate = span > 0 ? (p.batch - recent[0].batch) / span : 0;
+      const est = estimateProgress(p, maxSeconds, rate);
+      const payload = {
+        limit: est.timed ? `${p.elapsed.toFixed(0)}s/${maxSeconds}s` : `batch ${p.batch}/${p.total}`,
+        loss: Number.isFinite(p.loss) ? p.loss.toFixed(4) : String(p.loss),
+        cps: Math.round(p.charsPerSec),
+        records: p.records,
+        timeLeft: formatEta(est.etaSeconds),
+      };
+      const value = Math.round(est.fraction * STEPS);
       if (!started) {
-        bar.start(total, value, payload);
+        bar.start(STEPS, value, payload);
         started = true;
       } else bar.update(value, payload);
     },

@@ -36,7 +36,9 @@ export const RunConfigSchema = z
       .strict()
       .default({ paths: [], validationFraction: 0.1 }),
     cell: z.string().min(1).default('rnn'),
-    hiddenSize: z.number().int().min(1).default(100),
+    // 2^14: a gated cell's 4H x H weight then still has fewer than 2^31 values (the kernels'
+    // offsets are 32-bit), and anything larger than WebAssembly's 4 GiB is refused in one line.
+    hiddenSize: z.number().int().min(1).max(16384).default(100),
     seqLength: z.number().int().min(1).default(25),
     batchSize: z.number().int().min(1).default(1),
     optimizer: z.enum(['adagrad', 'adam']).default('adagrad'),
@@ -48,11 +50,21 @@ export const RunConfigSchema = z
     recorder: PartSpec.default(DEFAULT_RECORDER),
     reduction: z.enum(REDUCTIONS as [string, ...string[]]).default('l2'),
     recordSequence: z.number().int().min(0).default(0),
-    exporters: z.array(z.union([z.string().min(1), PartSpec])).default(['json', 'tensorboard']),
+    // At least one, each once: a run with no exporter keeps nothing it recorded, and a name given
+    // twice would write every record twice.
+    exporters: z
+      .array(z.union([z.string().min(1), PartSpec]))
+      .min(1, 'must name at least one exporter')
+      .superRefine((list, ctx) => {
+        const names = list.map((e) => (typeof e === 'string' ? e : e.name));
+        const twice = [...new Set(names.filter((name, i) => names.indexOf(name) !== i))];
+        if (twice.length) ctx.addIssue({ code: 'custom', message: `must name each exporter once; ${twice.map((n) => `"${n}"`).join(', ')} given twice` });
+      })
+      .default(['json', 'tensorboard']),
     logdir: z.string().min(1).default('runs'),
     runName: z
       .string()
-      .regex(/^[A-Za-z0-9._-]+$/, 'use letters, digits, ".", "_" and "-" only')
+      .regex(/^[A-Za-z0-9._-]+$/, 'must use letters, digits, ".", "_" and "-" only')
       .refine((s) => s !== '.' && s !== '..', 'must not be "." or ".."')
       .optional(),
     seed: z.number().int().default(42),
@@ -155,18 +167,82 @@ export interface RunConfigInput extends Partial<Omit<RunConfig, 'corpus'>> {
   corpus?: Partial<CorpusConfig>;
 }
 
-/** Validates a config object, filling defaults; throws a {@link ConfigError} listing every problem. */
+/** One problem found in a config: which field, and what is wrong with it. */
+export interface ConfigIssue {
+  /** Dotted path of the field (`hiddenSize`, `corpus.paths`, `exporters.1`); empty for the whole config. */
+  readonly field: string;
+  /** What is wrong, worded to follow the field's name: `must be >= 1`, `is not a known field`. */
+  readonly problem: string;
+}
+
+/**
+ * The {@link ConfigError} of {@link parseConfig}: its message lists every problem by config field,
+ * and `issues` lists them one by one so that a front end can name them its own way (the CLI names
+ * the flag the user typed).
+ */
+export class ConfigValidationError extends ConfigError {
+  /** What was validated: a config file's path, or a word such as `config`. */
+  readonly source: string;
+  /** Every problem found, in schema order. */
+  readonly issues: readonly ConfigIssue[];
+
+  constructor(source: string, issues: readonly ConfigIssue[]) {
+    super(`${source}: ${issues.map((issue) => describeIssue(issue)).join('; ')}`);
+    this.name = 'ConfigValidationError';
+    this.source = source;
+    this.issues = issues;
+  }
+}
+
+/** `hiddenSize must be >= 1`: a field's name, then its problem. */
+export function describeIssue(issue: ConfigIssue, name: string = issue.field): string {
+  return name ? `${name} ${issue.problem}` : issue.problem;
+}
+
+/**
+ * Validates a config object, filling defaults; throws a {@link ConfigError} naming every problem
+ * (a `ConfigValidationError`, whose `issues` list them one by one).
+ */
 export function parseConfig(input: unknown, source = 'config'): RunConfig {
   const result = RunConfigSchema.safeParse(input ?? {});
   if (result.success) {
     const config = result.data as unknown as RunConfig;
     if (config.recordSequence >= config.batchSize) {
-      throw new ConfigError(`${source}: recordSequence ${config.recordSequence} must be < batchSize ${config.batchSize}`);
+      throw new ConfigValidationError(source, [{ field: 'recordSequence', problem: `must be < batchSize (${config.batchSize}), got ${config.recordSequence}` }]);
     }
     return config;
   }
-  const problems = result.error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(top level)'}: ${i.message}`);
-  throw new ConfigError(`${source} is invalid: ${problems.join('; ')}`);
+  throw new ConfigValidationError(source, result.error.issues.flatMap(issuesOf));
+}
+
+/** Rewords one zod issue as config issues (an unknown-keys issue becomes one per key). */
+function issuesOf(issue: z.core.$ZodIssue): ConfigIssue[] {
+  const field = issue.path.map(String).join('.');
+  const at = (problem: string): ConfigIssue[] => [{ field, problem }];
+  // Our own messages (refinements, the run-name pattern, exporters' minimum) already read "must ...".
+  if (issue.message.startsWith('must ')) return at(issue.message);
+  switch (issue.code) {
+    case 'unrecognized_keys':
+      return issue.keys.map((key) => ({ field: field ? `${field}.${key}` : key, problem: 'is not a known field' }));
+    case 'too_small':
+      if (issue.origin === 'array') return at(`must have at least ${issue.minimum} item${issue.minimum === 1 ? '' : 's'}`);
+      if (issue.origin === 'string') return at('must not be empty');
+      return at(`must be ${issue.inclusive ? '>=' : '>'} ${issue.minimum}`);
+    case 'too_big':
+      return at(`must be ${issue.inclusive ? '<=' : '<'} ${issue.maximum}`);
+    case 'invalid_type':
+      return at(`must be ${article(issue.expected === 'int' ? 'integer' : issue.expected)}`);
+    case 'invalid_value':
+      return at(`must be one of ${issue.values.map(String).join(', ')}`);
+    case 'invalid_union':
+      return at('must be a name or {"name": ..., "options": {...}}');
+    default:
+      return at(`is invalid: ${issue.message}`);
+  }
+}
+
+function article(type: string): string {
+  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
 }
 
 /** Reads and validates a JSON config file. */
@@ -182,6 +258,10 @@ export function loadConfigFile(file: string): RunConfig {
     json = JSON.parse(text);
   } catch (err) {
     throw new ConfigError(`config file ${file} is not valid JSON: ${(err as Error).message.replace(/\s+/g, ' ').slice(0, 120)}`);
+  }
+  // JSON.parse accepts `null`, `[]` or `3`; none of them is a config (null would even mean "all defaults").
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    throw new ConfigError(`config file ${file} must hold a JSON object, got ${json === null ? 'null' : Array.isArray(json) ? 'an array' : typeof json}`);
   }
   return parseConfig(json, file);
 }

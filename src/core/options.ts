@@ -5,6 +5,22 @@ import { ConfigError } from './errors.js';
  * part reports a bad option by name instead of failing later.
  */
 
+/**
+ * Refuses option keys a part does not read: a typo (`kk` for `k`) would otherwise run with the
+ * default, which is what docs/configuration.md promises never happens. Built-in parts call this
+ * first; plugins may take any options, so the registry does not check for them.
+ *
+ * @param where the part as errors name it, e.g. `recorder "truncated"`
+ * @param keys every option the part reads
+ */
+export function knownOptions(where: string, options: Record<string, unknown>, keys: readonly string[]): void {
+  const unknown = Object.keys(options).filter((key) => !keys.includes(key));
+  if (unknown.length === 0) return;
+  const names = unknown.map((key) => `"${key}"`).join(', ');
+  const known = keys.length ? `known options: ${keys.join(', ')}` : 'it takes no options';
+  throw new ConfigError(`${where}: unknown option${unknown.length > 1 ? 's' : ''} ${names}; ${known}`);
+}
+
 /** An integer option `>= min`, or `fallback` when absent. */
 export function intOption(owner: string, options: Record<string, unknown>, key: string, fallback: number | null, min = 0): number | null {
   const v = options[key];

@@ -1,5 +1,5 @@
 import { ConfigError } from '../core/errors.js';
-import { intOption } from '../core/options.js';
+import { intOption, knownOptions } from '../core/options.js';
 import type { RecorderDefinition, RecorderSpec } from '../core/recorder.js';
 
 /**
@@ -10,6 +10,8 @@ export const periodicRecorder: RecorderDefinition = {
   name: 'periodic',
   description: 'record every P-th batch with an inner recorder (options every, offset, inner)',
   create: (options, ctx) => {
+    // The inner recorder checks its own options when ctx.create builds it.
+    knownOptions('recorder "periodic"', options, ['every', 'offset', 'inner']);
     const every = intOption('recorder "periodic"', options, 'every', 100, 1)!;
     const offset = intOption('recorder "periodic"', options, 'offset', 0, 0)!;
     const innerSpec = (options.inner ?? { name: 'truncated' }) as RecorderSpec;

@@ -1,4 +1,4 @@
-import { boolOption, intOption } from '../core/options.js';
+import { boolOption, intOption, knownOptions } from '../core/options.js';
 import type { RecorderDefinition } from '../core/recorder.js';
 
 /**
@@ -10,6 +10,7 @@ export const truncatedRecorder: RecorderDefinition = {
   name: 'truncated',
   description: 'itemize distances d <= k (option k, default 5; residual=true measures what is dropped)',
   create: (options, ctx) => {
+    knownOptions('recorder "truncated"', options, ['k', 'residual']);
     const k = intOption('recorder "truncated"', options, 'k', 5, 0)!;
     const residual = boolOption('recorder "truncated"', options, 'residual', true);
     const full = k >= ctx.seqLength - 1;

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { RnnbowError } from '../core/errors.js';
 
@@ -15,7 +15,11 @@ export function createRunFolder(logdir: string, name: string, explicit: boolean)
   try {
     mkdirSync(logdir, { recursive: true });
   } catch (err) {
-    throw new RnnbowError('LOGDIR', `cannot create logdir ${logdir}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 'choose a writable --logdir');
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST' && statSync(logdir, { throwIfNoEntry: false })?.isFile()) {
+      throw new RnnbowError('LOGDIR', `logdir ${logdir} is a file, not a folder`, 'choose a folder for --logdir (e.g. runs)');
+    }
+    throw new RnnbowError('LOGDIR', `cannot create logdir ${logdir}: ${code ?? (err as Error).message}`, 'choose a writable --logdir');
   }
   let runId = name;
   for (let i = 2; existsSync(path.join(logdir, runId)); i++) {

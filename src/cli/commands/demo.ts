@@ -27,6 +27,9 @@ export function demoCommand(): Command {
         checkpointEvery: 2000,
         exporters: ['json', 'tensorboard'],
       }, 'demo');
+      // The trainer would refuse an unknown cell too, but only after the banner announced it.
+      const { createRegistry } = await import('../../builtins.js');
+      (await createRegistry()).cell(config.cell);
       process.stderr.write(`rnnbow demo: ${flags.cell} cell, H=100, n=25, Adagrad, truncated k=5 every 100 batches, ~${flags.seconds}s\n`);
       const result = await runTraining(config);
       printRunResult(result);

@@ -132,7 +132,7 @@ export function configFromFlags(flags: TrainFlags, overrides: RunConfigInput = {
 export async function runTraining(config: RunConfig, hooks: Pick<TrainOptions, 'onStart'> = {}): Promise<TrainResult> {
   // The trainer (exporters, protobufjs, the registry) loads here, so `--help` answers at once.
   const { train } = await import('../../train/trainer.js');
-  const view = createProgressView(config.steps === undefined && config.epochs === undefined ? config.maxSeconds : undefined);
+  const view = createProgressView(config.maxSeconds);
   try {
     const result = await train(config, { handleSignals: true, onProgress: (p) => view.update(p), onMessage: (l) => view.log(l), onStart: hooks.onStart });
     view.stop();

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { writeFileAtomic } from '../../core/atomic-write.js';
 import { ExportError } from '../../core/errors.js';
 import type { Exporter, ExporterDefinition } from '../../core/exporter.js';
-import { numberOption } from '../../core/options.js';
+import { knownOptions, numberOption } from '../../core/options.js';
 import type { BatchRecord, RunInfo, RunSummary, TrainingScalars } from '../../core/record.js';
 import { LineFile } from '../line-file.js';
 import { stringifyJson } from './json-numbers.js';
@@ -80,5 +80,8 @@ export class JsonExporter implements Exporter {
 export const jsonExporter: ExporterDefinition = {
   name: 'json',
   description: 'JSON Lines: run.json, records.jsonl, scalars.jsonl, samples.jsonl (docs/json-schema.md)',
-  create: (options) => new JsonExporter(numberOption('exporter "json"', options, 'flushSeconds', 2)),
+  create: (options) => {
+    knownOptions('exporter "json"', options, ['flushSeconds']);
+    return new JsonExporter(numberOption('exporter "json"', options, 'flushSeconds', 2));
+  },
 };

@@ -4,6 +4,7 @@ import { RnnbowError } from '../../core/errors.js';
 import type { RunInfo } from '../../core/record.js';
 import type { ReadProblem } from './reader-event-file.js';
 import { listRuns, RunReader, type TagSummary } from './reader-run.js';
+import { statusOfSession } from './run-summaries.js';
 import { TAGS } from './tags.js';
 
 /** One event file of a run. */
@@ -34,7 +35,10 @@ export interface InspectedRun {
   readonly records: number;
   /** Batch range of the records. */
   readonly recordBatches: StepRange | null;
-  /** How the run ended per its hparams session end (`completed`, `failed`, `unknown`), or null while none is written. */
+  /**
+   * How the run ended per its hparams session end (`completed`, `failed`, `interrupted`; `running`
+   * or `unknown` for other writers' runs), or null while none is written.
+   */
   readonly status: string | null;
 }
 
@@ -58,8 +62,6 @@ export interface InspectReport {
   readonly problems: ReadProblem[];
 }
 
-const STATUS_NAMES: Record<number, string> = { 0: 'unknown', 1: 'completed', 2: 'failed', 3: 'running' };
-
 /**
  * Reads every run under `logdir` once, verifying every CRC and decoding every rnnbow record, and
  * summarises runs, tags, plugins and steps. Throws a `LOGDIR` {@link RnnbowError} when the logdir
@@ -79,14 +81,14 @@ export async function inspectLogdir(logdir: string): Promise<InspectReport> {
     problems.push(...update.problems, ...reader.pendingProblems());
     let first = Infinity;
     let last = -Infinity;
-    let status: string | null = null;
+    let sessionEnd: number | null = null;
     for (const v of update.values) {
       if (v.step < first) first = v.step;
       if (v.step > last) last = v.step;
       if (v.tag === TAGS.hparamsSessionEnd) {
         try {
           const d = reader.decode(v);
-          if (d.kind === 'hparams') status = STATUS_NAMES[d.data.sessionEndInfo?.status ?? 0] ?? 'unknown';
+          if (d.kind === 'hparams') sessionEnd = d.data.sessionEndInfo?.status ?? 0;
         } catch (err) {
           problems.push({ kind: 'bad-value', file: v.file, offset: v.offset, message: `${v.tag}: ${(err as Error).message}` });
         }
@@ -106,7 +108,8 @@ export async function inspectLogdir(logdir: string): Promise<InspectReport> {
       runInfo: reader.runInfo,
       records: update.records.length,
       recordBatches: batches.length ? { first: Math.min(...batches), last: Math.max(...batches) } : null,
-      status,
+      // Named after the loop: the RunInfo that says rnnbow wrote the run may come after the session end.
+      status: sessionEnd === null ? null : statusOfSession(sessionEnd, reader.runInfo !== null),
     });
   }
   return { logdir, runs, ignoredFiles: listing.ignoredFiles, problems };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConfigError } from '../../core/errors.js';
+import { knownOptions } from '../../core/options.js';
 import { DEFAULT_HORIZON_FRACTION } from './horizon.js';
 
 /** Options of the TensorBoard exporter (`exporters: [{name: "tensorboard", options: {...}}]`). */
@@ -38,12 +39,14 @@ const schema = z
 
 /** Validates exporter options; unknown keys and bad values are a {@link ConfigError}. */
 export function parseTensorBoardOptions(options: Record<string, unknown>): TensorBoardOptions {
+  // Same wording as every built-in part for a typo, before the schema judges the values.
+  knownOptions('exporter "tensorboard"', options ?? {}, Object.keys(DEFAULT_TENSORBOARD_OPTIONS));
   const parsed = schema.safeParse(options ?? {});
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue.path.length ? `"${issue.path.join('.')}"` : 'options';
     throw new ConfigError(
-      `tensorboard exporter: ${where}: ${issue.message}`,
+      `exporter "tensorboard": ${where}: ${issue.message}`,
       `known options: ${Object.keys(DEFAULT_TENSORBOARD_OPTIONS).join(', ')}`,
     );
   }

@@ -54,6 +54,18 @@ export function sessionStatus(status: RunSummary['status']): number {
   return HParamsStatus.STATUS_UNKNOWN;
 }
 
+/**
+ * How a run ended, read back from its session-end status. For a run rnnbow wrote (`rnnbowRun`),
+ * unknown can only mean interrupted, as {@link sessionStatus} writes it; for anyone else's it stays
+ * `unknown`.
+ */
+export function statusOfSession(status: number, rnnbowRun: boolean): string {
+  if (status === HParamsStatus.STATUS_SUCCESS) return 'completed';
+  if (status === HParamsStatus.STATUS_FAILURE) return 'failed';
+  if (status === HParamsStatus.STATUS_RUNNING) return 'running';
+  return rnnbowRun ? 'interrupted' : 'unknown';
+}
+
 function exact(tag: string): string {
   return `^${tag.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`;
 }
