@@ -1,10 +1,10 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ContainerModule } from 'inversify';
 import { PluginError, RnnbowError } from './errors.js';
+import { syntaxErrorLocation } from './syntax-error-location.js';
 import { shareHostPackages } from './plugin-host-packages.js';
 import { loadTfjs } from './tfjs.js';
 import { isPlugin, type RnnbowPlugin } from './plugin.js';
@@ -89,14 +89,10 @@ export function resolvePlugin(spec: string, cwd = process.cwd()): string {
   }
 }
 
-/**
- * Where a syntax error is: Node's import error does not say, `node --check` does (for the entry
- * file; an error elsewhere is in a module the entry imports). Runs only on this failure path.
- */
-function syntaxErrorLocation(file: string): string {
-  const check = spawnSync(process.execPath, ['--check', file], { encoding: 'utf8', timeout: 10_000 });
-  const where = /^(.+:\d+)$/m.exec(check.stderr ?? '')?.[1];
-  return check.status !== 0 && where ? `at ${where}` : `in a module that ${path.basename(file)} imports`;
+
+function locateSyntaxError(file: string): string {
+  const where = syntaxErrorLocation(file);
+  return where ? `at ${where}` : `in a module that ${path.basename(file)} imports`;
 }
 
 /** Why importing a plugin failed, in one line, with what to do about it. */
@@ -111,7 +107,7 @@ function describeLoadFailure(spec: string, file: string, err: unknown): PluginEr
     const cjs = /outside a module|Unexpected token 'export'/.test(message);
     return new PluginError(
       spec,
-      `throws while loading: syntax error ${syntaxErrorLocation(file)}: ${message}`,
+      `throws while loading: syntax error ${locateSyntaxError(file)}: ${message}`,
       cjs ? 'plugins are ES modules: add "type": "module" to the plugin\'s package.json or name the file .mjs' : undefined,
       { cause: err },
     );

@@ -94,6 +94,22 @@ describe('plugins through the CLI', () => {
     expect(r.stderr).toBe(`rnnbow: plugin "${dir}": throws while loading: syntax error at ${path.join(dir, 'index.js')}:3: Unexpected end of input\n`);
   });
 
+  it('finds a syntax error in a module the entry imports, and in a lone file without package.json', () => {
+    const dir = path.join(root, 'syntax-deep');
+    writeTree(dir, {
+      'package.json': JSON.stringify({ name: 's2', type: 'module', main: 'index.js' }),
+      'index.js': "import { cell } from './cells/leaky.js';\nexport default { kind: 'rnnbow-plugin', name: 's2', cells: [cell] };\n",
+      'cells/leaky.js': "import * as tf from '@tensorflow/tfjs';\nexport const cell = {\n  name: 'leaky',\n}};\n",
+    });
+    const deep = runCli(['parts', '--plugin', dir]);
+    expect(deep.stderr).toMatch(new RegExp(`syntax error at ${path.join(dir, 'cells', 'leaky.js').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:4: Unexpected token`));
+    // A single .js file, no package.json: Node 20's own --check passes this file.
+    const lone = path.join(root, 'lone-syntax.js');
+    writeTree(root, { 'lone-syntax.js': "import x from 'y';\nexport default {\n  a: 1,\n}}\n" });
+    const single = runCli(['parts', '--plugin', lone]);
+    expect(single.stderr).toMatch(new RegExp(`syntax error at ${lone.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:4: Unexpected token`));
+  });
+
   it('refuses a cell with wrong shapes before anything is written', () => {
     const dir = path.join(root, 'wrong-shape');
     writeTree(dir, {

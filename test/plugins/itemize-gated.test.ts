@@ -125,8 +125,9 @@ describe('itemize on LSTM and GRU checkpoints, like vanilla', () => {
     const out = path.join(root, 'lstm-itemized.json');
     const r = runCli(['itemize', '--checkpoint', checkpoints.lstm, '--text', TEXT, '--out', out]);
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/itemized 24 steps of a "lstm" model/);
     const json = JSON.parse(readFileSync(out, 'utf8'));
+    // The line gives the loss per character, as train does; the file keeps the sum.
+    expect(r.stdout).toBe(`itemized 24 steps of a "lstm" model (loss ${(json.loss / 24).toFixed(4)} per character) -> ${out}\n`);
     expect(Object.keys(json).sort()).toEqual(['cell', 'format', 'gates', 'gradients', 'itemized', 'loss', 'losses', 'n', 'predictions', 'reduction', 'text', 'version']);
     expect(Object.keys(json.gates.weight_hh)).toEqual(['i', 'f', 'g', 'o']);
     expect(json.gradients.weight_hh).toHaveLength(24); // [4H, H] = [24, 6]

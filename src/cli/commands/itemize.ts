@@ -34,6 +34,7 @@ export function itemizeCommand(): Command {
       } catch (err) {
         throw new RnnbowError('INPUT', `cannot write ${flags.out}: ${(err as NodeJS.ErrnoException).code}`);
       }
-      process.stdout.write(`itemized ${output.n} steps of a "${output.cell}" model (loss ${output.loss.toFixed(4)}) -> ${flags.out}\n`);
+      // Per character, as train reports it; the file's `loss` is the sum over the steps.
+      process.stdout.write(`itemized ${output.n} steps of a "${output.cell}" model (loss ${(output.loss / output.n).toFixed(4)} per character) -> ${flags.out}\n`);
     });
 }

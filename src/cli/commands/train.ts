@@ -7,7 +7,7 @@ import { collect, collectList, parseInteger, parseNumber } from '../parse.js';
 import { recorderFromFlags } from '../recorder-flags.js';
 import { resumeDefaults } from '../resume-defaults.js';
 import { createProgressView } from '../progress.js';
-import { formatError } from '../../core/errors.js';
+import { ConfigError, formatError } from '../../core/errors.js';
 import type { RunSummary } from '../../core/record.js';
 import { DEFAULT_HOST, DEFAULT_PORT } from '../../viewer/defaults.js';
 import type { ViewerServer } from '../../viewer/index.js';
@@ -181,6 +181,10 @@ export function trainCommand(): Command {
     .option('--port <n>', `viewer port with --serve (default ${DEFAULT_PORT}; 0 = any free port)`, parsePort)
     .option('--host <address>', `viewer interface with --serve (default ${DEFAULT_HOST})`)
     .action(async (flags: TrainFlags & ServeBesideFlags) => {
+      // Given alone they would change nothing, and the user would look for a viewer that never starts.
+      if (!flags.serve && (flags.port !== undefined || flags.host !== undefined)) {
+        throw new ConfigError(`${flags.port !== undefined ? '--port' : '--host'} sets the viewer that --serve starts`, 'add --serve, or run rnnbow serve beside the run');
+      }
       let viewer: ViewerServer | undefined;
       const onStart = flags.serve
         ? async ({ logdir, runId }: { logdir: string; runId: string }) => {
