@@ -92,6 +92,16 @@ describe('load-time probe of a plugin cell', () => {
     await expect(register(halfCut)).rejects.toThrow(/no gradient reaches state "h", "weight_hh" from/);
   });
 
+  it('names what each helper produced when tfjs throws on shapes, so the parameter that is off shows', async () => {
+    // weight_hh declared [V, H] instead of [H, H]: tfjs only says two shapes do not broadcast.
+    const transposed = cellWith(
+      'transposed',
+      (ctx, x, [s]) => [tf.tanh(tf.add(ctx.linear('weight_ih', x, 'bias_ih'), ctx.linear('weight_hh', s))) as tf.Tensor2D],
+      (d) => vanillaCell.params(d).flatMap((p) => (p.name === 'bias_hh' ? [] : p.name === 'weight_hh' ? [{ ...p, shape: [d.inputSize, d.hiddenSize] }] : [p])),
+    );
+    await expect(register(transposed)).rejects.toThrow(/step throws on a 2-row batch: .*broadcast.* \(before it: linear\("weight_ih"\) gave \[2,3\], linear\("weight_hh"\) gave \[2,5\]\)$/);
+  });
+
   it('accepts { constant: c } as an init and fills the parameter with c', async () => {
     const leaky = cellWith('leaky', (ctx, x, [s]) => [h(ctx, x, s)], (d) => vanillaCell.params(d).map((p) => (p.name === 'bias_hh' ? { ...p, init: { constant: -2 } } : p)));
     await register(leaky);

@@ -106,7 +106,9 @@ function step(cell: CellDefinition, ctx: RecordingContext, x: tf.Tensor2D, state
     next = cell.step(ctx, x, state);
   } catch (err) {
     if (err instanceof CellShapeError) throw err;
-    throw new CellShapeError(cell.name, `step throws on a ${rows}-row batch: ${(err as Error)?.message ?? String(err)}${fixedRows}`);
+    // tfjs names shapes, not parameters: what the helpers produced points at the one that is off.
+    const made = ctx.uses.map((u) => `${u.kind}("${u.param}") gave [${rows},${u.outSize}]`).join(', ');
+    throw new CellShapeError(cell.name, `step throws on a ${rows}-row batch: ${(err as Error)?.message ?? String(err)}${made ? ` (before it: ${made})` : ''}${fixedRows}`);
   }
   if (!Array.isArray(next) || next.length !== cell.state.length) {
     throw new CellShapeError(cell.name, `step must return ${cell.state.length} state tensor(s) (${cell.state.join(', ')}), got ${Array.isArray(next) ? next.length : typeof next}`);
