@@ -20,6 +20,8 @@ export class TensorBoardExporter implements Exporter {
   private writer: SummaryWriter | null = null;
   private run: RunInfo | null = null;
   private closed = false;
+  /** The step of the session end: one past the last batch written. */
+  private endStep = 0;
 
   constructor(
     private readonly options: TensorBoardOptions,
@@ -59,17 +61,25 @@ export class TensorBoardExporter implements Exporter {
   /** Buffers the training scalars of `batch` (loss, and validation loss, chars/s, grad norm when given). */
   writeScalars(batch: number, scalars: TrainingScalars, wallTime: number): void {
     this.active().write(batch, wallTime, scalarValues(scalars));
+    this.after(batch);
   }
 
   /** Buffers everything for one recorded batch (scalars, histogram, images, text, full record). */
   writeRecord(record: BatchRecord): void {
     const writer = this.active();
     writer.write(record.batch, record.wallTime, recordValues(record, this.run!.vocab, this.options));
+    this.after(record.batch);
   }
 
   /** Buffers a generated sample as text (`samples/text`). */
   writeSample(batch: number, text: string, wallTime: number): void {
     this.active().write(batch, wallTime, [sampleValue(batch, text)]);
+    this.after(batch);
+  }
+
+  /** Notes that `batch` was written: the session end goes after the last batch. */
+  private after(batch: number): void {
+    if (batch >= this.endStep) this.endStep = batch + 1;
   }
 
   /** Writes everything buffered to the file. Rejects with {@link ExportError} on I/O failure. */
@@ -96,7 +106,8 @@ export class TensorBoardExporter implements Exporter {
     this.closed = true;
     try {
       if (!writer.file.error) {
-        writer.write(summary.batches, Date.now() / 1000, [
+        // After the run's last batch, which for a resumed run is past the batches of this session.
+        writer.write(Math.max(this.endStep, summary.batches), Date.now() / 1000, [
           hparamsValue(TAGS.hparamsSessionEnd, { sessionEndInfo: { status: sessionStatus(summary.status), endTimeSecs: Date.now() / 1000 } }),
         ]);
       }

@@ -32,6 +32,8 @@ export function runHParams(run: RunInfo): Record<string, HParamValue> {
     lr: run.optimizer.lr,
     clip: run.optimizer.clip,
     recorder: run.recorder,
+    // What the gradient scalars measure: an l2 run and a meanAbs run are not comparable.
+    ...(typeof run.config?.reduction === 'string' ? { reduction: run.config.reduction } : {}),
   };
 }
 

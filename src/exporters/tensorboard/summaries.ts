@@ -1,6 +1,6 @@
 import { DataType, tensorboardProtos, type HParamsPluginDataMessage, type LayoutMessage, type SummaryMetadataMessage, type SummaryValueMessage, type TensorMessage } from './proto.js';
 import { PLUGINS, TAGS } from './tags.js';
-import { doubleTensor, stringTensor } from './tensor.js';
+import { doubleTensor, floatScalarTensor, stringTensor } from './tensor.js';
 
 /**
  * Builders of one `Summary.Value` per kind, each in the form TensorBoard's own `summary_v2`
@@ -38,9 +38,9 @@ function metadata(pluginName: string, content: Uint8Array, opts?: ValueDescripti
   return md;
 }
 
-/** A scalar: rank-0 DT_DOUBLE tensor (full float64 precision), plugin `scalars`. */
+/** A scalar: rank-0 DT_FLOAT tensor, plugin `scalars` (the only numeric form every TensorBoard loader reads). */
 export function scalarValue(tag: string, value: number, opts?: ValueDescription): SummaryValueMessage {
-  return { tag, metadata: metadata(PLUGINS.scalars, pluginContent('scalars'), opts), tensor: doubleTensor([value], []) };
+  return { tag, metadata: metadata(PLUGINS.scalars, pluginContent('scalars'), opts), tensor: floatScalarTensor(value) };
 }
 
 /** One histogram bucket: the interval [left, right] holding `count`. */

@@ -37,6 +37,15 @@ export function doubleTensor(values: ArrayLike<number>, shape: readonly number[]
   return { dtype: DataType.DT_DOUBLE, tensorShape: shapeOf(shape), tensorContent: float64Bytes(values) };
 }
 
+/**
+ * A rank-0 DT_FLOAT tensor, as `tf.summary.scalar` writes one. TensorBoard's default (fast)
+ * loader reads scalars only as DT_FLOAT (or `simple_value`) and drops a DT_DOUBLE one without
+ * a word, so scalars are float32 whatever their source's precision.
+ */
+export function floatScalarTensor(value: number): TensorMessage {
+  return { dtype: DataType.DT_FLOAT, tensorShape: shapeOf([]), floatVal: [value] };
+}
+
 /** A DT_STRING tensor of UTF-8 strings or raw bytes, row-major with `shape`. */
 export function stringTensor(values: readonly (string | Uint8Array)[], shape: readonly number[]): TensorMessage {
   return {

@@ -3,24 +3,25 @@ import { ConfigError } from '../../../src/core/errors.js';
 import type { BatchRecord } from '../../../src/core/record.js';
 import { tensorboardExporter, TAGS } from '../../../src/exporters/tensorboard/index.js';
 import { horizonLength, massByDistance, meanResidual } from '../../../src/exporters/tensorboard/horizon.js';
-import { HParamsStatus } from '../../../src/exporters/tensorboard/proto.js';
+import { DataType, HParamsStatus } from '../../../src/exporters/tensorboard/proto.js';
 import { RunReader, type RunValue } from '../../../src/exporters/tensorboard/reader-run.js';
 import { sampleRunInfo, syntheticRecord, tempDir } from './helpers.js';
 
 let cleanup: (() => void) | undefined;
 afterEach(() => cleanup?.());
 
-async function writeRun(records: BatchRecord[]) {
+/** A run of six batches from `first` (a resumed run starts past 0). */
+async function writeRun(records: BatchRecord[], first = 0) {
   const tmp = tempDir();
   cleanup = tmp.cleanup;
   const run = sampleRunInfo();
   const exporter = tensorboardExporter.create({ flushIntervalMs: 0 });
   await exporter.open(run, tmp.dir);
-  for (let b = 0; b < 6; b++) {
+  for (let b = first; b < first + 6; b++) {
     exporter.writeScalars(b, { loss: 3 - b * 0.25, ...(b % 2 ? { valLoss: 3.5 - b * 0.1 } : {}), charsPerSec: 1000 + b, gradNorm: b / 7 }, 1000 + b);
   }
   for (const r of records) exporter.writeRecord(r);
-  exporter.writeSample(5, 'ab ab\nba', 1005);
+  exporter.writeSample(first + 5, 'ab ab\nba', 1005);
   await exporter.flush();
   await exporter.close({ batches: 6, finalLoss: 1.75, records: records.length, status: 'completed' });
   const reader = new RunReader(tmp.dir);
@@ -47,20 +48,25 @@ describe('tensorboard exporter', () => {
     expect(update.runInfo).toEqual(run);
   });
 
-  it('writes the training scalars at their steps with full precision', async () => {
+  // float32, as tf.summary.scalar writes them: TensorBoard's fast loader drops any other dtype.
+  it('writes the training scalars at their steps as float32', async () => {
     const { reader, update } = await writeRun([]);
-    expect(series(update.values, reader, TAGS.trainLoss)).toEqual([0, 1, 2, 3, 4, 5].map((b) => [b, 3 - b * 0.25]));
-    expect(series(update.values, reader, TAGS.validationLoss)).toEqual([1, 3, 5].map((b) => [b, 3.5 - b * 0.1]));
-    expect(series(update.values, reader, TAGS.charsPerSec)).toEqual([0, 1, 2, 3, 4, 5].map((b) => [b, 1000 + b]));
-    expect(series(update.values, reader, TAGS.gradNorm)).toEqual([0, 1, 2, 3, 4, 5].map((b) => [b, b / 7]));
+    const f = Math.fround;
+    expect(series(update.values, reader, TAGS.trainLoss)).toEqual([0, 1, 2, 3, 4, 5].map((b) => [b, f(3 - b * 0.25)]));
+    expect(series(update.values, reader, TAGS.validationLoss)).toEqual([1, 3, 5].map((b) => [b, f(3.5 - b * 0.1)]));
+    expect(series(update.values, reader, TAGS.charsPerSec)).toEqual([0, 1, 2, 3, 4, 5].map((b) => [b, f(1000 + b)]));
+    expect(series(update.values, reader, TAGS.gradNorm)).toEqual([0, 1, 2, 3, 4, 5].map((b) => [b, f(b / 7)]));
+    const loss = update.values.find((v) => v.tag === TAGS.trainLoss)!;
+    expect(loss.value.tensor?.dtype).toBe(DataType.DT_FLOAT);
   });
 
   it('derives the per-record scalars, histogram, images and text from the primary parameter', async () => {
     const records = [syntheticRecord(0), syntheticRecord(2)];
     const { reader, update } = await writeRun(records);
-    expect(series(update.values, reader, TAGS.maxGradient)).toEqual(records.map((r) => [r.batch, r.maxGradient]));
-    expect(series(update.values, reader, TAGS.horizon)).toEqual(records.map((r) => [r.batch, horizonLength(r.params.weight_hh.byDistance, 0.1)]));
-    expect(series(update.values, reader, TAGS.truncationResidual)).toEqual(records.map((r) => [r.batch, meanResidual(r.params.weight_hh.residual!)]));
+    const f = Math.fround;
+    expect(series(update.values, reader, TAGS.maxGradient)).toEqual(records.map((r) => [r.batch, f(r.maxGradient)]));
+    expect(series(update.values, reader, TAGS.horizon)).toEqual(records.map((r) => [r.batch, f(horizonLength(r.params.weight_hh.byDistance, 0.1))]));
+    expect(series(update.values, reader, TAGS.truncationResidual)).toEqual(records.map((r) => [r.batch, f(meanResidual(r.params.weight_hh.residual!))]));
     const hist = update.values.filter((v) => v.tag === TAGS.massByDistance).map((v) => reader.decode(v));
     records.forEach((r, i) => {
       const mass = massByDistance(r.params.weight_hh.byDistance);
@@ -81,6 +87,15 @@ describe('tensorboard exporter', () => {
     expect(sample).toEqual([{ kind: 'text', text: ['**sample at batch 5** (8 characters):\n\n    ab ab\n    ba'], shape: [] }]);
   });
 
+  it('puts a resumed run\'s session end after its last batch, not at the count of its batches', async () => {
+    const { update } = await writeRun([], 400);
+    const steps = update.values.map((v) => v.step);
+    expect(update.values.find((v) => v.tag === TAGS.hparamsSessionEnd)!.step).toBe(406);
+    // Steps never go back after the run's start values (written at 0).
+    const afterStart = steps.filter((s) => s > 0);
+    expect(afterStart).toEqual([...afterStart].sort((a, b) => a - b));
+  });
+
   it('writes hparams at start and the status at close, and the custom-scalars layout', async () => {
     const { reader, update } = await writeRun([]);
     const start = update.values.find((v) => v.tag === TAGS.hparamsSessionStart)!;
@@ -96,7 +111,9 @@ describe('tensorboard exporter', () => {
       expect(hp.optimizer.stringValue).toBe('adagrad');
       expect(hp.lr.numberValue).toBe(0.1);
     }
-    const end = reader.decode(update.values.find((v) => v.tag === TAGS.hparamsSessionEnd)!);
+    const endValue = update.values.find((v) => v.tag === TAGS.hparamsSessionEnd)!;
+    expect(endValue.step).toBe(6);
+    const end = reader.decode(endValue);
     expect(end.kind === 'hparams' && end.data.sessionEndInfo?.status).toBe(HParamsStatus.STATUS_SUCCESS);
     const layout = reader.decode(update.values.find((v) => v.tag === TAGS.customScalarsLayout)!);
     expect(layout.kind).toBe('custom_scalars');

@@ -68,7 +68,8 @@ const spyExporter = {
 
 const RUNS = ['rnn', 'lstm'];
 
-describe.skipIf(!installed && !inCi)('the real TensorBoard reads what the exporter writes', () => {
+// Both loaders: users get the fast one by default, and the Python one with --load_fast=false.
+describe.skipIf(!installed && !inCi).each(['fast', 'python'] as const)('the real TensorBoard (%s loader) reads what the exporter writes', (loader) => {
   let tb: TensorBoardServer | undefined;
   let cleanup: (() => void) | undefined;
 
@@ -102,7 +103,7 @@ describe.skipIf(!installed && !inCi)('the real TensorBoard reads what the export
         { registry },
       );
     }
-    tb = await startTensorBoard(tmp.dir);
+    tb = await startTensorBoard(tmp.dir, loader);
     // TensorBoard loads in the background; the session end is the last event of each file, so
     // once both sessions show their status, everything before is loaded.
     const deadline = Date.now() + 90_000;
@@ -132,7 +133,7 @@ describe.skipIf(!installed && !inCi)('the real TensorBoard reads what the export
     }
   });
 
-  it('serves every scalar value written, at full precision', async () => {
+  it('serves every scalar value written, as float32', async () => {
     const tags = await server().getJson<Record<string, Record<string, unknown>>>('/data/plugin/scalars/tags');
     for (const run of RUNS) {
       const c = captured.get(run)!;
@@ -140,7 +141,7 @@ describe.skipIf(!installed && !inCi)('the real TensorBoard reads what the export
       const add = (tag: string, wall: number, step: number, v: number | undefined) => {
         if (v === undefined) return;
         if (!expected.has(tag)) expected.set(tag, []);
-        expected.get(tag)!.push([wall, step, v]);
+        expected.get(tag)!.push([wall, step, Math.fround(v)]);
       };
       for (const { batch, s, wallTime } of c.scalars) {
         add(TAGS.trainLoss, wallTime, batch, s.loss);
@@ -228,7 +229,7 @@ describe.skipIf(!installed && !inCi)('the real TensorBoard reads what the export
       expect(g.hparams).toEqual(hp);
       const last = captured.get(g.name)!.scalars.at(-1)!;
       const trainLoss = g.metricValues.find((m) => m.name.tag === TAGS.trainLoss);
-      expect(trainLoss?.value).toBe(last.s.loss);
+      expect(trainLoss?.value).toBe(Math.fround(last.s.loss));
     }
   });
 

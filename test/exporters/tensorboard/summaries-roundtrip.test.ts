@@ -47,7 +47,7 @@ describe('every summary kind round-trips through an event file', () => {
     const s = decoded.filter((v) => v.tag === 's/x');
     expect(s.map((v) => v.step)).toEqual([0, 1, 2, 3, 4, 5]);
     expect(s.map((v) => v.wallTime)).toEqual([100, 101, 102, 103, 104, 105]);
-    expect(s.map((v) => (v.d.kind === 'scalar' ? v.d.value : 'x'))).toEqual(scalars);
+    expect(s.map((v) => (v.d.kind === 'scalar' ? v.d.value : 'x'))).toEqual(scalars.map(Math.fround));
 
     const byTag = (tag: string) => decoded.find((v) => v.tag === tag)!.d;
     expect(byTag('h/x')).toEqual({ kind: 'histogram', buckets });

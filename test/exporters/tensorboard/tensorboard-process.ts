@@ -44,11 +44,19 @@ export interface TensorBoardServer {
 }
 
 /**
- * Starts the real TensorBoard on `logdir` (127.0.0.1, a free port, the slow Python loader so the
- * sample limits below apply) and waits until it answers. Sample limits are large rather than 0:
- * TensorBoard 2.21 also uses them to downsample HTTP answers, and 0 there means "return nothing".
+ * Which of TensorBoard's loaders reads the event files: `fast` is its Rust data server, the
+ * default wherever it is installed (pip installs it with tensorboard), `python` the older reader
+ * (`--load_fast=false`). They accept different things: the fast one drops a DT_DOUBLE scalar.
  */
-export async function startTensorBoard(logdir: string, timeoutMs = 90_000): Promise<TensorBoardServer> {
+export type TensorBoardLoader = 'fast' | 'python';
+
+/**
+ * Starts the real TensorBoard on `logdir` (127.0.0.1, a free port) and waits until it answers.
+ * `fast` insists on the data server (`--load_fast=true` fails when it is missing rather than
+ * falling back). Sample limits are large rather than 0: TensorBoard 2.21 also uses them to
+ * downsample HTTP answers, and 0 there means "return nothing".
+ */
+export async function startTensorBoard(logdir: string, loader: TensorBoardLoader, timeoutMs = 90_000): Promise<TensorBoardServer> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const child: ChildProcess = spawn(
@@ -58,7 +66,7 @@ export async function startTensorBoard(logdir: string, timeoutMs = 90_000): Prom
       '--host', '127.0.0.1',
       '--port', String(port),
       '--samples_per_plugin=scalars=100000,histograms=100000,images=100000,text=100000',
-      '--load_fast=false',
+      `--load_fast=${loader === 'fast'}`,
       '--reload_interval=1',
     ],
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '3' } },
