@@ -74,7 +74,12 @@ export { loadCorpus, type LoadCorpusOptions } from './data/load-corpus.js';
 export { defaultCorpus, nodeIncludeDir, DEFAULT_CORPUS_MAX_CHARS, DEFAULT_GENERATED_CHARS, type DefaultCorpusOptions } from './data/default-corpus.js';
 export { DEFAULT_TEXT_EXTENSIONS } from './data/text-extensions.js';
 export { generateCCorpus, generateCCorpusWithStructure, type GenerateCOptions, type GeneratedC } from './data/c-generator.js';
-export type { CStructure, BracketPair, IdentifierRecord, OpeningBracket, IdentifierKind } from './data/c-structure.js';
+export { bracketPartners, braceSpans, type CStructure, type BracketPair, type IdentifierRecord, type OpeningBracket, type IdentifierKind } from './data/c-structure.js';
+// The data pipeline docs/corpus.md describes, for experiments that cut batches as training does.
+export { splitCorpus, type CorpusSplit } from './data/split-corpus.js';
+export { BatchStream, type BatchStreamOptions } from './data/batch-stream.js';
+export { validationBatches, type ValidationBatchOptions } from './data/validation-batches.js';
+export type { StreamBatch, StreamLayout } from './data/stream-layout.js';
 export type { Corpus } from './data/corpus.js';
 export { Vocabulary } from './data/vocabulary.js';
 export { visibleChar } from './data/visible-char.js';

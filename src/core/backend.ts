@@ -49,20 +49,60 @@ async function loadWasm(): Promise<void> {
   wasm.setWasmPaths(dir + path.sep);
 }
 
-let active: string | undefined;
+/** The backend being set up or set up last, so that concurrent callers share one initialisation. */
+let active: { name: string; ready: Promise<string> } | undefined;
 
 /**
  * Selects and initialises the tfjs backend used by the reference engine. Returns the backend's
- * name (`tensorflow`, `wasm` or `cpu`). Safe to call more than once.
+ * name (`tensorflow`, `wasm` or `cpu`). Safe to call more than once, also concurrently (two runs
+ * started together): a second call for the same backend waits for the first one's setup.
  */
-export async function setupBackend(choice: BackendName = 'auto'): Promise<string> {
+export function setupBackend(choice: BackendName = 'auto'): Promise<string> {
   const wanted = choice === 'auto' ? (hasTfjsNode() ? 'tensorflow' : 'wasm') : choice;
-  if (active === wanted) return wanted;
-  if (wanted === 'tensorflow') await loadTfjsNode();
-  if (wanted === 'wasm') await loadWasm();
-  const ok = await tfjs.setBackend(wanted);
-  if (!ok) throw new RnnbowError('BACKEND', `tfjs backend "${wanted}" failed to initialise`, 'try --backend cpu');
-  await tfjs.ready();
-  active = wanted;
-  return wanted;
+  if (active?.name === wanted) return active.ready;
+  const ready = initialise(wanted);
+  active = { name: wanted, ready };
+  // A failed setup is not remembered: the next call tries again (and reports its own failure).
+  ready.catch(() => {
+    if (active?.ready === ready) active = undefined;
+  });
+  return ready;
+}
+
+async function initialise(wanted: string): Promise<string> {
+  const listeners = processListeners();
+  try {
+    if (wanted === 'tensorflow') await loadTfjsNode();
+    if (wanted === 'wasm') await loadWasm();
+    const ok = await tfjs.setBackend(wanted);
+    if (!ok) throw new RnnbowError('BACKEND', `tfjs backend "${wanted}" failed to initialise`, 'try --backend cpu');
+    await tfjs.ready();
+    return wanted;
+  } finally {
+    restoreProcessListeners(listeners);
+  }
+}
+
+/** The process-wide handlers a backend may add, as they are before it loads. */
+const GLOBAL_EVENTS = ['uncaughtException', 'unhandledRejection'] as const;
+
+/** `process` as the plain emitter it is, so that its listeners can be listed by any event name. */
+const emitter = process as unknown as NodeJS.EventEmitter;
+
+function processListeners(): Map<string, Function[]> {
+  return new Map(GLOBAL_EVENTS.map((e) => [e, emitter.listeners(e)]));
+}
+
+/**
+ * The WASM backend's emscripten runtime installs `uncaughtException` and `unhandledRejection`
+ * handlers that exit the process (code 7) on any later error of the host program, with its own
+ * stack. A library must not take over its host's error handling: they are removed again.
+ */
+function restoreProcessListeners(before: Map<string, Function[]>): void {
+  for (const event of GLOBAL_EVENTS) {
+    const had = new Set(before.get(event));
+    for (const listener of emitter.listeners(event)) {
+      if (!had.has(listener)) emitter.off(event, listener as (...args: unknown[]) => void);
+    }
+  }
 }

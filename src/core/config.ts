@@ -215,6 +215,14 @@ export function parseConfig(input: unknown, source = 'config'): RunConfig {
   throw new ConfigValidationError(source, result.error.issues.flatMap(issuesOf));
 }
 
+/**
+ * Zod's issues as {@link ConfigIssue}s in rnnbow's wording, for other schemas that check user
+ * input the way the run config is checked (an exporter's options).
+ */
+export function configIssues(error: z.ZodError): ConfigIssue[] {
+  return error.issues.flatMap(issuesOf);
+}
+
 /** Rewords one zod issue as config issues (an unknown-keys issue becomes one per key). */
 function issuesOf(issue: z.core.$ZodIssue): ConfigIssue[] {
   const field = issue.path.map(String).join('.');

@@ -41,13 +41,14 @@ export function boolOption(owner: string, options: Record<string, unknown>, key:
   throw new ConfigError(`${owner}: option "${key}" must be true or false, got ${JSON.stringify(v)}`);
 }
 
-/** A finite number option, or `fallback` when absent. */
-export function numberOption(owner: string, options: Record<string, unknown>, key: string, fallback: number): number {
+/** A finite number option (greater than `above` when given), or `fallback` when absent. */
+export function numberOption(owner: string, options: Record<string, unknown>, key: string, fallback: number, above?: number): number {
   const v = options[key];
   if (v === undefined || v === null) return fallback;
   const num = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
   if (typeof num !== 'number' || !Number.isFinite(num)) {
     throw new ConfigError(`${owner}: option "${key}" must be a number, got ${JSON.stringify(v)}`);
   }
+  if (above !== undefined && !(num > above)) throw new ConfigError(`${owner}: option "${key}" must be > ${above}, got ${num}`);
   return num;
 }

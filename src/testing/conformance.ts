@@ -2,6 +2,7 @@ import type { CellDefinition } from '../core/cell.js';
 import { TfjsEngine } from '../core/engine/tfjs-engine.js';
 import { probeCell } from '../core/engine/probe-cell.js';
 import { ConfigError } from '../core/errors.js';
+import { knownOptions } from '../core/options.js';
 import { modelParams } from '../core/model.js';
 import { checkResult, checkThrew, type CheckContext, type ConformanceSettings } from './checks/check-context.js';
 import { finiteDifferenceCheck } from './checks/finite-differences.js';
@@ -44,7 +45,13 @@ export interface CellConformanceOptions {
   readonly kernelTolerance?: number;
 }
 
+/** Every option {@link runCellConformance} reads: a typo (`seed` for `seeds`) is refused, not ignored. */
+const OPTION_KEYS: readonly (keyof CellConformanceOptions)[] = [
+  'inputSize', 'hiddenSize', 'seqLength', 'batchSize', 'seeds', 'k', 'weightScale', 'tolerance', 'finiteDifferenceTolerance', 'kernel', 'kernelTolerance',
+];
+
 function resolve(options: CellConformanceOptions): ConformanceSettings & { seeds: readonly number[]; weightScale: number; kernel: boolean } {
+  knownOptions('runCellConformance', options as Record<string, unknown>, OPTION_KEYS);
   const settings = {
     dims: { inputSize: options.inputSize ?? 5, hiddenSize: options.hiddenSize ?? 4 },
     seqLength: options.seqLength ?? 7,

@@ -1,9 +1,9 @@
 import { createRegistry } from '../builtins.js';
-import type { BackendName } from '../core/backend.js';
+import { BACKENDS, type BackendName } from '../core/backend.js';
 import { loadCheckpoint } from '../core/checkpoint.js';
-import type { Reduction } from '../core/engine.js';
+import { REDUCTIONS, type Reduction } from '../core/engine.js';
 import { createEngineWithBackend } from '../core/engine/create-engine.js';
-import { RnnbowError } from '../core/errors.js';
+import { ConfigError, RnnbowError } from '../core/errors.js';
 import { zeroState } from '../core/model.js';
 import { zerosLike, type ParamTensor } from '../core/params.js';
 import type { PartRegistry } from '../core/registry.js';
@@ -55,6 +55,23 @@ export interface ItemizeOutput {
   gates?: Record<string, Record<string, number[][]>>;
 }
 
+const REDUCTION_NAMES: readonly ItemizeReduction[] = ['none', ...REDUCTIONS];
+const ENGINES = ['auto', 'fused', 'tfjs'] as const;
+const OPTION_KEYS = ['reduction', 'registry', 'engine', 'backend'];
+
+/** Refuses what the library call would otherwise take silently (a typo'd option, `reduction: 'L2'`). */
+function checkOptions(text: unknown, options: ItemizeTextOptions): void {
+  if (typeof text !== 'string') throw new ConfigError(`itemizeText: the text must be a string, got ${typeof text}`);
+  const unknown = Object.keys(options).filter((k) => !OPTION_KEYS.includes(k));
+  if (unknown.length) throw new ConfigError(`itemizeText: unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')}; known options: ${OPTION_KEYS.join(', ')}`);
+  const oneOf = (name: string, value: unknown, allowed: readonly string[]) => {
+    if (value !== undefined && !allowed.includes(value as string)) throw new ConfigError(`itemizeText: ${name} must be one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`);
+  };
+  oneOf('reduction', options.reduction, REDUCTION_NAMES);
+  oneOf('engine', options.engine, ENGINES);
+  oneOf('backend', options.backend, BACKENDS);
+}
+
 function nest(data: ArrayLike<number>, shape: readonly number[]): Nested {
   if (shape.length === 1) return Array.from(data);
   const [rows, cols] = shape;
@@ -66,11 +83,12 @@ function nest(data: ArrayLike<number>, shape: readonly number[]): Nested {
  * h0 = 0) and returns the full itemization of the sequence: `rnnbow itemize` in library form.
  */
 export async function itemizeText(checkpointFile: string, text: string, options: ItemizeTextOptions = {}): Promise<ItemizeOutput> {
+  checkOptions(text, options);
   const registry = options.registry ?? (await createRegistry());
   const ckpt = loadCheckpoint(checkpointFile, (n) => registry.cell(n));
   const vocab = Vocabulary.fromChars(ckpt.vocab);
   const chars = [...text];
-  if (chars.length < 2) throw new RnnbowError('INPUT', `--text must have at least 2 characters (inputs and a target), got ${chars.length}`);
+  if (chars.length < 2) throw new RnnbowError('INPUT', `the text must have at least 2 characters (inputs and a target), got ${chars.length}`);
   const ids = vocab.encode(text);
   const n = ids.length - 1;
   const reduction = options.reduction ?? 'l2';

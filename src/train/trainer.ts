@@ -234,7 +234,10 @@ async function trainWith(config: RunConfig, options: TrainOptions, parts: Resolv
   };
   try {
     for (let done = 0; done < total && !stop; done++, batch++) {
-      if (options.signal?.aborted) break;
+      if (options.signal?.aborted) {
+        stop = 'interrupted';
+        break;
+      }
       if (config.maxSeconds && meter.elapsedSeconds() >= config.maxSeconds) break;
       const next = data.train.next();
       const { batch: data1, offsets } = next;

@@ -43,6 +43,12 @@ describe('built-in parts refuse options they do not read', () => {
     expect(() => jsonExporter.create({ flushSeconds: 1 })).not.toThrow();
   });
 
+  it('every bad value at once, in the run config\'s wording; no flush interval of zero or less', () => {
+    expect(() => tensorboardExporter.create({ flushIntervalMs: -5, horizonFraction: 7 })).toThrow('exporter "tensorboard": flushIntervalMs must be >= 0; horizonFraction must be < 1');
+    expect(() => jsonExporter.create({ flushSeconds: -1 })).toThrow('exporter "json": option "flushSeconds" must be > 0, got -1');
+    expect(() => jsonExporter.create({ flushSeconds: 0 })).toThrow(/must be > 0/);
+  });
+
   it('plugin parts still take any options', () => {
     const registry = new PartRegistry();
     const seen: Record<string, unknown>[] = [];

@@ -74,6 +74,7 @@ describe('runCellConformance catches broken cells', () => {
   it('rejects options under which a check would be vacuous', () => {
     expect(() => runCellConformance(vanillaCell, { seqLength: 5, k: 4 })).toThrow(/k = 4 drops nothing/);
     expect(() => runCellConformance(vanillaCell, { seeds: [] })).toThrow(/seeds is empty/);
+    expect(() => runCellConformance(vanillaCell, { seed: [1] } as never)).toThrow(/runCellConformance: unknown option "seed"; known options: inputSize, .*seeds/);
   });
 });
 

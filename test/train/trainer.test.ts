@@ -76,6 +76,13 @@ describe('train()', () => {
     expect(strip(a.runDir)).not.toEqual(strip(c.runDir));
   });
 
+  it('an aborted run ends interrupted, as a signal does', async () => {
+    const ac = new AbortController();
+    const res = await train({ ...base, steps: 50, runName: 'aborted' }, { signal: ac.signal, onProgress: (p) => (p.batch === 7 ? ac.abort() : undefined) });
+    expect(res.summary).toMatchObject({ status: 'interrupted', batches: 7 });
+    expect(readJsonRun(res.runDir).summary?.status).toBe('interrupted');
+  });
+
   it('refuses to overwrite an existing run folder', async () => {
     await expect(train({ ...base, steps: 1, runName: 'full-run' })).rejects.toThrow(/already exists/);
   });

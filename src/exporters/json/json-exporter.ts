@@ -82,6 +82,7 @@ export const jsonExporter: ExporterDefinition = {
   description: 'JSON Lines: run.json, records.jsonl, scalars.jsonl, samples.jsonl (docs/json-schema.md)',
   create: (options) => {
     knownOptions('exporter "json"', options, ['flushSeconds']);
-    return new JsonExporter(numberOption('exporter "json"', options, 'flushSeconds', 2));
+    // Above 0: an interval of 0 or less would flush on every tick of the event loop.
+    return new JsonExporter(numberOption('exporter "json"', options, 'flushSeconds', 2, 0));
   },
 };

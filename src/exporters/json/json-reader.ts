@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { BatchRecord, RunInfo, RunSummary, TrainingScalars } from '../../core/record.js';
+import { RnnbowError } from '../../core/errors.js';
 import { parseJson } from './json-numbers.js';
 import { JSON_FILES, RUN_SCHEMA } from './schema.js';
 
@@ -89,7 +90,15 @@ function readLines<T>(dir: string, name: string, problems: ReadProblem[]): T[] {
 export function readJsonRun(dir: string): JsonRun {
   const problems: ReadProblem[] = [];
   const runFile = path.join(dir, JSON_FILES.run);
-  const { schema, version: _version, ...run } = parseJson<RunInfo & { schema?: string; version?: number }>(readFileSync(runFile, 'utf8'));
+  let text: string;
+  try {
+    text = readFileSync(runFile, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? (existsSync(dir) ? `${dir} has no ${JSON_FILES.run}` : `${dir} does not exist`) : `cannot read ${runFile}: ${code ?? (err as Error).message}`;
+    throw new RnnbowError('INPUT', `readJsonRun: ${why}`, 'pass the folder of one run written by the json exporter (logdir/<run-id>)');
+  }
+  const { schema, version: _version, ...run } = parseJson<RunInfo & { schema?: string; version?: number }>(text);
   if (schema !== RUN_SCHEMA) problems.push({ file: runFile, message: `unexpected schema ${JSON.stringify(schema)}` });
   const records = readLines<BatchRecord & { schema?: string; version?: number }>(dir, JSON_FILES.records, problems).map(
     ({ schema: _schema, version: _version, ...record }) => record,

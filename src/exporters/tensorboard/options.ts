@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { configIssues, describeIssue } from '../../core/config.js';
 import { ConfigError } from '../../core/errors.js';
 import { knownOptions } from '../../core/options.js';
 import { DEFAULT_HORIZON_FRACTION } from './horizon.js';
@@ -42,13 +43,7 @@ export function parseTensorBoardOptions(options: Record<string, unknown>): Tenso
   // Same wording as every built-in part for a typo, before the schema judges the values.
   knownOptions('exporter "tensorboard"', options ?? {}, Object.keys(DEFAULT_TENSORBOARD_OPTIONS));
   const parsed = schema.safeParse(options ?? {});
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue.path.length ? `"${issue.path.join('.')}"` : 'options';
-    throw new ConfigError(
-      `exporter "tensorboard": ${where}: ${issue.message}`,
-      `known options: ${Object.keys(DEFAULT_TENSORBOARD_OPTIONS).join(', ')}`,
-    );
-  }
+  // Every bad value at once, worded as the run config's are: `flushIntervalMs must be >= 0`.
+  if (!parsed.success) throw new ConfigError(`exporter "tensorboard": ${configIssues(parsed.error).map((i) => describeIssue(i)).join('; ')}`);
   return { ...DEFAULT_TENSORBOARD_OPTIONS, ...parsed.data };
 }
