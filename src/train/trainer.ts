@@ -169,7 +169,6 @@ async function trainWith(config: RunConfig, options: TrainOptions, parts: Resolv
     config: { ...config },
   };
   for (const exporter of exporters) await exporter.open(runInfo, runDir);
-  await options.onStart?.({ runDir, runId, logdir: config.logdir });
 
   const total = config.steps ?? (config.epochs !== undefined ? Math.ceil(config.epochs * data.train.batchesPerEpoch) : config.maxSeconds ? Infinity : data.train.batchesPerEpoch);
   const checkpointFile = path.join(runDir, CHECKPOINT_FILE);
@@ -233,6 +232,8 @@ async function trainWith(config: RunConfig, options: TrainOptions, parts: Resolv
     );
   };
   try {
+    // In here, so that a failing callback still ends the run with a summary.
+    await callback(() => options.onStart?.({ runDir, runId, logdir: config.logdir }));
     for (let done = 0; done < total && !stop; done++, batch++) {
       if (options.signal?.aborted) {
         stop = 'interrupted';
@@ -289,7 +290,12 @@ async function trainWith(config: RunConfig, options: TrainOptions, parts: Resolv
       }
       // This batch is done: a resumed run starts from the next.
       if (config.checkpointEvery > 0 && (batch + 1) % config.checkpointEvery === 0) save(batch + 1);
-      options.onProgress?.({ batch: done + 1, total, loss: smoothLoss, charsPerSec, elapsed: meter.elapsedSeconds(now), records });
+      try {
+        options.onProgress?.({ batch: done + 1, total, loss: smoothLoss, charsPerSec, elapsed: meter.elapsedSeconds(now), records });
+      } catch (err) {
+        batch++; // this batch is trained and counted; the next one is where a resume starts
+        throw new CallbackFailure(err);
+      }
       if (Date.now() - lastFlush > 5000) {
         for (const e of exporters) await e.flush();
         lastFlush = Date.now();
@@ -335,7 +341,7 @@ async function trainWith(config: RunConfig, options: TrainOptions, parts: Resolv
     }
   }
   engine.dispose();
-  if (failure) throw failure;
+  if (failure) throw failure instanceof CallbackFailure ? failure.error : failure;
   if (closeErrors.length) throw closeErrors[0] instanceof RnnbowError ? closeErrors[0] : new ExportError(String(closeErrors[0]));
   return { runId, runDir, checkpoint: checkpointFile, summary, config };
 }
@@ -354,7 +360,24 @@ function finiteParams(params: ParamStore): boolean {
  * may have stopped inside the engine or the optimizer.
  */
 function keepsParams(failure: unknown): boolean {
-  return failure instanceof NonFiniteLossError || failure instanceof PluginError || failure instanceof ExportError;
+  return failure instanceof NonFiniteLossError || failure instanceof PluginError || failure instanceof ExportError || failure instanceof CallbackFailure;
+}
+
+/**
+ * What a caller's callback (`onStart`, `onProgress`) threw: it comes between batches, so the model
+ * is whole and gets its checkpoint; the caller gets its own error back.
+ */
+class CallbackFailure {
+  constructor(readonly error: unknown) {}
+}
+
+/** Runs a caller's callback, its failure marked as {@link CallbackFailure}. */
+async function callback(fn: () => void | Promise<void>): Promise<void> {
+  try {
+    await fn();
+  } catch (err) {
+    throw new CallbackFailure(err);
+  }
 }
 
 /**

@@ -140,23 +140,33 @@ describe('train()', () => {
     expect(run.records.map((r) => r.losses)).toEqual(tail.map((r) => r.losses));
   });
 
-  it('a checkpoint written every N batches resumes after the batch it was written at', async () => {
-    // A failure outside the model (here the progress callback) leaves the periodic checkpoint as is.
+  it('a checkpoint written every N batches, or when a callback fails, resumes after the last batch trained', async () => {
+    const file = path.join(base.logdir, 'periodic-ckpt', 'checkpoint.json');
+    let periodic: number | undefined;
     const failing = train(
       { ...base, steps: 30, checkpointEvery: 10, runName: 'periodic-ckpt', recorder: { name: 'full' } },
       {
         onProgress: (p) => {
+          if (p.batch === 12) periodic = JSON.parse(readFileSync(file, 'utf8')).training.batch;
           if (p.batch === 15) throw new Error('callback failed');
         },
       },
     );
+    // The caller gets its own error; the run ends failed with the 15 batches it trained.
     await expect(failing).rejects.toThrow('callback failed');
-    const file = path.join(base.logdir, 'periodic-ckpt', 'checkpoint.json');
-    expect(JSON.parse(readFileSync(file, 'utf8')).training.batch).toBe(10);
+    expect(periodic).toBe(10);
+    const run = readJsonRun(path.join(base.logdir, 'periodic-ckpt'));
+    expect(run.summary).toMatchObject({ status: 'failed', batches: 15 });
+    expect(JSON.parse(readFileSync(file, 'utf8')).training.batch).toBe(15);
     const resumed = readJsonRun((await train({ ...base, steps: 2, resume: file, runName: 'periodic-resumed', recorder: { name: 'full' } })).runDir);
-    const whole = readJsonRun((await train({ ...base, steps: 12, runName: 'periodic-whole', recorder: { name: 'full' } })).runDir);
-    expect(resumed.records.map((r) => r.batch)).toEqual([10, 11]);
-    expect(resumed.records.map((r) => r.losses)).toEqual(whole.records.slice(10).map((r) => r.losses));
+    const whole = readJsonRun((await train({ ...base, steps: 17, runName: 'periodic-whole', recorder: { name: 'full' } })).runDir);
+    expect(resumed.records.map((r) => r.batch)).toEqual([15, 16]);
+    expect(resumed.records.map((r) => r.losses)).toEqual(whole.records.slice(15).map((r) => r.losses));
+  });
+
+  it('a failing onStart still ends the run with a summary', async () => {
+    await expect(train({ ...base, steps: 5, runName: 'start-fails' }, { onStart: () => Promise.reject(new Error('no viewer')) })).rejects.toThrow('no viewer');
+    expect(readJsonRun(path.join(base.logdir, 'start-fails')).summary).toMatchObject({ status: 'failed', batches: 0 });
   });
 
   it('never writes a checkpoint of non-finite weights: the last finite one stays', async () => {
