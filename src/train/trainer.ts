@@ -95,10 +95,10 @@ export async function train(input: RunConfigInput | RunConfig, options: TrainOpt
   // The model comes from the checkpoint: a config that names another one is a mistake to report,
   // not to train past. (A parsed RunConfig names every field; the CLI fills them from the checkpoint.)
   if (resumed && (input as RunConfigInput).cell !== undefined && (input as RunConfigInput).cell !== resumed.cell.name) {
-    throw new ConfigError(`--resume ${config.resume} holds a "${resumed.cell.name}" model but the config asks for cell "${config.cell}"`, 'leave out --cell when resuming');
+    throw new ConfigError(`--resume ${config.resume} holds a "${resumed.cell.name}" model but the config asks for cell "${config.cell}"`, 'leave the cell out (--cell) when resuming: it comes from the checkpoint');
   }
   if (resumed && (input as RunConfigInput).hiddenSize !== undefined && (input as RunConfigInput).hiddenSize !== resumed.hiddenSize) {
-    throw new ConfigError(`--resume ${config.resume} holds a model of hidden size ${resumed.hiddenSize} but the config asks for ${config.hiddenSize}`, 'leave out --hidden when resuming');
+    throw new ConfigError(`--resume ${config.resume} holds a model of hidden size ${resumed.hiddenSize} but the config asks for ${config.hiddenSize}`, 'leave the hidden size out (--hidden) when resuming: it comes from the checkpoint');
   }
   const cell = resumed?.cell ?? registry.cell(config.cell);
   const hiddenSize = resumed?.hiddenSize ?? config.hiddenSize;
