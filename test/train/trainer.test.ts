@@ -76,6 +76,13 @@ describe('train()', () => {
     expect(strip(a.runDir)).not.toEqual(strip(c.runDir));
   });
 
+  it('logs every logEvery-th batch and always the last one, so charts and HParams end at the run\'s last value', async () => {
+    const run = readJsonRun((await train({ ...base, steps: 25, logEvery: 10, runName: 'log-last' })).runDir);
+    expect(run.scalars.map((s) => s.batch)).toEqual([0, 10, 20, 24]);
+    const exact = readJsonRun((await train({ ...base, steps: 21, logEvery: 10, runName: 'log-exact' })).runDir);
+    expect(exact.scalars.map((s) => s.batch)).toEqual([0, 10, 20]);
+  });
+
   it('an aborted run ends interrupted, as a signal does', async () => {
     const ac = new AbortController();
     const res = await train({ ...base, steps: 50, runName: 'aborted' }, { signal: ac.signal, onProgress: (p) => (p.batch === 7 ? ac.abort() : undefined) });
