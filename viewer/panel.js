@@ -565,7 +565,8 @@ export class RunPanel {
       .text((s) => fmt(s.v));
     hz.selectAll('text.horizon-d').data(items, (s) => s.d).join('text').attr('class', 'horizon-d')
       .attr('x', (s) => x(s.j) + band / 2).attr('y', Y.dist).attr('text-anchor', 'middle').attr('font-size', 9.5).attr('fill', MUTED)
-      .text((s) => (band >= 24 || s.d === 0 ? `d${s.d}` : s.d % 5 === 0 ? s.d : ''));
+      // Always with the "d": a bare "10" under a step column read as the step, not the distance.
+      .text((s) => (band >= 24 || s.d % 5 === 0 ? `d${s.d}` : ''));
     g.selectAll('.y-axis').data([0]).join('g').attr('class', 'y-axis').attr('transform', `translate(${M.left - 4},0)`)
       .call(d3.axisLeft(y).ticks(3).tickFormat(fmtShort).tickSizeOuter(0))
       .call((a) => a.selectAll('.tick line').attr('stroke', '#cbd5e1'))

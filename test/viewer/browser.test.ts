@@ -513,6 +513,10 @@ describe('past the paper', () => {
         await panel().locator('rect.segment[data-t="8"][data-d="0"]').hover();
         await page.waitForSelector('#panel-0 [data-area="3"] rect.horizon-bar');
         await clear('a loss hovered');
+        // Distances under narrow step columns still say they are distances ("d5", not a bare "5").
+        const labels = (await page.locator('#panel-0 [data-area="3"] text.horizon-d').allTextContents()).filter(Boolean);
+        expect(labels.length, `${width} px`).toBeGreaterThan(1);
+        expect(labels.filter((l) => !/^d\d+$/.test(l)), `${width} px: ${labels.join(' ')}`).toEqual([]);
         await shot(`10-narrow-${width}`);
       }
     } finally {
