@@ -57,6 +57,7 @@ export type {
 export { REDUCTIONS } from './core/engine.js';
 export type { Optimizer, ClippingOptimizer, OptimizerKind, OptimizerState } from './train/optimizer.js';
 export { TfjsEngine } from './core/engine/tfjs-engine.js';
+export type { ItemizedSlot } from './core/engine/itemization-builder.js';
 export { createEngine, type EnginePreference } from './core/engine/create-engine.js';
 export { initParams, modelParams, zeroState, HEAD_BIAS, HEAD_WEIGHT } from './core/model.js';
 export { barHeights, maxBar } from './core/bars.js';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { BACKENDS } from './backend.js';
-import { REDUCTIONS } from './engine.js';
+import { ENGINE_PREFERENCES, REDUCTIONS, type EnginePreference } from './engine.js';
 import { ConfigError } from './errors.js';
 
 const PartSpec = z.object({ name: z.string().min(1), options: z.record(z.string(), z.unknown()).optional() }).strict();
@@ -69,7 +69,7 @@ export const RunConfigSchema = z
       .optional(),
     seed: z.number().int().default(42),
     backend: z.enum(BACKENDS as [string, ...string[]]).default('auto'),
-    engine: z.enum(['auto', 'fused', 'tfjs']).default('auto'),
+    engine: z.enum(ENGINE_PREFERENCES as [EnginePreference, ...EnginePreference[]]).default('auto'),
     logEvery: z.number().int().min(1).default(10),
     sampleEvery: z.number().int().min(0).default(1000),
     sampleLength: z.number().int().min(1).default(200),
@@ -126,7 +126,7 @@ export interface RunConfig {
   /** tfjs backend of the reference engine. */
   backend: string;
   /** Compute engine preference. */
-  engine: 'auto' | 'fused' | 'tfjs';
+  engine: EnginePreference;
   /** Training scalars every N batches. */
   logEvery: number;
   /** Text sample every N batches (0 = never). */

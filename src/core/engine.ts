@@ -7,6 +7,12 @@ export type Reduction = 'l2' | 'meanAbs' | 'mean';
 /** All reductions, in the order `--help` lists them. */
 export const REDUCTIONS: readonly Reduction[] = ['l2', 'meanAbs', 'mean'];
 
+/** Which engine to run: `auto` and `fused` take a cell's fused kernel when it has one, `tfjs` never does. */
+export type EnginePreference = 'auto' | 'fused' | 'tfjs';
+
+/** Every {@link EnginePreference}, for the config schema, `--engine` and `itemizeText` to check against. */
+export const ENGINE_PREFERENCES: readonly EnginePreference[] = ['auto', 'fused', 'tfjs'];
+
 /** A minibatch of `batchSize` sequences of `length` steps, row-major by sequence. */
 export interface Batch {
   /** Sequences in the batch (B). */

@@ -89,7 +89,7 @@ export function resolvePlugin(spec: string, cwd = process.cwd()): string {
   }
 }
 
-
+/** `at FILE:LINE`, or which module's imports hold the error when no file of the plugin has it. */
 function locateSyntaxError(file: string): string {
   const where = syntaxErrorLocation(file);
   return where ? `at ${where}` : `in a module that ${path.basename(file)} imports`;

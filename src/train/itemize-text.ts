@@ -1,7 +1,8 @@
 import { createRegistry } from '../builtins.js';
 import { BACKENDS, type BackendName } from '../core/backend.js';
 import { loadCheckpoint } from '../core/checkpoint.js';
-import { REDUCTIONS, type Reduction } from '../core/engine.js';
+import { ENGINE_PREFERENCES, REDUCTIONS, type EnginePreference, type Reduction } from '../core/engine.js';
+import { knownOptions } from '../core/options.js';
 import { createEngineWithBackend } from '../core/engine/create-engine.js';
 import { ConfigError, RnnbowError } from '../core/errors.js';
 import { zeroState } from '../core/model.js';
@@ -19,7 +20,7 @@ export interface ItemizeTextOptions {
   /** Registry to resolve the checkpoint's cell (default: built-ins). */
   registry?: PartRegistry;
   /** Engine preference (default `auto`). */
-  engine?: 'auto' | 'fused' | 'tfjs';
+  engine?: EnginePreference;
   /** tfjs backend (default `auto`). */
   backend?: BackendName;
 }
@@ -56,19 +57,17 @@ export interface ItemizeOutput {
 }
 
 const REDUCTION_NAMES: readonly ItemizeReduction[] = ['none', ...REDUCTIONS];
-const ENGINES = ['auto', 'fused', 'tfjs'] as const;
 const OPTION_KEYS = ['reduction', 'registry', 'engine', 'backend'];
 
 /** Refuses what the library call would otherwise take silently (a typo'd option, `reduction: 'L2'`). */
 function checkOptions(text: unknown, options: ItemizeTextOptions): void {
   if (typeof text !== 'string') throw new ConfigError(`itemizeText: the text must be a string, got ${typeof text}`);
-  const unknown = Object.keys(options).filter((k) => !OPTION_KEYS.includes(k));
-  if (unknown.length) throw new ConfigError(`itemizeText: unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')}; known options: ${OPTION_KEYS.join(', ')}`);
+  knownOptions('itemizeText', options as Record<string, unknown>, OPTION_KEYS);
   const oneOf = (name: string, value: unknown, allowed: readonly string[]) => {
     if (value !== undefined && !allowed.includes(value as string)) throw new ConfigError(`itemizeText: ${name} must be one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`);
   };
   oneOf('reduction', options.reduction, REDUCTION_NAMES);
-  oneOf('engine', options.engine, ENGINES);
+  oneOf('engine', options.engine, ENGINE_PREFERENCES);
   oneOf('backend', options.backend, BACKENDS);
 }
 

@@ -6,7 +6,8 @@ import { loadCheckpoint, saveCheckpoint, toCheckpoint } from '../core/checkpoint
 import { learningRate, parseConfig, type RunConfig, type RunConfigInput } from '../core/config.js';
 import type { ItemizeRequest, Reduction, State } from '../core/engine.js';
 import { createEngineWithBackend } from '../core/engine/create-engine.js';
-import { probeCell } from '../core/engine/probe-cell.js';
+import { cellSlots } from '../core/engine/probe-cell.js';
+import { TfjsEngine } from '../core/engine/tfjs-engine.js';
 import { FusedEngine } from '../core/engine/fused/fused-engine.js';
 import type { ItemizedSlot } from '../core/engine/itemization-builder.js';
 import type { CellDefinition } from '../core/cell.js';
@@ -164,7 +165,7 @@ async function trainWith(config: RunConfig, options: TrainOptions, parts: Resolv
     corpus: { source: data.corpus.source, chars: data.corpus.chars, files: data.corpus.files },
     optimizer: { name: config.optimizer, lr, clip: config.clip },
     recorder: recorder.description,
-    itemizedParams: itemizedParams(engine instanceof FusedEngine ? engine.slots : probeCell(cell, dims).slots),
+    itemizedParams: itemizedParams(engine instanceof FusedEngine || engine instanceof TfjsEngine ? engine.slots : cellSlots(cell, dims).slots),
     engine: backend ? `${engine.name} (tfjs backend ${backend})` : engine.name,
     config: { ...config },
   };

@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import { stat } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
@@ -46,6 +47,10 @@ export async function createViewerApp(options: Pick<ViewerOptions, 'logdir' | 'r
     root = await SafeRoot.open(options.logdir);
   } catch {
     throw new ViewerError('LOGDIR', `logdir ${options.logdir} does not exist`, `train a run first (rnnbow train --logdir ${options.logdir}) or pass --logdir`);
+  }
+  // Refused here, as `inspect` refuses it: served, a file would only say `cannot list: ENOTDIR` on the page.
+  if (!(await stat(root.real)).isDirectory()) {
+    throw new ViewerError('LOGDIR', `logdir ${options.logdir} is a file, not a folder`, 'pass the folder given to --logdir when training (e.g. runs)');
   }
   const index = new LogdirIndex(root, { listMs: 2000, runMs: 1000, ...options.refresh });
   const assets = loadAssets();

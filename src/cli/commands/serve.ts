@@ -1,6 +1,4 @@
-import { statSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
-import { RnnbowError } from '../../core/errors.js';
 import { DEFAULT_HOST, DEFAULT_PORT } from '../../viewer/defaults.js';
 import type { ViewerServer } from '../../viewer/index.js';
 import { collect, parseInteger } from '../parse.js';
@@ -39,22 +37,6 @@ export function viewerBanner(server: Pick<ViewerServer, 'url' | 'host'>, logdir:
   return lines.join('\n') + '\n';
 }
 
-/**
- * Refuses a logdir that exists but is not a folder, as `inspect` does. The viewer would start on
- * it and only report `cannot list: ENOTDIR` on the page; a missing one the viewer refuses itself.
- */
-export function checkLogdirIsFolder(logdir: string): void {
-  let stats: ReturnType<typeof statSync>;
-  try {
-    stats = statSync(logdir, { throwIfNoEntry: false });
-  } catch {
-    return; // unreadable or under a file: the viewer's own check names it
-  }
-  if (stats && !stats.isDirectory()) {
-    throw new RnnbowError('LOGDIR', `logdir ${logdir} is a file, not a folder`, 'pass the folder given to --logdir when training (e.g. runs)');
-  }
-}
-
 /** Resolves when the process gets SIGINT or SIGTERM. */
 function untilSignal(): Promise<void> {
   return new Promise((resolve) => {
@@ -77,7 +59,6 @@ export function serveCommand(): Command {
     .option('--host <address>', 'interface to listen on; 0.0.0.0 exposes the viewer to your network', DEFAULT_HOST)
     .option('--plugin <path|package>', 'load a plugin (repeatable), as train and itemize do', collect)
     .action(async (flags: ServeFlags) => {
-      checkLogdirIsFolder(flags.logdir);
       if (flags.plugin?.length) await (await import('../../builtins.js')).createRegistry(flags.plugin);
       // Imported here: express and the API take a third of a second to load, which `--help` need not pay.
       const { startViewer } = await import('../../viewer/index.js');

@@ -1,11 +1,10 @@
 import { type BackendName, setupBackend } from '../backend.js';
 import type { CellDefinition, CellDims } from '../cell.js';
-import type { GradientEngine } from '../engine.js';
+import type { EnginePreference, GradientEngine } from '../engine.js';
 import { FusedEngine } from './fused/fused-engine.js';
 import { TfjsEngine } from './tfjs-engine.js';
 
-/** Which engine to run: `auto` and `fused` take a cell's fused kernel when it has one, `tfjs` never does. */
-export type EnginePreference = 'auto' | 'fused' | 'tfjs';
+export type { EnginePreference } from '../engine.js';
 
 /**
  * The engine for a cell: its fused kernel (the built-in cells have one; WebAssembly SIMD when

@@ -28,6 +28,20 @@ const OTHER_ROWS = 3;
  * rather than deep inside training with a tfjs message.
  */
 export function probeCell(cell: CellDefinition, dims: CellDims): CellProbe {
+  return probe(cell, dims, true);
+}
+
+/**
+ * The slots of {@link probeCell} from one step, with its spec and shape checks but not the
+ * load-time ones that take a step per input (rows, gradient reach): for an engine built on a cell
+ * already probed at load (a registered plugin's) or one the test suite holds (rnnbow's own), at
+ * the run's own sizes.
+ */
+export function cellSlots(cell: CellDefinition, dims: CellDims): CellProbe {
+  return probe(cell, dims, false);
+}
+
+function probe(cell: CellDefinition, dims: CellDims, thorough: boolean): CellProbe {
   const specs = cell.params(dims);
   checkSpecs(cell.name, specs);
   const gatesOf = new Map(specs.map((s) => [s.name, s.gates]));
@@ -46,13 +60,15 @@ export function probeCell(cell: CellDefinition, dims: CellDims): CellProbe {
         throw new CellShapeError(cell.name, `"${u.param}" declares ${gates.length} gates but has ${u.outSize} rows`);
       }
     }
-    checkRowsIndependent(cell, P, input, dims);
-    const cut = unreachable(cell, P, main, ctx.uses, [...ctx.plain]);
-    if (cut.length) {
-      throw new CellShapeError(
-        cell.name,
-        `no gradient reaches ${cut.join(', ')} from the state step returns: build the new state from x, the state and ctx's parameters with tf ops only (arraySync(), dataSync() or tf.tensor(...) inside step cut the gradient)`,
-      );
+    if (thorough) {
+      checkRowsIndependent(cell, P, input, dims);
+      const cut = unreachable(cell, P, main, ctx.uses, [...ctx.plain]);
+      if (cut.length) {
+        throw new CellShapeError(
+          cell.name,
+          `no gradient reaches ${cut.join(', ')} from the state step returns: build the new state from x, the state and ctx's parameters with tf ops only (arraySync(), dataSync() or tf.tensor(...) inside step cut the gradient)`,
+        );
+      }
     }
     return {
       slots: ctx.uses.map((u) => ({ kind: u.kind, param: u.param, bias: u.bias, outSize: u.outSize, gates: gatesOf.get(u.param) })),

@@ -8,7 +8,7 @@ import type { ParamSpec, ParamStore } from '../params.js';
 import { zerosLike } from '../params.js';
 import { ItemizationBuilder, type ItemizedSlot } from './itemization-builder.js';
 import { RecordingContext } from './recording-context.js';
-import { probeCell } from './probe-cell.js';
+import { cellSlots } from './probe-cell.js';
 import { scoped } from './scoped.js';
 
 type Tensors = Record<string, tf.Tensor>;
@@ -21,7 +21,8 @@ type Tensors = Record<string, tf.Tensor>;
 export class TfjsEngine implements GradientEngine {
   readonly name: string;
   private readonly specs: ParamSpec[];
-  private readonly slots: ItemizedSlot[];
+  /** The itemized slots, found by probing the cell's step. */
+  readonly slots: readonly ItemizedSlot[];
   private readonly plainParams: string[];
 
   constructor(
@@ -30,7 +31,7 @@ export class TfjsEngine implements GradientEngine {
   ) {
     this.name = `tfjs:${tfjs.getBackend()}`;
     this.specs = modelParams(cell, dims);
-    const probe = probeCell(cell, dims);
+    const probe = cellSlots(cell, dims);
     this.slots = probe.slots;
     this.plainParams = probe.plain;
   }

@@ -3,6 +3,7 @@ import type { BatchRecord, RunInfo, RunSummary, TrainingScalars } from '../../co
 import { ExportError } from '../../core/errors.js';
 import { EventFileWriter, type WriterFileSystem } from './event-file-writer.js';
 import type { TensorBoardOptions } from './options.js';
+import type { SummaryValueMessage } from './proto.js';
 import { recordValues, runInfoValue, sampleValue, scalarValues } from './record-summaries.js';
 import { customScalarsLayout, sessionStartInfo, sessionStatus } from './run-summaries.js';
 import { customScalarsValue, hparamsValue } from './summaries.js';
@@ -60,25 +61,22 @@ export class TensorBoardExporter implements Exporter {
 
   /** Buffers the training scalars of `batch` (loss, and validation loss, chars/s, grad norm when given). */
   writeScalars(batch: number, scalars: TrainingScalars, wallTime: number): void {
-    this.active().write(batch, wallTime, scalarValues(scalars));
-    this.after(batch);
+    this.write(batch, wallTime, scalarValues(scalars));
   }
 
   /** Buffers everything for one recorded batch (scalars, histogram, images, text, full record). */
   writeRecord(record: BatchRecord): void {
-    const writer = this.active();
-    writer.write(record.batch, record.wallTime, recordValues(record, this.run!.vocab, this.options));
-    this.after(record.batch);
+    this.write(record.batch, record.wallTime, recordValues(record, this.run!.vocab, this.options));
   }
 
   /** Buffers a generated sample as text (`samples/text`). */
   writeSample(batch: number, text: string, wallTime: number): void {
-    this.active().write(batch, wallTime, [sampleValue(batch, text)]);
-    this.after(batch);
+    this.write(batch, wallTime, [sampleValue(batch, text)]);
   }
 
-  /** Notes that `batch` was written: the session end goes after the last batch. */
-  private after(batch: number): void {
+  /** Buffers the values of one batch, noting the step: the session end goes after the last batch. */
+  private write(batch: number, wallTime: number, values: readonly SummaryValueMessage[]): void {
+    this.active().write(batch, wallTime, values);
     if (batch >= this.endStep) this.endStep = batch + 1;
   }
 
