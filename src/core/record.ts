@@ -105,6 +105,11 @@ export interface RunInfo {
 export interface TrainingScalars {
   /** Mean per-character training loss of the batch. */
   loss: number;
+  /**
+   * The training loss smoothed over batches (exponential moving average, 0.99 on the past), the
+   * figure {@link RunSummary.finalLoss} ends on. One batch's loss is too noisy to compare runs by.
+   */
+  smoothedLoss?: number;
   /** Mean per-character validation loss, when measured. */
   valLoss?: number;
   /** Training throughput, characters per second, smoothed. */

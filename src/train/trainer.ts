@@ -213,7 +213,7 @@ async function trainWith(config: RunConfig, options: TrainOptions, parts: Resolv
   let valLoss: number | undefined;
   let lastValLoss: number | undefined;
   /** The newest trained batch's scalars, and whether they were logged (reused: no object per batch). */
-  const last = { logged: true, batch: 0, loss: 0, gradNorm: 0, charsPerSec: 0, wallTime: 0 };
+  const last = { logged: true, batch: 0, loss: 0, smoothedLoss: 0, gradNorm: 0, charsPerSec: 0, wallTime: 0 };
   let records = 0;
   let batch = firstBatch;
   let lastYield = Date.now();
@@ -282,11 +282,11 @@ async function trainWith(config: RunConfig, options: TrainOptions, parts: Resolv
         say(`batch ${batch + 1}: validation loss ${valLoss?.toFixed(4) ?? 'n/a (no validation text)'}`);
       }
       if (batch % config.logEvery === 0 || valLoss !== undefined) {
-        const scalars: TrainingScalars = { loss, gradNorm, ...(charsPerSec ? { charsPerSec } : {}), ...(valLoss !== undefined ? { valLoss } : {}) };
+        const scalars: TrainingScalars = { loss, smoothedLoss: smoothLoss, gradNorm, ...(charsPerSec ? { charsPerSec } : {}), ...(valLoss !== undefined ? { valLoss } : {}) };
         for (const e of exporters) e.writeScalars(batch, scalars, wallTime);
         last.logged = true;
       } else {
-        Object.assign(last, { logged: false, batch, loss, gradNorm, charsPerSec, wallTime });
+        Object.assign(last, { logged: false, batch, loss, smoothedLoss: smoothLoss, gradNorm, charsPerSec, wallTime });
       }
       valLoss = undefined;
       if (config.sampleEvery > 0 && (batch + 1) % config.sampleEvery === 0) {
@@ -314,7 +314,7 @@ async function trainWith(config: RunConfig, options: TrainOptions, parts: Resolv
     // The last batch's scalars, when logEvery skipped it: TensorBoard's HParams table and the
     // charts end at the run's last value, not up to logEvery - 1 batches before it.
     if (!last.logged) {
-      const scalars: TrainingScalars = { loss: last.loss, gradNorm: last.gradNorm, ...(last.charsPerSec ? { charsPerSec: last.charsPerSec } : {}) };
+      const scalars: TrainingScalars = { loss: last.loss, smoothedLoss: last.smoothedLoss, gradNorm: last.gradNorm, ...(last.charsPerSec ? { charsPerSec: last.charsPerSec } : {}) };
       for (const e of exporters) e.writeScalars(last.batch, scalars, last.wallTime);
     }
     if (stop) status = stop;

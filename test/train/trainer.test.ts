@@ -83,6 +83,20 @@ describe('train()', () => {
     expect(exact.scalars.map((s) => s.batch)).toEqual([0, 10, 20]);
   });
 
+  it('logs the smoothed loss beside each batch loss, ending on the summary\'s finalLoss', async () => {
+    const res = await train({ ...base, steps: 30, logEvery: 1, runName: 'smoothed' });
+    const { scalars, summary } = readJsonRun(res.runDir);
+    expect(scalars).toHaveLength(30);
+    let ema = NaN;
+    for (const s of scalars) {
+      ema = Number.isNaN(ema) ? s.loss : 0.99 * ema + 0.01 * s.loss;
+      expect(s.smoothedLoss).toBeCloseTo(ema, 12);
+    }
+    // A raw batch loss is not what the smoothed series settles on.
+    expect(scalars.at(-1)!.smoothedLoss).not.toBe(scalars.at(-1)!.loss);
+    expect(summary?.finalLoss).toBe(scalars.at(-1)!.smoothedLoss);
+  });
+
   it('an aborted run ends interrupted, as a signal does', async () => {
     const ac = new AbortController();
     const res = await train({ ...base, steps: 50, runName: 'aborted' }, { signal: ac.signal, onProgress: (p) => (p.batch === 7 ? ac.abort() : undefined) });

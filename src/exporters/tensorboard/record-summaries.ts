@@ -26,6 +26,7 @@ export interface RecordSummaryOptions {
 
 const DESCRIPTIONS = {
   trainLoss: 'Mean per-character cross-entropy of each training batch.',
+  smoothedTrainLoss: 'Training loss smoothed over batches (exponential moving average, 0.99 on the past); the final value is summary.json\'s finalLoss. Steadier than loss/train for comparing runs.',
   validationLoss: 'Mean per-character cross-entropy on the validation text.',
   charsPerSec: 'Training throughput, characters per second.',
   gradNorm: 'Global gradient norm before clipping.',
@@ -43,6 +44,7 @@ const DESCRIPTIONS = {
 /** The scalars of one training step. */
 export function scalarValues(s: TrainingScalars): SummaryValueMessage[] {
   const values = [scalarValue(TAGS.trainLoss, s.loss, { description: DESCRIPTIONS.trainLoss })];
+  if (s.smoothedLoss !== undefined) values.push(scalarValue(TAGS.smoothedTrainLoss, s.smoothedLoss, { description: DESCRIPTIONS.smoothedTrainLoss }));
   if (s.valLoss !== undefined) values.push(scalarValue(TAGS.validationLoss, s.valLoss, { description: DESCRIPTIONS.validationLoss }));
   if (s.charsPerSec !== undefined) values.push(scalarValue(TAGS.charsPerSec, s.charsPerSec, { description: DESCRIPTIONS.charsPerSec }));
   if (s.gradNorm !== undefined) values.push(scalarValue(TAGS.gradNorm, s.gradNorm, { description: DESCRIPTIONS.gradNorm }));

@@ -80,7 +80,7 @@ export function customScalarsLayout(): LayoutMessage {
       {
         title: 'rnnbow: loss',
         chart: [
-          { title: 'train and validation loss', multiline: { tag: [exact(TAGS.trainLoss), exact(TAGS.validationLoss)] } },
+          { title: 'train and validation loss', multiline: { tag: [exact(TAGS.trainLoss), exact(TAGS.smoothedTrainLoss), exact(TAGS.validationLoss)] } },
           { title: 'characters per second', multiline: { tag: [exact(TAGS.charsPerSec)] } },
         ],
       },

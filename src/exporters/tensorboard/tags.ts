@@ -5,6 +5,8 @@
 export const TAGS = {
   /** Scalar: mean per-character training loss of each batch. */
   trainLoss: 'loss/train',
+  /** Scalar: the training loss smoothed over batches (what HParams should compare runs by). */
+  smoothedTrainLoss: 'loss/train_smoothed',
   /** Scalar: mean per-character validation loss, when measured. */
   validationLoss: 'loss/validation',
   /** Scalar: training throughput in characters per second. */

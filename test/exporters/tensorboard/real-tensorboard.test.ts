@@ -145,6 +145,7 @@ describe.skipIf(!installed && !inCi).each(['fast', 'python'] as const)('the real
       };
       for (const { batch, s, wallTime } of c.scalars) {
         add(TAGS.trainLoss, wallTime, batch, s.loss);
+        add(TAGS.smoothedTrainLoss, wallTime, batch, s.smoothedLoss);
         add(TAGS.validationLoss, wallTime, batch, s.valLoss);
         add(TAGS.charsPerSec, wallTime, batch, s.charsPerSec);
         add(TAGS.gradNorm, wallTime, batch, s.gradNorm);
@@ -157,6 +158,7 @@ describe.skipIf(!installed && !inCi).each(['fast', 'python'] as const)('the real
       }
       expect(expected.has(TAGS.truncationResidual)).toBe(true);
       expect(expected.has(TAGS.validationLoss)).toBe(true);
+      expect(expected.has(TAGS.smoothedTrainLoss)).toBe(true);
       expect(Object.keys(tags[run]).sort()).toEqual([...expected.keys()].sort());
       for (const [tag, points] of expected) {
         const got = await server().getJson<[number, number, number][]>(`/data/plugin/scalars/scalars?${q(run, tag)}`);
@@ -221,7 +223,7 @@ describe.skipIf(!installed && !inCi).each(['fast', 'python'] as const)('the real
     });
     expect(experiment.hparamInfos.map((h) => h.name).sort()).toEqual(Object.keys(runHParams(captured.get('rnn')!.run!)).sort());
     const metrics = experiment.metricInfos.map((m) => m.name.tag);
-    expect(metrics).toEqual(expect.arrayContaining([TAGS.trainLoss, TAGS.validationLoss]));
+    expect(metrics).toEqual(expect.arrayContaining([TAGS.trainLoss, TAGS.smoothedTrainLoss, TAGS.validationLoss]));
     const groups = await sessionGroups(server());
     expect(groups.map((g) => g.name).sort()).toEqual([...RUNS].sort());
     for (const g of groups) {
@@ -230,13 +232,16 @@ describe.skipIf(!installed && !inCi).each(['fast', 'python'] as const)('the real
       const last = captured.get(g.name)!.scalars.at(-1)!;
       const trainLoss = g.metricValues.find((m) => m.name.tag === TAGS.trainLoss);
       expect(trainLoss?.value).toBe(Math.fround(last.s.loss));
+      // The smoothed column is the figure the run's summary ends on, so HParams and summary.json agree.
+      const smoothed = g.metricValues.find((m) => m.name.tag === TAGS.smoothedTrainLoss);
+      expect(smoothed?.value).toBe(Math.fround(captured.get(g.name)!.summary!.finalLoss));
     }
   });
 
   it('shows the custom-scalars layout', async () => {
     const layout = await server().getJson<{ category: { title: string; chart: { multiline: { tag: string[] } }[] }[] }>('/data/plugin/custom_scalars/layout');
     expect(layout.category.map((c) => c.title)).toEqual(['rnnbow: loss', 'rnnbow: gradients']);
-    expect(layout.category[0].chart[0].multiline.tag).toEqual(['^loss/train$', '^loss/validation$']);
+    expect(layout.category[0].chart[0].multiline.tag).toEqual(['^loss/train$', '^loss/train_smoothed$', '^loss/validation$']);
   });
 });
 
@@ -253,7 +258,7 @@ async function sessionGroups(tb: TensorBoardServer): Promise<SessionGroup[]> {
     startIndex: 0,
     sliceSize: 100,
     allowedStatuses: ['STATUS_UNKNOWN', 'STATUS_SUCCESS', 'STATUS_FAILURE', 'STATUS_RUNNING'],
-    colParams: [{ metric: { group: '', tag: TAGS.trainLoss } }, { metric: { group: '', tag: TAGS.validationLoss } }],
+    colParams: [TAGS.trainLoss, TAGS.smoothedTrainLoss, TAGS.validationLoss].map((tag) => ({ metric: { group: '', tag } })),
   });
   return res.sessionGroups ?? [];
 }
