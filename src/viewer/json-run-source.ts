@@ -39,9 +39,10 @@ export class JsonRunSource extends RunSource {
     const ended = await this.readSummary();
     const mtime = await this.scanRecords();
     if (!ended) this.status = this.liveStatus(mtime);
-    if (ended && this.pendingBytes > 0 && !this.reportedTail) {
+    if ((ended || this.status === 'stale') && this.pendingBytes > 0 && !this.reportedTail) {
       this.reportedTail = true;
-      this.problem({ file: this.rel(JSON_FILES.records), offset: this.scanned, message: `incomplete last line (${this.pendingBytes} bytes) ignored: the run ended while writing it` });
+      const why = ended ? 'the run ended while writing it' : 'nothing was appended for two minutes';
+      this.problem({ file: this.rel(JSON_FILES.records), offset: this.scanned, message: `incomplete last line (${this.pendingBytes} bytes) ignored: ${why}` });
     }
   }
 

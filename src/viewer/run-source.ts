@@ -143,7 +143,9 @@ export abstract class RunSource {
     }
     this.index.push(summarizeRecord(record, this.series, this.primary!, this.index.width), at);
     this.version++;
-    this.lastChange = Date.now();
+    // Records arriving while the viewer watches mean the run is live, whatever the file times say
+    // (a writer with a slow clock); those found by the first scan say nothing about now.
+    if (this.lastRefresh > 0) this.lastChange = Date.now();
   }
 
   /** Looks up one of the run's files: its real path when it exists inside the logdir. */

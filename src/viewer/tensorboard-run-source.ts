@@ -22,6 +22,8 @@ export class TensorBoardRunSource extends RunSource {
   private sawRunInfo = false;
   private ended = false;
   private reportedNoInfo = false;
+  /** `file:offset` of cut-short tails already reported, so each is reported once. */
+  private readonly reportedTails = new Set<string>();
 
   constructor(id: string, dir: string, root: ConstructorParameters<typeof RunSource>[2]) {
     super(id, dir, root);
@@ -53,6 +55,17 @@ export class TensorBoardRunSource extends RunSource {
     let mtime = 0;
     for (const f of this.reader.eventFiles) mtime = Math.max(mtime, (await stat(f).catch(() => ({ mtimeMs: 0 }))).mtimeMs);
     this.status = this.ended ? 'ended' : this.liveStatus(mtime);
+    // While a run is live its last record may be half-written; once it has ended or gone quiet,
+    // a cut-short tail is damage (e.g. the machine died mid-write) and the user should hear of it.
+    if (this.ended || this.status === 'stale') {
+      for (const p of this.reader.pendingProblems()) {
+        const key = `${p.file}:${p.offset}`;
+        if (this.reportedTails.has(key)) continue;
+        this.reportedTails.add(key);
+        const why = this.ended ? 'after the run ended' : 'and nothing was appended for two minutes';
+        this.problem({ file: this.root.relative(p.file), offset: p.offset, message: `${p.kind}: ${p.message.replace(/; the writer may still be appending it$/, '')} ${why}` });
+      }
+    }
     if (!this.sawRunInfo && !this.reportedNoInfo && this.reader.eventFiles.length > 0 && (this.ended || this.status === 'stale')) {
       this.reportedNoInfo = true;
       this.problem({ file: this.root.relative(this.dir), message: 'the event files hold no rnnbow run description (written by another tool, or without rnnbow records)' });

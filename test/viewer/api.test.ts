@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync, mkdirSync, copyFileSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync, mkdirSync, copyFileSync, truncateSync, utimesSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseJson } from '../../src/exporters/json/json-numbers.js';
@@ -304,6 +304,53 @@ describe('damaged and live files', () => {
     expect(run.status).not.toBe('error');
     expect(run.records).toBe(readRun(fx.logdir, 'rnn-json').records.length);
     expect(run.problemCount).toBe(1);
+  });
+
+  it('reports an event file cut mid-record once the run has gone quiet, not while it may still be written', async () => {
+    const source = readdirSync(path.join(fx.logdir, 'gru-tb')).find((f) => f.startsWith('events.out.tfevents.'))!;
+    const cut = async (id: string) => {
+      const dir = path.join(fx.logdir, id);
+      mkdirSync(dir);
+      const file = path.join(dir, source);
+      copyFileSync(path.join(fx.logdir, 'gru-tb', source), file);
+      // The session-end record is last: cutting into it leaves a run that never said it ended.
+      truncateSync(file, readFileSync(file).length - 5);
+      return file;
+    };
+    const runOf = async (id: string) => (await getJson(port, '/api/runs')).body.runs.find((r: { id: string }) => r.id === id);
+    await cut('tb-live');
+    let live = await runOf('tb-live');
+    expect(live.status).toBe('running');
+    expect(live.records).toBe(10);
+    expect(live.problemCount).toBe(0);
+
+    const old = (Date.now() - 10 * 60_000) / 1000;
+    utimesSync(await cut('tb-quiet'), old, old);
+    let quiet = await runOf('tb-quiet');
+    for (let i = 0; i < 3; i++) quiet = await runOf('tb-quiet');
+    expect(quiet.status).toBe('stale');
+    expect(quiet.records).toBe(10);
+    expect(quiet.problemCount).toBe(1);
+    expect(quiet.problems[0].file).toBe(`tb-quiet/${source}`);
+    expect(quiet.problems[0].message).toMatch(/^truncated-tail: incomplete last record \(\d+ bytes\) skipped and nothing was appended for two minutes$/);
+  });
+
+  it('a run found already quiet is stale from the first look, not running for two minutes', async () => {
+    const dir = path.join(fx.logdir, 'old-json');
+    mkdirSync(dir);
+    for (const f of ['run.json', 'records.jsonl']) copyFileSync(path.join(fx.logdir, 'rnn-json', f), path.join(dir, f));
+    const old = (Date.now() - 10 * 60_000) / 1000;
+    for (const f of ['run.json', 'records.jsonl']) utimesSync(path.join(dir, f), old, old);
+    const run = (await getJson(port, '/api/runs')).body.runs.find((r: { id: string }) => r.id === 'old-json');
+    expect(run.records).toBe(15);
+    expect(run.status).toBe('stale');
+    expect(run.problemCount).toBe(0);
+    // A half line left by a run that went quiet is reported, as the event-file reader's cut tail is.
+    append(path.join(dir, 'records.jsonl'), '{"batch": 99, "n');
+    utimesSync(path.join(dir, 'records.jsonl'), old, old);
+    const later = (await getJson(port, '/api/runs')).body.runs.find((r: { id: string }) => r.id === 'old-json');
+    expect(later.problemCount).toBe(1);
+    expect(later.problems[0].message).toBe('incomplete last line (16 bytes) ignored: nothing was appended for two minutes');
   });
 
   it('picks up appended records, and a half-written line only once it is complete', async () => {
