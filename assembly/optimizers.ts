@@ -29,15 +29,23 @@ export function adagrad(count: i32, p: usize, g: usize, mem: usize, lr: f32, eps
 /**
  * Adam on the gradient times `gs` (as {@link adagrad}):
  * m = b1·m + (1-b1)·g, v = b2·v + (1-b2)·g², p -= lr·(m/c1)/(√(v/c2) + eps).
+ * The hyperparameters arrive as f64 and their combinations are rounded once: 1 - f32(0.999) is
+ * 1.3e-5 short of 0.001, which skewed v against the bias correction c2 (computed in f64).
  */
-export function adam(count: i32, p: usize, g: usize, m: usize, v: usize, lr: f32, b1: f32, b2: f32, c1: f32, c2: f32, eps: f32, gs: f32): void {
+export function adam(count: i32, p: usize, g: usize, m: usize, v: usize, lr: f64, b1: f64, b2: f64, c1: f64, c2: f64, eps: f32, gs: f32): void {
   const end = (<usize>count) << 2;
-  const vb1 = f32x4.splat(b1);
-  const vb2 = f32x4.splat(b2);
-  const va1 = f32x4.splat(1 - b1);
-  const va2 = f32x4.splat(1 - b2);
-  const vlr = f32x4.splat(lr / c1);
-  const vc2 = f32x4.splat(1 / c2);
+  const fb1 = <f32>b1;
+  const fb2 = <f32>b2;
+  const fa1 = <f32>(1 - b1);
+  const fa2 = <f32>(1 - b2);
+  const fstep = <f32>(lr / c1);
+  const finv2 = <f32>(1 / c2);
+  const vb1 = f32x4.splat(fb1);
+  const vb2 = f32x4.splat(fb2);
+  const va1 = f32x4.splat(fa1);
+  const va2 = f32x4.splat(fa2);
+  const vlr = f32x4.splat(fstep);
+  const vc2 = f32x4.splat(finv2);
   const veps = f32x4.splat(eps);
   const vgs = f32x4.splat(gs);
   let i: usize = 0;
@@ -52,10 +60,10 @@ export function adam(count: i32, p: usize, g: usize, m: usize, v: usize, lr: f32
   }
   for (; i < end; i += 4) {
     const gv = load<f32>(g + i) * gs;
-    const mv = b1 * load<f32>(m + i) + (1 - b1) * gv;
-    const vv = b2 * load<f32>(v + i) + (1 - b2) * gv * gv;
+    const mv = fb1 * load<f32>(m + i) + fa1 * gv;
+    const vv = fb2 * load<f32>(v + i) + fa2 * gv * gv;
     store<f32>(m + i, mv);
     store<f32>(v + i, vv);
-    store<f32>(p + i, load<f32>(p + i) - ((lr / c1) * mv) / (Mathf.sqrt(vv / c2) + eps));
+    store<f32>(p + i, load<f32>(p + i) - (fstep * mv) / (Mathf.sqrt(vv * finv2) + eps));
   }
 }

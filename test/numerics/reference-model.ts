@@ -130,7 +130,7 @@ export interface SequenceRun {
  */
 export function runSequence(cell: ReferenceCell, paramsAt: (j: number) => Params64, seq: ReferenceSequence, H: number, V: number): SequenceRun {
   const n = seq.inputs.length;
-  let state = seq.state.map((s) => Float64Array.from(s));
+  let state: Float64Array[] = seq.state.map((s) => Float64Array.from(s));
   const states = [state];
   const losses: number[] = [];
   const probs: Float64Array[] = [];
