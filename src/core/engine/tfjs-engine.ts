@@ -29,11 +29,12 @@ export class TfjsEngine implements GradientEngine {
     private readonly cell: CellDefinition,
     private readonly dims: CellDims,
   ) {
-    this.name = `tfjs:${tfjs.getBackend()}`;
     this.specs = modelParams(cell, dims);
     const probe = cellSlots(cell, dims);
     this.slots = probe.slots;
     this.plainParams = probe.plain;
+    // After the probe: its first op is what sets tfjs's default backend up when nothing else has.
+    this.name = `tfjs:${tfjs.getBackend()}`;
   }
 
   train(params: ParamStore, batch: Batch, initialState: State, grads: ParamStore | null, itemize?: ItemizeRequest): EngineResult {
