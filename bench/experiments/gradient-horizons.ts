@@ -7,10 +7,11 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { formatError } from '../../src/core/errors.js';
 import type { BatchRecord } from '../../src/core/record.js';
 import { readJsonRun } from '../../src/exporters/json/json-reader.js';
 import { train } from '../../src/train/trainer.js';
+import { parseHorizonArgs, type HorizonArgs } from './horizon-args.js';
 import { summarize, type HorizonSummary } from './horizon-stats.js';
 
 const GATES: Record<string, string[]> = { lstm: ['i', 'f', 'g', 'o'], gru: ['r', 'z', 'n'] };
@@ -28,38 +29,33 @@ interface CellResult {
   gates: Record<string, HorizonSummary>;
 }
 
-const { values } = parseArgs({
-  options: {
-    cells: { type: 'string', default: 'rnn,lstm,gru' },
-    steps: { type: 'string', default: '2000' },
-    hidden: { type: 'string', default: '128' },
-    batch: { type: 'string', default: '16' },
-    seq: { type: 'string', default: '25' },
-    every: { type: 'string', default: '50' },
-    seed: { type: 'string', default: '42' },
-    epsilon: { type: 'string', default: '0.05' },
-    optimizer: { type: 'string', default: 'adam' },
-    lr: { type: 'string' },
-    logdir: { type: 'string', default: 'runs/experiments' },
-    from: { type: 'string' },
-  },
-});
-const cells = values.cells!.split(',');
-const steps = Number(values.steps);
-const epsilon = Number(values.epsilon);
+// Parsed before anything runs, so a typo costs no training time.
+let values: HorizonArgs;
+try {
+  values = parseHorizonArgs(process.argv.slice(2));
+} catch (err) {
+  exitWith(err);
+}
+const { cells, steps, epsilon } = values;
+
+/** Prints a user's mistake as rnnbow's CLI does (one line and a hint) and exits 1; real bugs keep their stack. */
+function exitWith(err: unknown): never {
+  process.stderr.write(formatError(err) + '\n');
+  process.exit(1);
+}
 
 async function runCell(cell: string, logdir: string): Promise<{ runDir: string; seconds: number }> {
   const start = performance.now();
   const result = await train({
     cell,
-    hiddenSize: Number(values.hidden),
-    seqLength: Number(values.seq),
-    batchSize: Number(values.batch),
+    hiddenSize: values.hidden,
+    seqLength: values.seq,
+    batchSize: values.batch,
     steps,
-    seed: Number(values.seed),
-    optimizer: values.optimizer as 'adam' | 'adagrad',
-    ...(values.lr ? { lr: Number(values.lr) } : {}),
-    recorder: { name: 'periodic', options: { every: Number(values.every), inner: { name: 'full' } } },
+    seed: values.seed,
+    optimizer: values.optimizer,
+    ...(values.lr !== undefined ? { lr: values.lr } : {}),
+    recorder: { name: 'periodic', options: { every: values.every, inner: { name: 'full' } } },
     exporters: ['json'],
     logdir,
     runName: cell,
@@ -139,7 +135,7 @@ async function main(): Promise<void> {
   if (values.from) {
     for (const cell of cells) results.push(analyse(cell, path.join(values.from, cell), null));
   } else {
-    const logdir = path.join(values.logdir!, new Date().toISOString().replace(/[:.]/g, '-'));
+    const logdir = path.join(values.logdir, new Date().toISOString().replace(/[:.]/g, '-'));
     for (const cell of cells) {
       const { runDir, seconds } = await runCell(cell, logdir);
       results.push(analyse(cell, runDir, seconds));
@@ -150,4 +146,4 @@ async function main(): Promise<void> {
   process.stdout.write(report(results) + '\n');
 }
 
-await main();
+await main().catch(exitWith);

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { CellDefinition } from './cell.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { CheckpointError } from './errors.js';
@@ -97,22 +98,53 @@ function flatten(file: string, name: string, value: unknown, shape: readonly num
   return data;
 }
 
+const WHERE_CHECKPOINTS_ARE = 'pass the checkpoint.json that training wrote into its run folder (logdir/<run-id>/checkpoint.json)';
+
+/**
+ * The file's JSON, or a {@link CheckpointError} that says what to pass instead: users hand over
+ * the run folder, a mistyped path or a file cut short by a crash far more often than bad JSON.
+ */
+function readCheckpointJson(file: string): Partial<CheckpointJson> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EISDIR') {
+      const inside = path.join(file, 'checkpoint.json');
+      const hint = existsSync(inside) ? `pass the file inside it: ${inside}` : WHERE_CHECKPOINTS_ARE;
+      throw new CheckpointError(`checkpoint ${file} is a folder, not a checkpoint file`, hint);
+    }
+    // ENOTDIR: a file stands where the path wants a folder (run.json/checkpoint.json).
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw new CheckpointError(`checkpoint ${file} does not exist`, WHERE_CHECKPOINTS_ARE);
+    throw new CheckpointError(`cannot read checkpoint ${file}: ${code ?? (err as Error).message}`, 'check the file\'s permissions');
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new CheckpointError(
+      `checkpoint ${file} is not valid JSON: ${(err as Error).message.replace(/\s+/g, ' ').slice(0, 120)}`,
+      'rnnbow writes checkpoints whole, so this one was damaged or edited after it was written; use another checkpoint, or train again',
+    );
+  }
+}
+
 /**
  * Reads and validates a checkpoint. `resolveCell` looks the cell name up (throwing for unknown
  * names); every parameter must be present with the cell's shapes.
  */
 export function loadCheckpoint(file: string, resolveCell: (name: string) => CellDefinition): LoadedCheckpoint {
-  let json: Partial<CheckpointJson>;
-  try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new CheckpointError(code ? `cannot read checkpoint ${file}: ${code}` : `checkpoint ${file} is not valid JSON: ${(err as Error).message.replace(/\s+/g, ' ').slice(0, 120)}`);
-  }
+  const json = readCheckpointJson(file);
   if (typeof json !== 'object' || json === null || json.format !== CHECKPOINT_FORMAT) {
-    throw new CheckpointError(`${file} is not an rnnbow checkpoint (missing "format": "${CHECKPOINT_FORMAT}")`);
+    throw new CheckpointError(`${file} is not an rnnbow checkpoint (missing "format": "${CHECKPOINT_FORMAT}")`, WHERE_CHECKPOINTS_ARE);
   }
-  if (json.version !== 1) throw new CheckpointError(`${file}: unsupported checkpoint version ${JSON.stringify(json.version)} (this rnnbow reads version 1)`);
+  if (json.version !== 1) {
+    const newer = typeof json.version === 'number' && json.version > 1;
+    throw new CheckpointError(
+      `${file}: unsupported checkpoint version ${JSON.stringify(json.version)} (this rnnbow reads version 1)`,
+      newer ? 'it was written by a newer rnnbow: upgrade rnnbow to read it' : WHERE_CHECKPOINTS_ARE,
+    );
+  }
   if (typeof json.cell !== 'string') throw new CheckpointError(`${file}: "cell" must be a cell name`);
   let cell: CellDefinition;
   try {

@@ -1,12 +1,15 @@
 import { createRegistry } from '../builtins.js';
 import { BACKENDS, type BackendName } from '../core/backend.js';
+import type { CellDefinition, CellDims } from '../core/cell.js';
 import { loadCheckpoint } from '../core/checkpoint.js';
 import { ENGINE_PREFERENCES, REDUCTIONS, type EnginePreference, type Reduction } from '../core/engine.js';
 import { knownOptions } from '../core/options.js';
 import { createEngineWithBackend } from '../core/engine/create-engine.js';
+import type { ItemizedSlot } from '../core/engine/itemization-builder.js';
+import { cellSlots } from '../core/engine/probe-cell.js';
 import { ConfigError, RnnbowError } from '../core/errors.js';
 import { zeroState } from '../core/model.js';
-import { zerosLike, type ParamTensor } from '../core/params.js';
+import { sizeOf, zerosLike, type ParamStore, type ParamTensor } from '../core/params.js';
 import type { PartRegistry } from '../core/registry.js';
 import { Vocabulary } from '../data/vocabulary.js';
 
@@ -23,6 +26,22 @@ export interface ItemizeTextOptions {
   engine?: EnginePreference;
   /** tfjs backend (default `auto`). */
   backend?: BackendName;
+  /**
+   * Called once the checkpoint and text are checked, before the O(n²) pass, with what the output
+   * will hold; it may throw to refuse (the CLI refuses an output too large for one JSON file
+   * there, before minutes of work and gigabytes of memory).
+   */
+  onPlan?: (plan: ItemizePlan) => void;
+}
+
+/** What an itemization is about to compute, passed to {@link ItemizeTextOptions.onPlan}. */
+export interface ItemizePlan {
+  /** Steps n = text length - 1. */
+  n: number;
+  /** Step pairs (t, j) with j <= t: n(n+1)/2. */
+  pairs: number;
+  /** Numbers the output will hold: every itemized value, gradient entry, loss and prediction. */
+  numbers: number;
 }
 
 /** A nested array in a parameter's own shape. */
@@ -57,7 +76,7 @@ export interface ItemizeOutput {
 }
 
 const REDUCTION_NAMES: readonly ItemizeReduction[] = ['none', ...REDUCTIONS];
-const OPTION_KEYS = ['reduction', 'registry', 'engine', 'backend'];
+const OPTION_KEYS = ['reduction', 'registry', 'engine', 'backend', 'onPlan'];
 
 /** Refuses what the library call would otherwise take silently (a typo'd option, `reduction: 'L2'`). */
 function checkOptions(text: unknown, options: ItemizeTextOptions): void {
@@ -69,6 +88,27 @@ function checkOptions(text: unknown, options: ItemizeTextOptions): void {
   oneOf('reduction', options.reduction, REDUCTION_NAMES);
   oneOf('engine', options.engine, ENGINE_PREFERENCES);
   oneOf('backend', options.backend, BACKENDS);
+  if (options.onPlan !== undefined && typeof options.onPlan !== 'function') throw new ConfigError('itemizeText: onPlan must be a function');
+}
+
+/** The parameters the engine itemizes and their gate names (as the trainer lists them in run.json). */
+function itemizedSlots(engine: object, cell: CellDefinition, dims: CellDims): readonly ItemizedSlot[] {
+  // Both built-in engines know their slots; a plugin cell's own kernel may not, so probe the cell.
+  return (engine as { slots?: readonly ItemizedSlot[] }).slots ?? cellSlots(cell, dims).slots;
+}
+
+/** Numbers an {@link ItemizeOutput} holds for these slots, parameters, n and reduction. */
+export function itemizeOutputNumbers(slots: readonly ItemizedSlot[], params: ParamStore, n: number, reduction: ItemizeReduction): number {
+  const pairs = (n * (n + 1)) / 2;
+  let numbers = 2 * n;
+  for (const p of Object.values(params)) numbers += sizeOf(p.shape);
+  for (const slot of slots) {
+    for (const name of slot.bias ? [slot.param, slot.bias] : [slot.param]) {
+      const perPair = reduction === 'none' ? sizeOf(params[name].shape) : 1 + (slot.gates?.length ?? 0);
+      numbers += pairs * perPair;
+    }
+  }
+  return numbers;
 }
 
 function nest(data: ArrayLike<number>, shape: readonly number[]): Nested {
@@ -84,10 +124,16 @@ function nest(data: ArrayLike<number>, shape: readonly number[]): Nested {
 export async function itemizeText(checkpointFile: string, text: string, options: ItemizeTextOptions = {}): Promise<ItemizeOutput> {
   checkOptions(text, options);
   const registry = options.registry ?? (await createRegistry());
-  const ckpt = loadCheckpoint(checkpointFile, (n) => registry.cell(n));
+  const ckpt = loadCheckpoint(checkpointFile, (name) => registry.cell(name));
   const vocab = Vocabulary.fromChars(ckpt.vocab);
   const chars = [...text];
-  if (chars.length < 2) throw new RnnbowError('INPUT', `the text must have at least 2 characters (inputs and a target), got ${chars.length}`);
+  if (chars.length < 2) {
+    throw new RnnbowError(
+      'INPUT',
+      `the text must have at least 2 characters (inputs and a target), got ${chars.length}`,
+      'step t reads text[t] and predicts text[t+1], so a text of n+1 characters gives n steps',
+    );
+  }
   const ids = vocab.encode(text);
   const n = ids.length - 1;
   const reduction = options.reduction ?? 'l2';
@@ -95,14 +141,22 @@ export async function itemizeText(checkpointFile: string, text: string, options:
   const { engine } = await createEngineWithBackend(ckpt.cell, dims, options.engine, options.backend);
   const batch = { batchSize: 1, length: n, inputs: ids.slice(0, n), targets: ids.slice(1) };
   const grads = zerosLike(ckpt.params);
-  const result = engine.train(ckpt.params, batch, zeroState(ckpt.cell, dims, 1), grads, {
-    sequence: 0,
-    k: null,
-    reduction: reduction === 'none' ? 'l2' : reduction,
-    residual: false,
-    full: reduction === 'none',
-  });
-  engine.dispose();
+  let result: ReturnType<typeof engine.train>;
+  try {
+    if (options.onPlan) {
+      const numbers = itemizeOutputNumbers(itemizedSlots(engine, ckpt.cell, dims), ckpt.params, n, reduction);
+      options.onPlan({ n, pairs: (n * (n + 1)) / 2, numbers });
+    }
+    result = engine.train(ckpt.params, batch, zeroState(ckpt.cell, dims, 1), grads, {
+      sequence: 0,
+      k: null,
+      reduction: reduction === 'none' ? 'l2' : reduction,
+      residual: false,
+      full: reduction === 'none',
+    });
+  } finally {
+    engine.dispose();
+  }
   const itemized: ItemizeOutput['itemized'] = {};
   const gates: NonNullable<ItemizeOutput['gates']> = {};
   for (const [name, p] of Object.entries(result.itemized!.params)) {
