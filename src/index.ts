@@ -72,6 +72,7 @@ export { SeededRandom } from './core/random.js';
 
 // Data.
 export { loadCorpus, type LoadCorpusOptions } from './data/load-corpus.js';
+export { MAX_TEXT_UNITS } from './data/code-points.js';
 export { defaultCorpus, nodeIncludeDir, DEFAULT_CORPUS_MAX_CHARS, DEFAULT_GENERATED_CHARS, type DefaultCorpusOptions } from './data/default-corpus.js';
 export { DEFAULT_TEXT_EXTENSIONS } from './data/text-extensions.js';
 export { generateCCorpus, generateCCorpusWithStructure, type GenerateCOptions, type GeneratedC } from './data/c-generator.js';
@@ -82,6 +83,9 @@ export { BatchStream, type BatchStreamOptions } from './data/batch-stream.js';
 export { validationBatches, type ValidationBatchOptions } from './data/validation-batches.js';
 export type { StreamBatch, StreamLayout } from './data/stream-layout.js';
 export type { Corpus } from './data/corpus.js';
+export { allocateTokenIds, type TokenIds } from './data/token-ids.js';
+export { corpusFingerprint } from './data/corpus-fingerprint.js';
+export { describeCorpus } from './data/describe-corpus.js';
 export { Vocabulary } from './data/vocabulary.js';
 export { visibleChar } from './data/visible-char.js';
 

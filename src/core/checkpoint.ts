@@ -39,6 +39,13 @@ export interface TrainingState {
   optimizer?: unknown;
   /** Carried recurrent state per component, `[B * H]` each. */
   state?: number[][];
+  /**
+   * Fingerprint of the training text's ids (`corpusFingerprint`): a resumed run on other text
+   * says so, since batch indices then address other windows (absent in older checkpoints).
+   */
+  corpus?: string;
+  /** The smoothed training loss so far, so a resumed run's goes on rather than restarting. */
+  smoothedLoss?: number;
 }
 
 /** A checkpoint after validation. */

@@ -3,6 +3,7 @@
  * are cut).
  */
 import { SeededRandom } from '../core/random.js';
+import type { TokenIds } from './token-ids.js';
 import { batchAt, streamLayout, minimumCorpusChars, type StreamBatch, type StreamLayout } from './stream-layout.js';
 
 /** Options of a {@link BatchStream}. */
@@ -36,11 +37,11 @@ export interface BatchStreamOptions {
 export class BatchStream {
   /** Where the streams lie. */
   readonly layout: StreamLayout;
-  private readonly ids: Int32Array;
+  private readonly ids: TokenIds;
   private readonly baseOffset: number;
   private nextIndex = 0;
 
-  constructor(ids: Int32Array, options: BatchStreamOptions) {
+  constructor(ids: TokenIds, options: BatchStreamOptions) {
     const { batchSize, seqLength } = options;
     let start = 0;
     if (options.randomStart) {

@@ -25,7 +25,7 @@ export function* corpusFiles(dir: string, accept: (fileName: string) => boolean)
     try {
       real = realpathSync(current);
     } catch (err) {
-      throw fileAccessError(current, err);
+      throw fileAccessError(current, err, 'folder');
     }
     if (visited.has(real)) return;
     visited.add(real);
@@ -33,7 +33,7 @@ export function* corpusFiles(dir: string, accept: (fileName: string) => boolean)
     try {
       entries = readdirSync(current, { withFileTypes: true });
     } catch (err) {
-      throw fileAccessError(current, err);
+      throw fileAccessError(current, err, 'folder');
     }
     entries.sort((a, b) => byName(a.name, b.name));
     for (const entry of entries) {

@@ -7,7 +7,7 @@ export { loadCorpus, checkMaxChars, type LoadCorpusOptions } from './load-corpus
 export { DEFAULT_TEXT_EXTENSIONS, ANY_EXTENSION, extensionMatcher, describeExtensions } from './text-extensions.js';
 export { readTextFile, firstInvalidUtf8, fileAccessError, type TextFileContent } from './text-file.js';
 export { corpusFiles } from './corpus-files.js';
-export { countCodePoints, headCodePoints } from './code-points.js';
+export { countCodePoints, headCodePoints, isBmpOnly } from './code-points.js';
 export {
   defaultCorpus,
   nodeIncludeDir,
@@ -27,6 +27,10 @@ export {
   type OpeningBracket,
 } from './c-structure.js';
 export { Vocabulary } from './vocabulary.js';
+export { describeCorpus } from './describe-corpus.js';
+export { corpusFingerprint } from './corpus-fingerprint.js';
+export { checkpointRunCorpus, withResumeCorpusHint, type RunCorpus } from './resume-corpus.js';
+export { allocateTokenIds, type TokenIds } from './token-ids.js';
 export { splitCorpus, type CorpusSplit } from './split-corpus.js';
 export {
   streamLayout,

@@ -1,10 +1,10 @@
 /**
  * Loading a training corpus from files and directories (`--corpus`, repeatable; `--max-chars`).
  */
-import { statSync } from 'node:fs';
+import { lstatSync, readlinkSync, statSync, type Stats } from 'node:fs';
 import { ConfigError, CorpusError } from '../core/errors.js';
 import type { Corpus } from './corpus.js';
-import { countCodePoints } from './code-points.js';
+import { countCodePoints, MAX_TEXT_UNITS, tooLargeText } from './code-points.js';
 import { corpusFiles } from './corpus-files.js';
 import { DEFAULT_TEXT_EXTENSIONS, describeExtensions, extensionMatcher } from './text-extensions.js';
 import { fileAccessError, readTextFile } from './text-file.js';
@@ -23,6 +23,35 @@ export interface LoadCorpusOptions {
    * {@link DEFAULT_TEXT_EXTENSIONS}.
    */
   readonly extensions?: readonly string[];
+  /**
+   * The most UTF-16 units the text may have; past it loading stops with a {@link CorpusError}
+   * suggesting `--max-chars`. Default and upper bound {@link MAX_TEXT_UNITS}, the longest string
+   * there can be (tests lower it).
+   */
+  readonly maxTextUnits?: number;
+}
+
+/** What a path that is neither a file nor a folder is, for the message: `a named pipe (FIFO)`. */
+function specialFileKind(stats: Stats): string {
+  if (stats.isFIFO()) return 'a named pipe (FIFO)';
+  if (stats.isCharacterDevice()) return 'a character device';
+  if (stats.isBlockDevice()) return 'a block device';
+  if (stats.isSocket()) return 'a socket';
+  return 'a special file';
+}
+
+/**
+ * The error for a path that does not exist because it is a symbolic link to nothing, which says
+ * where the link points (`corpus path not found` alone sends the user looking at a path that is
+ * there); undefined when `path` is no such link.
+ */
+function danglingLinkError(path: string): CorpusError | undefined {
+  try {
+    if (!lstatSync(path).isSymbolicLink()) return undefined;
+    return new CorpusError(`corpus path ${path} is a symbolic link to ${readlinkSync(path)}, which does not exist`, 'point --corpus at the files themselves, or fix the link');
+  } catch {
+    return undefined;
+  }
 }
 
 /** Checks a `maxChars` option: a positive integer or `Infinity`; otherwise a {@link ConfigError}. */
@@ -51,6 +80,7 @@ export function loadCorpus(paths: readonly string[], options: LoadCorpusOptions 
   checkMaxChars(maxChars);
   const extensions = options.extensions ?? DEFAULT_TEXT_EXTENSIONS;
   const accept = extensionMatcher(extensions);
+  const maxUnits = Math.min(options.maxTextUnits ?? MAX_TEXT_UNITS, MAX_TEXT_UNITS);
 
   const parts: string[] = [];
   let chars = 0;
@@ -60,7 +90,11 @@ export function loadCorpus(paths: readonly string[], options: LoadCorpusOptions 
   /** Why each path gave no text, for the message when the whole corpus is empty. */
   const emptyReasons: string[] = [];
 
+  /** UTF-16 units read so far: the joined text must fit in one string. */
+  let units = 0;
   const add = (text: string, cut: boolean): void => {
+    units += text.length;
+    if (units > maxUnits) throw tooLargeText(`the corpus (${paths.join(', ')})`);
     parts.push(text);
     chars += countCodePoints(text);
     files++;
@@ -76,14 +110,14 @@ export function loadCorpus(paths: readonly string[], options: LoadCorpusOptions 
     try {
       stats = statSync(path);
     } catch (err) {
-      throw fileAccessError(path, err);
+      throw ((err as { code?: string }).code === 'ENOENT' ? danglingLinkError(path) : undefined) ?? fileAccessError(path, err);
     }
     if (stats.isFile()) {
-      const content = readTextFile(path, maxChars - chars);
+      const content = readTextFile(path, maxChars - chars, maxUnits);
       if (content.kind === 'binary') {
         throw new CorpusError(
           `corpus file ${path} is binary: it ${content.reason}`,
-          'rnnbow trains on UTF-8 text; convert the file (e.g. with iconv) or point --corpus at a source tree',
+          content.hint,
         );
       }
       if (content.text.length === 0) emptyReasons.push(`file ${path} is empty`);
@@ -98,7 +132,7 @@ export function loadCorpus(paths: readonly string[], options: LoadCorpusOptions 
           break;
         }
         matched++;
-        const content = readTextFile(file, maxChars - chars);
+        const content = readTextFile(file, maxChars - chars, maxUnits);
         if (content.kind === 'binary') {
           binary++;
           continue;
@@ -116,7 +150,10 @@ export function loadCorpus(paths: readonly string[], options: LoadCorpusOptions 
         }
       }
     } else {
-      throw new CorpusError(`corpus path ${path} is neither a regular file nor a directory`);
+      throw new CorpusError(
+        `corpus path ${path} is neither a regular file nor a directory: it is ${specialFileKind(stats)}`,
+        'rnnbow reads regular files and folders; save the text to a file first (e.g. command > corpus.txt)',
+      );
     }
   }
 

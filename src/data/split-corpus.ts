@@ -4,13 +4,14 @@
  * offsets stay simple: validation offset o is corpus offset `validationStart + o`.
  */
 import { ConfigError } from '../core/errors.js';
+import type { TokenIds } from './token-ids.js';
 
 /** The two parts of a split corpus; both are views of the ids passed in, not copies. */
-export interface CorpusSplit {
+export interface CorpusSplit<Ids extends TokenIds = Int32Array> {
   /** Token ids `[0, validationStart)`. */
-  readonly train: Int32Array;
+  readonly train: Ids;
   /** Token ids `[validationStart, length)`: the last `floor(length * validationFraction)` tokens. */
-  readonly validation: Int32Array;
+  readonly validation: Ids;
   /** Corpus offset of the first validation token (= `train.length`). */
   readonly validationStart: number;
 }
@@ -19,15 +20,16 @@ export interface CorpusSplit {
  * Splits `ids` into a training head and a validation tail of `floor(ids.length *
  * validationFraction)` tokens. The fraction must be in `[0, 1)`; 0 gives an empty validation part.
  */
-export function splitCorpus(ids: Int32Array, validationFraction: number): CorpusSplit {
+export function splitCorpus<Ids extends TokenIds = Int32Array>(ids: Ids, validationFraction: number): CorpusSplit<Ids> {
   if (typeof validationFraction !== 'number' || !(validationFraction >= 0 && validationFraction < 1)) {
     throw new ConfigError(`validation fraction must be at least 0 and below 1, got ${typeof validationFraction === 'number' ? validationFraction : JSON.stringify(validationFraction)}`);
   }
   const validationLength = Math.floor(ids.length * validationFraction);
   const validationStart = ids.length - validationLength;
   return {
-    train: ids.subarray(0, validationStart),
-    validation: ids.subarray(validationStart),
+    // subarray keeps the array's type; TypeScript only knows it of each member of the union.
+    train: ids.subarray(0, validationStart) as Ids,
+    validation: ids.subarray(validationStart) as Ids,
     validationStart,
   };
 }

@@ -6,6 +6,7 @@
  */
 import type { Batch } from '../core/engine.js';
 import { ConfigError, CorpusError } from '../core/errors.js';
+import type { TokenIds } from './token-ids.js';
 
 /** Where the B streams lie in a token sequence. */
 export interface StreamLayout {
@@ -67,7 +68,7 @@ export function streamLayout(length: number, batchSize: number, seqLength: numbe
         : `${batchSize} sequences of ${seqLength} steps need at least ${needed} characters (B n + 1)`;
     throw new CorpusError(
       `the training text has ${usable} characters; ${what}`,
-      'use a longer corpus, or lower the batch size, the sequence length or the validation fraction',
+      'use a longer corpus (or a higher --max-chars), or lower the batch size, the sequence length or the validation fraction',
     );
   }
   const streamLength = Math.floor((usable - 1) / batchSize);
@@ -78,7 +79,7 @@ export function streamLayout(length: number, batchSize: number, seqLength: numbe
  * Batch `index` of the layout over `ids` (epochs wrap around). `baseOffset` is added to the
  * reported offsets, for ids that are a piece of a longer corpus (the validation tail).
  */
-export function batchAt(ids: Int32Array, layout: StreamLayout, index: number, baseOffset = 0): StreamBatch {
+export function batchAt(ids: TokenIds, layout: StreamLayout, index: number, baseOffset = 0): StreamBatch {
   if (!Number.isInteger(index) || index < 0) throw new ConfigError(`batch index must be a non-negative integer, got ${String(index)}`);
   const { batchSize: B, seqLength: n, start, streamLength, batchesPerEpoch } = layout;
   const epoch = Math.floor(index / batchesPerEpoch);

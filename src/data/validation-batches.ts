@@ -3,6 +3,7 @@
  * {@link StreamLayout}) so a trainer can carry hidden state through the list in order.
  */
 import { ConfigError } from '../core/errors.js';
+import type { TokenIds } from './token-ids.js';
 import { batchAt, checkBatchShape, streamLayout, type StreamBatch } from './stream-layout.js';
 
 /** Options of {@link validationBatches}. */
@@ -23,7 +24,7 @@ export interface ValidationBatchOptions {
  * `batchSize` says how many), and when it is shorter than n + 1 there are none: the list is empty,
  * never an error, since validation is optional.
  */
-export function validationBatches(ids: Int32Array, options: ValidationBatchOptions): StreamBatch[] {
+export function validationBatches(ids: TokenIds, options: ValidationBatchOptions): StreamBatch[] {
   const { seqLength } = options;
   const maxBatches = options.maxBatches ?? Infinity;
   if (maxBatches !== Infinity && (!Number.isInteger(maxBatches) || maxBatches < 0)) {

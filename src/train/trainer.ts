@@ -28,6 +28,7 @@ import { sampleTokens } from './sampler.js';
 import { installStopSignals } from './stop-signals.js';
 import { ThroughputMeter } from './throughput.js';
 import { prepareData } from './training-data.js';
+import { describeCorpus } from '../data/describe-corpus.js';
 
 /** Progress of a run, reported after every batch. */
 export interface TrainingProgress {
@@ -182,6 +183,7 @@ async function trainWith(config: RunConfig, options: TrainOptions, parts: Resolv
     'cell-kernel': ` — the ${cell.name} cell's own kernel`,
   }[kind];
   say(`training ${cell.name} (H=${hiddenSize}, B=${config.batchSize}, n=${config.seqLength}) on ${engine.name}${engineNote}`);
+  say(describeCorpus(data.corpus, config.corpus.maxChars));
   let stop: RunSummary['status'] | null = null;
   const uninstallSignals = options.handleSignals
     ? installStopSignals(
@@ -199,6 +201,9 @@ async function trainWith(config: RunConfig, options: TrainOptions, parts: Resolv
       )
     : () => {};
 
+  if (training?.corpus !== undefined && training.corpus !== data.fingerprint) {
+    say(`resuming on other text than the checkpoint was trained on (another corpus, --max-chars or --validation): training goes on from batch ${firstBatch} of this text`);
+  }
   if (savedOptimizer && savedOptimizer.name !== config.optimizer) {
     say(`resuming with ${config.optimizer}: the checkpoint's ${savedOptimizer.name} state does not carry over`);
   }
@@ -209,7 +214,8 @@ async function trainWith(config: RunConfig, options: TrainOptions, parts: Resolv
   let state: State = fits ? carried!.map((s) => Float32Array.from(s)) : zeroState(cell, dims, config.batchSize);
   const zero = zeroState(cell, dims, 1);
   const charsPerBatch = config.batchSize * config.seqLength;
-  let smoothLoss = NaN;
+  // A resumed run's average goes on from the checkpoint's, as its batch counter does.
+  let smoothLoss = typeof training?.smoothedLoss === 'number' && Number.isFinite(training.smoothedLoss) ? training.smoothedLoss : NaN;
   let valLoss: number | undefined;
   let lastValLoss: number | undefined;
   /** The newest trained batch's scalars, and whether they were logged (reused: no object per batch). */
@@ -231,7 +237,7 @@ async function trainWith(config: RunConfig, options: TrainOptions, parts: Resolv
     }
     saveCheckpoint(
       checkpointFile,
-      toCheckpoint(cell.name, hiddenSize, [...data.vocab.chars], params, { batch: next, optimizer: optimizer.save(), state: state.map((s) => Array.from(s)) }),
+      toCheckpoint(cell.name, hiddenSize, [...data.vocab.chars], params, { batch: next, optimizer: optimizer.save(), state: state.map((s) => Array.from(s)), corpus: data.fingerprint, ...(Number.isFinite(smoothLoss) ? { smoothedLoss: smoothLoss } : {}) }),
     );
   };
   try {

@@ -3,6 +3,7 @@ import type { GradientEngine, State } from '../core/engine.js';
 import { CorpusError } from '../core/errors.js';
 import type { ParamStore } from '../core/params.js';
 import { BatchStream } from '../data/batch-stream.js';
+import { corpusFingerprint } from '../data/corpus-fingerprint.js';
 import type { Corpus } from '../data/corpus.js';
 import { defaultCorpus } from '../data/default-corpus.js';
 import { loadCorpus } from '../data/load-corpus.js';
@@ -14,8 +15,10 @@ import { describeChar } from '../data/visible-char.js';
 
 /** A run's data: corpus, vocabulary, the training stream and the validation batches. */
 export interface TrainingData {
-  /** The loaded corpus. */
-  corpus: Corpus;
+  /** Where the corpus came from and its size. Its text is not kept: the run holds the token ids. */
+  corpus: Omit<Corpus, 'text'>;
+  /** {@link corpusFingerprint} of the training ids, so a resumed run can tell it reads other text. */
+  fingerprint: string;
   /** Vocabulary (the checkpoint's when resuming). */
   vocab: Vocabulary;
   /** Minibatches of the training text. */
@@ -34,7 +37,7 @@ export function prepareData(config: RunConfig, vocabChars?: readonly string[]): 
   let vocab: Vocabulary;
   if (vocabChars) {
     vocab = Vocabulary.fromChars(vocabChars);
-    const missing = [...new Set(corpus.text)].filter((ch) => !vocab.has(ch));
+    const missing = vocab.missingFrom(corpus.text);
     if (missing.length) {
       throw new CorpusError(
         `the corpus has ${missing.length} character(s) the checkpoint's vocabulary lacks: ${missing.slice(0, 8).map(describeChar).join(', ')}`,
@@ -42,7 +45,8 @@ export function prepareData(config: RunConfig, vocabChars?: readonly string[]): 
       );
     }
   } else vocab = Vocabulary.fromText(corpus.text);
-  const ids = vocab.encode(corpus.text);
+  // One byte per character for most corpora, four otherwise: the ids stay for the whole run.
+  const ids = vocab.encodeCompact(corpus.text);
   const split = splitCorpus(ids, config.corpus.validationFraction);
   const train = new BatchStream(split.train, { batchSize: config.batchSize, seqLength: config.seqLength });
   const validation = validationBatches(split.validation, {
@@ -51,8 +55,10 @@ export function prepareData(config: RunConfig, vocabChars?: readonly string[]): 
     maxBatches: config.validationBatches,
     baseOffset: split.validationStart,
   });
+  const { text: _text, ...about } = corpus;
   return {
-    corpus,
+    corpus: about,
+    fingerprint: corpusFingerprint(split.train),
     vocab,
     train,
     validation,

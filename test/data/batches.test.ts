@@ -154,6 +154,28 @@ describe('BatchStream', () => {
     expect(new BatchStream(counting(801), { batchSize: 32, seqLength: 25 }).batchesPerEpoch).toBe(1);
   });
 
+  it('points at --max-chars in the hint for a too-short text', () => {
+    try {
+      new BatchStream(counting(9), { batchSize: 1, seqLength: 25 });
+      expect.unreachable();
+    } catch (err) {
+      expect((err as CorpusError).hint).toMatch(/a higher --max-chars/);
+    }
+  });
+
+  it('cuts the same batches from compact (Uint8Array) ids as from Int32Array ids', () => {
+    const wide = Int32Array.from({ length: 500 }, (_, i) => (i * 7) % 251);
+    const narrow = Uint8Array.from(wide);
+    const a = splitCorpus(wide, 0.1);
+    const b = splitCorpus(narrow, 0.1);
+    expect(b.train).toBeInstanceOf(Uint8Array);
+    const sa = new BatchStream(a.train, { batchSize: 3, seqLength: 7 });
+    const sb = new BatchStream(b.train, { batchSize: 3, seqLength: 7 });
+    for (const i of [0, 1, 5, sa.batchesPerEpoch, sa.batchesPerEpoch + 3]) expect(sb.at(i)).toEqual(sa.at(i));
+    const va = validationBatches(a.validation, { batchSize: 2, seqLength: 7, baseOffset: a.validationStart });
+    expect(validationBatches(b.validation, { batchSize: 2, seqLength: 7, baseOffset: b.validationStart })).toEqual(va);
+  });
+
   it('rejects a batch size or sequence length that is not a positive integer', () => {
     expect(() => new BatchStream(counting(100), { batchSize: 0, seqLength: 5 })).toThrow(ConfigError);
     expect(() => new BatchStream(counting(100), { batchSize: 2, seqLength: 2.5 })).toThrow(ConfigError);

@@ -5,7 +5,19 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, CorpusError } from '../../src/core/errors.js';
 import { loadCorpus } from '../../src/data/load-corpus.js';
 import { extensionMatcher } from '../../src/data/text-extensions.js';
+import { fileAccessError } from '../../src/data/text-file.js';
 import { tempTree } from './temp-tree.js';
+
+/** The hint of the CorpusError `fn` throws. */
+function hintOf(fn: () => unknown): string | undefined {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(CorpusError);
+    return (err as CorpusError).hint;
+  }
+  throw new Error('expected a failure');
+}
 
 /** The message of what `fn` throws, checking its class. */
 function failure(fn: () => unknown, type: new (...args: never[]) => Error = CorpusError): string {
@@ -105,13 +117,23 @@ describe('loadCorpus', () => {
     expect(failure(() => loadCorpus([at('single.txt'), at('nope/x.c')]))).toBe(`corpus path not found: ${at('nope/x.c')}`);
   });
 
-  it('names a binary file given explicitly', () => {
+  it('names a binary file given explicitly, with the byte, its line and how to convert it', () => {
     expect(failure(() => loadCorpus([at('binary.dat')]))).toBe(
       `corpus file ${at('binary.dat')} is binary: it contains a NUL byte at byte 2`,
     );
     expect(failure(() => loadCorpus([at('single.txt'), at('latin1.txt')]))).toBe(
-      `corpus file ${at('latin1.txt')} is binary: it is not valid UTF-8 at byte 3`,
+      `corpus file ${at('latin1.txt')} is binary: it is not valid UTF-8 at byte 3 (0xE9, line 1)`,
     );
+    expect(hintOf(() => loadCorpus([at('latin1.txt')]))).toBe(
+      `if it is Latin-1 text, convert it: iconv -f LATIN1 -t UTF-8 ${at('latin1.txt')} > ${at('latin1.utf8.txt')}`,
+    );
+  });
+
+  it('names UTF-16 as such, with the conversion', () => {
+    const utf16 = tempTree({ 'u.txt': new Uint8Array([0xff, 0xfe, 0x68, 0x00, 0x69, 0x00]) });
+    const file = path.join(utf16, 'u.txt');
+    expect(failure(() => loadCorpus([file]))).toBe(`corpus file ${file} is binary: it is UTF-16 (it starts with a UTF-16 byte-order mark)`);
+    expect(hintOf(() => loadCorpus([file]))).toBe(`convert it: iconv -f UTF-16 -t UTF-8 ${file} > ${path.join(utf16, 'u.utf8.txt')}`);
   });
 
   it('explains an empty corpus', () => {
@@ -135,7 +157,26 @@ describe('loadCorpus', () => {
   it('rejects paths that are neither files nor directories', () => {
     const fifo = at('pipe');
     execFileSync('mkfifo', [fifo]);
-    expect(failure(() => loadCorpus([fifo]))).toBe(`corpus path ${fifo} is neither a regular file nor a directory`);
+    expect(failure(() => loadCorpus([fifo]))).toBe(`corpus path ${fifo} is neither a regular file nor a directory: it is a named pipe (FIFO)`);
+    expect(failure(() => loadCorpus(['/dev/zero']))).toBe('corpus path /dev/zero is neither a regular file nor a directory: it is a character device');
+    expect(hintOf(() => loadCorpus([fifo]))).toMatch(/save the text to a file first/);
+  });
+
+  it('says where a dangling symbolic link named directly points', () => {
+    const linked = tempTree({ 'x.txt': 'x' });
+    const link = path.join(linked, 'link.c');
+    symlinkSync(path.join(linked, 'gone.c'), link);
+    expect(failure(() => loadCorpus([link]))).toBe(`corpus path ${link} is a symbolic link to ${path.join(linked, 'gone.c')}, which does not exist`);
+    const loop = path.join(linked, 'self.c');
+    symlinkSync(loop, loop);
+    expect(failure(() => loadCorpus([loop]))).toBe(`cannot read corpus path ${loop}: too many levels of symbolic links`);
+  });
+
+  it('gives a hint for an unreadable file', () => {
+    const denied = fileAccessError('/x/y.c', Object.assign(new Error('EACCES'), { code: 'EACCES' }));
+    expect(denied.hint).toMatch(/chmod a\+r/);
+    const folder = fileAccessError('/x/dir', Object.assign(new Error('EACCES'), { code: 'EACCES' }), 'folder');
+    expect(folder.message).toBe('cannot read corpus folder /x/dir: permission denied');
   });
 
   it('follows symbolic links but ends link cycles', () => {
@@ -164,5 +205,29 @@ describe('extensionMatcher', () => {
   it('rejects entries that are not extensions', () => {
     expect(() => extensionMatcher(['.'])).toThrow(ConfigError);
     expect(() => extensionMatcher([''])).toThrow(ConfigError);
+  });
+});
+
+describe('loadCorpus on text longer than one string can hold', () => {
+  // The real limit is 536,870,888 UTF-16 units; the option lowers it so that small files show the behaviour.
+  const root = tempTree({ 'a.txt': 'x'.repeat(600), 'b.txt': 'y'.repeat(600), 'one/big.c': 'z'.repeat(2000) });
+  const at = (rel: string) => path.join(root, rel);
+
+  it('stops with a CorpusError suggesting --max-chars, not an internal error', () => {
+    let err: unknown;
+    try {
+      loadCorpus([at('a.txt'), at('b.txt')], { maxTextUnits: 1000 });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(CorpusError);
+    expect((err as CorpusError).message).toMatch(new RegExp(`^the corpus \\(${at('a.txt')}, ${at('b.txt')}\\) is too large: rnnbow holds the corpus as one string, of at most [\\d,]+ characters$`));
+    expect((err as CorpusError).hint).toBe('read a part of it with --max-chars (500000000 or fewer)');
+    expect(() => loadCorpus([at('one')], { maxTextUnits: 1000 })).toThrow(`corpus file ${at('one/big.c')} is too large`);
+  });
+
+  it('reads a part that fits, with --max-chars', () => {
+    expect(loadCorpus([at('a.txt'), at('b.txt')], { maxTextUnits: 1000, maxChars: 900 })).toMatchObject({ chars: 900, truncated: true });
+    expect(loadCorpus([at('one')], { maxTextUnits: 1000, maxChars: 1000 })).toMatchObject({ chars: 1000, truncated: true });
   });
 });

@@ -23,6 +23,7 @@ describe('readTextFile', () => {
     'latin1.txt': new Uint8Array([0x63, 0x61, 0x66, 0xe9, 0x0a]), // "café" in Latin-1
     'astral.txt': 'a😀b😀c',
     'long.txt': 'x'.repeat(200_000),
+    'late-bad.txt': new Uint8Array([...Buffer.from('abc\ndef\ngh'), 0xff, 0x0a]),
   });
   const at = (name: string) => path.join(dir, name);
 
@@ -32,8 +33,9 @@ describe('readTextFile', () => {
   });
 
   it('calls NUL bytes and invalid UTF-8 binary, with the byte offset', () => {
-    expect(readTextFile(at('nul.bin'))).toEqual({ kind: 'binary', reason: 'contains a NUL byte at byte 2' });
-    expect(readTextFile(at('latin1.txt'))).toEqual({ kind: 'binary', reason: 'is not valid UTF-8 at byte 3' });
+    expect(readTextFile(at('nul.bin'))).toMatchObject({ kind: 'binary', reason: 'contains a NUL byte at byte 2' });
+    expect(readTextFile(at('latin1.txt'))).toMatchObject({ kind: 'binary', reason: 'is not valid UTF-8 at byte 3 (0xE9, line 1)' });
+    expect(readTextFile(at('late-bad.txt'))).toMatchObject({ kind: 'binary', reason: 'is not valid UTF-8 at byte 10 (0xFF, line 3)' });
   });
 
   it('stops at maxChars code points without splitting astral characters', () => {
@@ -86,5 +88,16 @@ describe('code point counting', () => {
     expect(headCodePoints('a😀b', 2)).toBe('a😀');
     expect(headCodePoints('a😀b', 0)).toBe('');
     expect(headCodePoints('ab', 5)).toBe('ab');
+  });
+});
+
+describe('countCodePoints and headCodePoints', () => {
+  it('agree with Array.from on BMP-only, astral and lone-surrogate text', () => {
+    const texts = ['', 'plain ascii', 'caf\u00e9 \u4e2d', 'a\u{1f600}b\u{1f680}', '\ud800x\udc00', 'x'.repeat(1000) + '\u{1f600}'];
+    for (const t of texts) {
+      const points = Array.from(t);
+      expect(countCodePoints(t), JSON.stringify(t)).toBe(points.length);
+      for (const k of [0, 1, 3, points.length, points.length + 2]) expect(headCodePoints(t, k)).toBe(points.slice(0, k).join(''));
+    }
   });
 });

@@ -78,4 +78,39 @@ describe('Vocabulary', () => {
     const reference = new Map([...new Set(Array.from(text))].sort((a, b) => a.codePointAt(0)! - b.codePointAt(0)!).map((c, i) => [c, i]));
     expect(Array.from(v.encode(text))).toEqual(Array.from(text).map((c) => reference.get(c)));
   });
+
+  it('builds the same vocabulary as a Set-based reference, lone surrogates included', () => {
+    // Lone surrogates (as a JS string can hold) are characters of their own; a pair is one.
+    const text = 'b\ud83d x\ude00\u{1f600}a\u{10ffff}\uffff\ue000\u{1f600}\ud800';
+    const reference = [...new Set(Array.from(text))].sort((a, b) => a.codePointAt(0)! - b.codePointAt(0)!);
+    const v = Vocabulary.fromText(text);
+    expect(v.chars).toEqual(reference);
+    expect(v.decode(v.encode(text))).toBe(text);
+  });
+
+  it('encodes compactly: one byte per character up to 256 characters, two up to 65,536', () => {
+    const small = 'hello, world\n';
+    const v = Vocabulary.fromText(small);
+    const compact = v.encodeCompact(small);
+    expect(compact).toBeInstanceOf(Uint8Array);
+    expect(Array.from(compact)).toEqual(Array.from(v.encode(small)));
+    let wide = '';
+    for (let cp = 0x100; cp < 0x100 + 300; cp++) wide += String.fromCodePoint(cp);
+    wide += '\u{1f600}\u{1f601}';
+    const w = Vocabulary.fromText(wide);
+    const wideIds = w.encodeCompact(wide);
+    expect(wideIds).toBeInstanceOf(Uint16Array);
+    expect(wideIds.length).toBe(302);
+    expect(Array.from(wideIds)).toEqual(Array.from(w.encode(wide)));
+    expect(() => v.encodeCompact('hello?')).toThrow(/character "\?" \(U\+003F\) at position 5 is not in the vocabulary/);
+  });
+
+  it('lists the characters of a text it lacks, in order of first appearance, like a Set-based reference', () => {
+    const v = Vocabulary.fromText('abc\u{1f600}');
+    const text = 'xab\u{1f680}cx\u{1f600}\ud800y\u{1f680}';
+    const reference = [...new Set(Array.from(text))].filter((ch) => !v.has(ch));
+    expect(v.missingFrom(text)).toEqual(reference);
+    expect(v.missingFrom(text)).toEqual(['x', '\u{1f680}', '\ud800', 'y']);
+    expect(v.missingFrom('cab\u{1f600}')).toEqual([]);
+  });
 });

@@ -159,6 +159,14 @@ describe('train()', () => {
     expect(run.records.map((r) => r.corpusOffset)).toEqual(tail.map((r) => r.corpusOffset));
     expect(run.records.map((r) => r.inputs)).toEqual(tail.map((r) => r.inputs));
     expect(run.records.map((r) => r.losses)).toEqual(tail.map((r) => r.losses));
+    // The smoothed loss goes on too: the resumed run ends on the whole run's finalLoss.
+    expect(b.summary.finalLoss).toBe(readJsonRun(path.join(base.logdir, 'resume-whole')).summary!.finalLoss);
+    // Same text, so no warning; another --max-chars reads other windows, and says so.
+    const said: string[] = [];
+    await train({ ...base, steps: 1, runName: 'resume-same', resume: a.checkpoint, recorder: full }, { onMessage: (m) => said.push(m) });
+    expect(said.filter((m) => /other text/.test(m))).toEqual([]);
+    await train({ ...base, steps: 1, runName: 'resume-cut', resume: a.checkpoint, recorder: full, corpus: { ...base.corpus, maxChars: 1500 } }, { onMessage: (m) => said.push(m) });
+    expect(said.filter((m) => /other text/.test(m))).toHaveLength(1);
   });
 
   it('a checkpoint written every N batches, or when a callback fails, resumes after the last batch trained', async () => {

@@ -12,6 +12,7 @@ import type { RunSummary } from '../../core/record.js';
 import { DEFAULT_HOST, DEFAULT_PORT } from '../../viewer/defaults.js';
 import type { ViewerServer } from '../../viewer/index.js';
 import { parsePort, viewerBanner } from './serve.js';
+import { withResumeCorpusHint } from '../../data/resume-corpus.js';
 
 /** Flags of `rnnbow train` as commander parses them (all optional: unset flags keep config/defaults). */
 export interface TrainFlags {
@@ -199,8 +200,15 @@ export function trainCommand(): Command {
             }
           }
         : undefined;
+      const config = configFromFlags(flags);
       try {
-        const result = await runTraining(configFromFlags(flags), { onStart });
+        let result: TrainResult;
+        try {
+          result = await runTraining(config, { onStart });
+        } catch (err) {
+          // A run resumed without --corpus reads the default corpus: say which one to pass.
+          throw withResumeCorpusHint(err, config.resume, config.corpus.paths);
+        }
         printRunResult(result);
         if (viewer) process.stdout.write(`viewer stopped with the run; see it again with: rnnbow serve --logdir ${result.config.logdir}\n`);
       } finally {
