@@ -1,13 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { gruCell } from '../../src/cells/gru.js';
-import { lstmCell } from '../../src/cells/lstm.js';
-import { vanillaCell } from '../../src/cells/vanilla.js';
 import type { CellDefinition } from '../../src/core/cell.js';
 import type { Batch, GradientEngine, State } from '../../src/core/engine.js';
 import { FusedEngine } from '../../src/core/engine/fused/fused-engine.js';
-import { fusedGru } from '../../src/core/engine/fused/gru-cell.js';
-import { fusedLstm } from '../../src/core/engine/fused/lstm-cell.js';
-import { fusedRnn } from '../../src/core/engine/fused/rnn-cell.js';
 import type { FusedCell } from '../../src/core/engine/fused/fused-cell.js';
 import { THREADS_ENV } from '../../src/core/engine/fused/thread-count.js';
 import { TfjsEngine } from '../../src/core/engine/tfjs-engine.js';
@@ -15,6 +9,7 @@ import { zerosLike } from '../../src/core/params.js';
 import { SeededRandom } from '../../src/core/random.js';
 import { randomProblem } from '../helpers/random-model.js';
 import { expectFloored } from './compare.js';
+import { BUILTIN_CELLS, ENGINE_FLOOR, ENGINE_REL, SHORT_N, SMALL_DIMS } from './problem-sizes.js';
 import {
   batchGradientByDifferences,
   itemizeByDifferences,
@@ -23,8 +18,8 @@ import {
   reduceDirect,
   runSequence,
   sequenceOf,
-  sum64,
   toParams64,
+  referenceResidual,
 } from './reference-model.js';
 
 /**
@@ -43,22 +38,18 @@ import {
  * 5e-7; states with the floor STATE_FLOOR).
  */
 
-const REL = 2e-4;
-const FLOOR = 1e-3;
+const REL = ENGINE_REL;
+const FLOOR = ENGINE_FLOOR;
 const FORWARD_REL = 1e-5;
 /**
  * States are tanh/σ of sums of O(1) float32 terms, so their error is absolute (~1e-7 of those
  * terms) whatever their own size: entries below a tenth of the largest are held to that level.
  */
 const STATE_FLOOR = 0.1;
-const DIMS = { inputSize: 5, hiddenSize: 4 };
+const DIMS = SMALL_DIMS;
 const { inputSize: V, hiddenSize: H } = DIMS;
-const N = 6;
-const CELLS: [CellDefinition, FusedCell][] = [
-  [vanillaCell, fusedRnn],
-  [lstmCell, fusedLstm],
-  [gruCell, fusedGru],
-];
+const N = SHORT_N;
+const CELLS = BUILTIN_CELLS;
 
 const savedThreads = process.env[THREADS_ENV];
 afterAll(() => {
@@ -188,12 +179,7 @@ describe('batch gradients, forward results and carried state against float64 fin
             for (let d = 0; d <= Math.min(t, k); d++) want.push(reduceDirect(row[t - d], 'l2'));
           });
           expectFloored(got.byDistance.flat(), want, REL, FLOOR, `${what} ${name} byDistance`);
-          const size = params[name].data.length;
-          const residual = Array.from({ length: N }, (_, j) => {
-            const dropped = [];
-            for (let t = j + k + 1; t < N; t++) dropped.push(G[name][t][j]);
-            return reduceDirect(sum64(dropped, size), 'l2');
-          });
+          const residual = referenceResidual(G[name], k, 'l2');
           const scale = Math.max(...want);
           residual.forEach((r, j) => expect(Math.abs(got.residual![j] - r) / Math.max(r, FLOOR * scale), `${what} ${name} residual[${j}]`).toBeLessThanOrEqual(REL));
         }

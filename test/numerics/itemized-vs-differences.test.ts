@@ -1,18 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { gruCell } from '../../src/cells/gru.js';
-import { lstmCell } from '../../src/cells/lstm.js';
-import { vanillaCell } from '../../src/cells/vanilla.js';
 import type { CellDefinition } from '../../src/core/cell.js';
 import { REDUCTIONS, type GradientEngine, type ItemizedSequence, type ItemizeRequest } from '../../src/core/engine.js';
 import { FusedEngine } from '../../src/core/engine/fused/fused-engine.js';
-import { fusedGru } from '../../src/core/engine/fused/gru-cell.js';
-import { fusedLstm } from '../../src/core/engine/fused/lstm-cell.js';
-import { fusedRnn } from '../../src/core/engine/fused/rnn-cell.js';
 import type { FusedCell } from '../../src/core/engine/fused/fused-cell.js';
 import { TfjsEngine } from '../../src/core/engine/tfjs-engine.js';
 import { zerosLike } from '../../src/core/params.js';
 import { randomProblem } from '../helpers/random-model.js';
 import { expectFloored } from './compare.js';
+import { BUILTIN_CELLS, ENGINE_FLOOR, ENGINE_REL, SHORT_N, SMALL_DIMS } from './problem-sizes.js';
 import {
   batchGradientByDifferences,
   itemizeByDifferences,
@@ -21,6 +16,7 @@ import {
   sequenceOf,
   sum64,
   toParams64,
+  referenceResidual,
 } from './reference-model.js';
 
 /**
@@ -41,18 +37,14 @@ import {
  * bookkeeping error is off by O(1).
  */
 
-const REL = 2e-4;
-const FLOOR = 1e-3;
-const DIMS = { inputSize: 5, hiddenSize: 4 };
-const N = 6;
+const REL = ENGINE_REL;
+const FLOOR = ENGINE_FLOOR;
+const DIMS = SMALL_DIMS;
+const N = SHORT_N;
 const B = 3;
 const SEQUENCE = 1;
 const ITEMIZED = ['weight_ih', 'weight_hh', 'bias_ih', 'bias_hh'];
-const CELLS: [CellDefinition, FusedCell][] = [
-  [vanillaCell, fusedRnn],
-  [lstmCell, fusedLstm],
-  [gruCell, fusedGru],
-];
+const CELLS = BUILTIN_CELLS;
 
 /** The random problem of a cell and its float64 reference, computed once per cell. */
 function problemFor(cell: CellDefinition) {
@@ -148,12 +140,7 @@ describe('itemized gradients against float64 finite differences of L_t w.r.t. st
             const got = trunc.params[name];
             expect(got.byDistance.map((r) => r.length), `${what} ${name} truncated triangle`).toEqual(Array.from({ length: N }, (_, t) => Math.min(t, k) + 1));
             expectFloored(got.byDistance.flat(), reducedTriangle(p.G[name], k, reduction), REL, FLOOR, `${what} ${name} k=${k} ${reduction}`);
-            const size = p.params[name].data.length;
-            const residual = Array.from({ length: N }, (_, j) => {
-              const dropped = [];
-              for (let t = j + k + 1; t < N; t++) dropped.push(p.G[name][t][j]);
-              return reduceDirect(sum64(dropped, size), reduction);
-            });
+            const residual = referenceResidual(p.G[name], k, reduction);
             // Steps with nothing dropped have residual 0 exactly; the floor uses the triangle's scale.
             const scale = Math.max(...reducedTriangle(p.G[name], null, reduction).map(Math.abs));
             const err = Math.max(...residual.map((r, j) => Math.abs(got.residual![j] - r) / Math.max(Math.abs(r), FLOOR * scale)));

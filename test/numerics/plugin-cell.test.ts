@@ -8,14 +8,15 @@ import { zerosLike } from '../../src/core/params.js';
 import { tfjs } from '../../src/core/tfjs.js';
 import { randomProblem } from '../helpers/random-model.js';
 import { expectFloored } from './compare.js';
+import { ENGINE_FLOOR, ENGINE_REL, SHORT_N, SMALL_DIMS } from './problem-sizes.js';
 import {
   batchGradientByDifferences,
   itemizeByDifferences,
   type ReferenceCell,
   reduceDirect,
   sequenceOf,
-  sum64,
   toParams64,
+  referenceResidual,
 } from './reference-model.js';
 
 /**
@@ -32,11 +33,11 @@ import {
  * relative above a floor of 1e-3 of the largest entry.
  */
 
-const REL = 2e-4;
-const FLOOR = 1e-3;
-const DIMS = { inputSize: 5, hiddenSize: 4 };
+const REL = ENGINE_REL;
+const FLOOR = ENGINE_FLOOR;
+const DIMS = SMALL_DIMS;
 const { inputSize: V, hiddenSize: H } = DIMS;
-const N = 6;
+const N = SHORT_N;
 const ITEMIZED = ['weight_ih', 'bias_ih', 'weight_hh', 'bias_hh'];
 
 const leakyIndCell: CellDefinition = {
@@ -116,11 +117,7 @@ describe('a plugin cell (linear, elementwise, plain param, two states) on the re
         expectFloored(summary.params[name].byDistance.flat(), triangle, REL, FLOOR, `${name} ${reduction}`);
         const truncated = G[name].flatMap((row, t) => Array.from({ length: Math.min(t, k) + 1 }, (_, d) => reduceDirect(row[t - d], reduction)));
         expectFloored(trunc.params[name].byDistance.flat(), truncated, REL, FLOOR, `${name} k=${k} ${reduction}`);
-        const residual = Array.from({ length: N }, (_, j) => {
-          const dropped = [];
-          for (let t = j + k + 1; t < N; t++) dropped.push(G[name][t][j]);
-          return reduceDirect(sum64(dropped, G[name][j][j].length), reduction);
-        });
+        const residual = referenceResidual(G[name], k, reduction);
         const scale = Math.max(...triangle.map(Math.abs));
         const err = Math.max(...residual.map((r, j) => Math.abs(trunc.params[name].residual![j] - r) / Math.max(Math.abs(r), FLOOR * scale)));
         expect(err, `${name} residual ${reduction}`).toBeLessThanOrEqual(REL);

@@ -244,6 +244,19 @@ export function sum64(arrays: readonly ArrayLike<number>[], size: number): Float
   return out;
 }
 
+/**
+ * What truncation at `k` drops at each step j, reduced: Σ over t > j + k of G_{t,j}, the number
+ * a truncated recorder reports as `residual[j]`. `G[t][j]` is the itemized gradient of loss t at j.
+ */
+export function referenceResidual(G: readonly (readonly ArrayLike<number>[])[], k: number, reduction: Reduction): number[] {
+  const n = G.length;
+  return Array.from({ length: n }, (_, j) => {
+    const dropped: ArrayLike<number>[] = [];
+    for (let t = j + k + 1; t < n; t++) dropped.push(G[t][j]);
+    return reduceDirect(sum64(dropped, G[j][j].length), reduction);
+  });
+}
+
 /** max |a - b| over max(|b|) (0 for two zero arrays); NaN and length mismatches give Infinity. */
 export function scaledError(a: ArrayLike<number>, b: ArrayLike<number>, scale?: number): number {
   if (a.length !== b.length) return Infinity;

@@ -17,8 +17,8 @@ import {
   REFERENCE_CELLS,
   reduceDirect,
   runSequence,
-  sum64,
   toParams64,
+  referenceResidual,
 } from './reference-model.js';
 
 /**
@@ -113,11 +113,7 @@ function replay(cellName: string, start: Params64, ids: number[]) {
       const b = 1;
       const G = itemizeByDifferences(cell, P, seqs[b], ['weight_hh'], H, V).weight_hh;
       const byDistance = G.map((row, t) => Array.from({ length: Math.min(t, K) + 1 }, (_, d) => reduceDirect(row[t - d], 'l2')));
-      const residual = Array.from({ length: N }, (_, j) => {
-        const dropped = [];
-        for (let t = j + K + 1; t < N; t++) dropped.push(G[t][j]);
-        return reduceDirect(sum64(dropped, G[j][j].length), 'l2');
-      });
+      const residual = referenceResidual(G, K, 'l2');
       const bars = new Array<number>(N).fill(0);
       byDistance.forEach((row, t) => row.forEach((m, d) => (bars[t - d] += Math.abs(m))));
       entry.record = {
