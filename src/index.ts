@@ -71,7 +71,7 @@ export { loadCheckpoint, saveCheckpoint, toCheckpoint, type CheckpointJson, type
 export { SeededRandom } from './core/random.js';
 
 // Data.
-export { loadCorpus, type LoadCorpusOptions } from './data/load-corpus.js';
+export { loadCorpus, type CorpusReadProgress, type LoadCorpusOptions } from './data/load-corpus.js';
 export { MAX_TEXT_UNITS } from './data/code-points.js';
 export { defaultCorpus, nodeIncludeDir, DEFAULT_CORPUS_MAX_CHARS, DEFAULT_GENERATED_CHARS, type DefaultCorpusOptions } from './data/default-corpus.js';
 export { DEFAULT_TEXT_EXTENSIONS } from './data/text-extensions.js';

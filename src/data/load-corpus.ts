@@ -29,6 +29,21 @@ export interface LoadCorpusOptions {
    * there can be (tests lower it).
    */
   readonly maxTextUnits?: number;
+  /**
+   * Called after each file is read (or skipped as binary), with the totals so far: a tree of
+   * tens of thousands of files takes seconds, and a caller can show that it moves.
+   */
+  readonly onProgress?: (read: CorpusReadProgress) => void;
+}
+
+/** Totals passed to {@link LoadCorpusOptions.onProgress}. */
+export interface CorpusReadProgress {
+  /** Files read so far. */
+  readonly files: number;
+  /** Binary files skipped so far. */
+  readonly skipped: number;
+  /** Characters (code points) read so far. */
+  readonly chars: number;
 }
 
 /** What a path that is neither a file nor a folder is, for the message: `a named pipe (FIFO)`. */
@@ -99,7 +114,10 @@ export function loadCorpus(paths: readonly string[], options: LoadCorpusOptions 
     chars += countCodePoints(text);
     files++;
     if (cut) truncated = true;
+    options.onProgress?.({ files, skipped: skipped + binaryHere, chars });
   };
+  /** Binary files skipped in the folder being walked (added to `skipped` when it is done). */
+  let binaryHere = 0;
 
   for (const path of paths) {
     if (chars >= maxChars) {
@@ -125,7 +143,7 @@ export function loadCorpus(paths: readonly string[], options: LoadCorpusOptions 
     } else if (stats.isDirectory()) {
       const before = chars;
       let matched = 0;
-      let binary = 0;
+      binaryHere = 0;
       for (const file of corpusFiles(path, accept)) {
         if (chars >= maxChars) {
           truncated = true;
@@ -134,12 +152,15 @@ export function loadCorpus(paths: readonly string[], options: LoadCorpusOptions 
         matched++;
         const content = readTextFile(file, maxChars - chars, maxUnits);
         if (content.kind === 'binary') {
-          binary++;
+          binaryHere++;
+          options.onProgress?.({ files, skipped: skipped + binaryHere, chars });
           continue;
         }
         add(content.text, content.truncated);
       }
+      const binary = binaryHere;
       skipped += binary;
+      binaryHere = 0;
       if (chars === before) {
         if (matched === 0) {
           emptyReasons.push(`directory ${path} has no files ending in ${describeExtensions(extensions)}`);

@@ -131,10 +131,20 @@ interface ResolvedParts {
   exporters: Exporter[];
 }
 
+/** How often, at most, reading a large corpus is reported (ms). */
+const CORPUS_NOTE_MS = 2000;
+
 /** Everything of {@link train} from reading the corpus on. */
 async function trainWith(config: RunConfig, options: TrainOptions, parts: ResolvedParts): Promise<TrainResult> {
   const { resumed, cell, hiddenSize, recorder, exporters } = parts;
-  const data = prepareData(config, resumed?.vocab);
+  const say = options.onMessage ?? (() => {});
+  // A large tree takes seconds to read: a line every few seconds shows it moves.
+  let lastNote = Date.now();
+  const data = prepareData(config, resumed?.vocab, (read) => {
+    if (Date.now() - lastNote < CORPUS_NOTE_MS) return;
+    lastNote = Date.now();
+    say(`reading the corpus: ${read.files.toLocaleString('en-US')} files, ${read.chars.toLocaleString('en-US')} characters so far`);
+  });
   const dims = { inputSize: data.vocab.size, hiddenSize };
 
   const { engine, kind, backend } = await createEngineWithBackend(cell, dims, config.engine, config.backend as BackendName);
@@ -174,7 +184,6 @@ async function trainWith(config: RunConfig, options: TrainOptions, parts: Resolv
 
   const total = config.steps ?? (config.epochs !== undefined ? Math.ceil(config.epochs * data.train.batchesPerEpoch) : config.maxSeconds ? Infinity : data.train.batchesPerEpoch);
   const checkpointFile = path.join(runDir, CHECKPOINT_FILE);
-  const say = options.onMessage ?? (() => {});
   // Which engine runs explains the speed a user sees: a cell without a fused kernel trains on
   // the reference engine, one to two hundred times slower at the paper's sizes.
   const engineNote = {

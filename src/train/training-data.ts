@@ -6,7 +6,7 @@ import { BatchStream } from '../data/batch-stream.js';
 import { corpusFingerprint } from '../data/corpus-fingerprint.js';
 import type { Corpus } from '../data/corpus.js';
 import { defaultCorpus } from '../data/default-corpus.js';
-import { loadCorpus } from '../data/load-corpus.js';
+import { loadCorpus, type CorpusReadProgress } from '../data/load-corpus.js';
 import { splitCorpus } from '../data/split-corpus.js';
 import type { StreamBatch } from '../data/stream-layout.js';
 import { validationBatches } from '../data/validation-batches.js';
@@ -29,10 +29,13 @@ export interface TrainingData {
   validationLoss(engine: GradientEngine, params: ParamStore, zeroState: (batchSize: number) => State): number | undefined;
 }
 
-/** Loads the corpus a config names (or the default one), encodes it and cuts it into batches. */
-export function prepareData(config: RunConfig, vocabChars?: readonly string[]): TrainingData {
+/**
+ * Loads the corpus a config names (or the default one), encodes it and cuts it into batches.
+ * `onRead` follows the reading of `config.corpus.paths` file by file.
+ */
+export function prepareData(config: RunConfig, vocabChars?: readonly string[], onRead?: (read: CorpusReadProgress) => void): TrainingData {
   const corpus = config.corpus.paths.length
-    ? loadCorpus(config.corpus.paths, { maxChars: config.corpus.maxChars })
+    ? loadCorpus(config.corpus.paths, { maxChars: config.corpus.maxChars, ...(onRead ? { onProgress: onRead } : {}) })
     : defaultCorpus({ maxChars: config.corpus.maxChars, seed: config.seed });
   let vocab: Vocabulary;
   if (vocabChars) {

@@ -54,6 +54,19 @@ describe('loadCorpus', () => {
   });
   const at = (rel: string) => path.join(root, rel);
 
+  it('reports its totals after every file it reads or skips, ending on the corpus it returns', () => {
+    const seen: { files: number; skipped: number; chars: number }[] = [];
+    const c = loadCorpus([at('src'), at('single.txt')], { onProgress: (p) => seen.push({ ...p }) });
+    // src/ holds five readable files and one binary .c; then single.txt.
+    expect(seen).toHaveLength(c.files + c.skipped);
+    expect(seen.at(-1)).toEqual({ files: c.files, skipped: c.skipped, chars: c.chars });
+    expect(c.skipped).toBe(1);
+    for (let i = 1; i < seen.length; i++) {
+      expect(seen[i].files + seen[i].skipped).toBe(seen[i - 1].files + seen[i - 1].skipped + 1);
+      expect(seen[i].chars).toBeGreaterThanOrEqual(seen[i - 1].chars);
+    }
+  });
+
   it('reads a single file', () => {
     const c = loadCorpus([at('single.txt')]);
     expect(c).toEqual({ text: 'hello world\n', source: at('single.txt'), files: 1, skipped: 0, chars: 12, truncated: false });
