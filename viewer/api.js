@@ -57,14 +57,34 @@ export function decodeRecord(r) {
   };
 }
 
+/** Numbers a decoded record holds (its matrices), so the cache can be bounded by memory, not by count. */
+export function recordWeight(record) {
+  let numbers = record.losses?.length ?? 0;
+  for (const p of Object.values(record.params ?? {})) {
+    for (const row of p.byDistance ?? []) numbers += row.length;
+    for (const m of Object.values(p.gates ?? {})) for (const row of m) numbers += row.length;
+    numbers += p.residual?.length ?? 0;
+  }
+  return numbers;
+}
+
 /**
- * Batches fetched so far, per run (least recently used dropped past `limit`), so hovering over the
- * overview and stepping with the keyboard re-use what was loaded.
+ * Batches fetched so far, per run (least recently used dropped past `limit` batches or past
+ * `maxNumbers` numbers held in all), so hovering over the overview and stepping with the keyboard
+ * re-use what was loaded. The number budget matters for big records: a full-itemization LSTM with
+ * n = 100 holds about 100,000 numbers per batch, so 300 of them would hold GBs.
  */
 export class BatchCache {
-  constructor(limit = 300) {
+  constructor(limit = 300, maxNumbers = 4_000_000) {
     this.limit = limit;
+    this.maxNumbers = maxNumbers;
     this.map = new Map();
+    this.numbers = 0;
+  }
+
+  /** True when `batch` of `run` is loaded (or loading) for this version: showing it costs no request. */
+  has(run, batch, version) {
+    return this.map.get(`${run}\u0000${batch}`)?.version === version;
   }
 
   /**
@@ -83,19 +103,42 @@ export class BatchCache {
       this.map.set(key, hit);
       return hit.promise;
     }
-    const promise = getJson('batch', { run, batch, nearest: 1 })
-      .then(({ record, ...meta }) => ({ meta, record: decodeRecord(record) }));
-    promise.catch(() => {
-      if (this.map.get(key)?.promise === promise) this.map.delete(key);
+    const entry = { version, promise: null, weight: 0 };
+    entry.promise = getJson('batch', { run, batch, nearest: 1 }).then(({ record, ...meta }) => {
+      const decoded = decodeRecord(record);
+      if (this.map.get(key) === entry) {
+        entry.weight = recordWeight(decoded);
+        this.numbers += entry.weight;
+        this.trim(key);
+      }
+      return { meta, record: decoded };
     });
+    entry.promise.catch(() => {
+      if (this.map.get(key) === entry) this.drop(key);
+    });
+    if (hit) this.drop(key);
+    this.map.set(key, entry);
+    this.trim(key);
+    return entry.promise;
+  }
+
+  /** Drops least recently used batches past the limits (never `keep`, the one just asked for). */
+  trim(keep) {
+    for (const key of this.map.keys()) {
+      if (this.map.size <= this.limit && this.numbers <= this.maxNumbers) break;
+      if (key !== keep) this.drop(key);
+    }
+  }
+
+  drop(key) {
+    const entry = this.map.get(key);
+    if (!entry) return;
+    this.numbers -= entry.weight;
     this.map.delete(key);
-    this.map.set(key, { version, promise });
-    while (this.map.size > this.limit) this.map.delete(this.map.keys().next().value);
-    return promise;
   }
 
   /** Forgets a run's batches (its files were replaced). */
   forget(run) {
-    for (const key of [...this.map.keys()]) if (key.startsWith(`${run}\u0000`)) this.map.delete(key);
+    for (const key of [...this.map.keys()]) if (key.startsWith(`${run}\u0000`)) this.drop(key);
   }
 }

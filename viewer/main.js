@@ -8,6 +8,9 @@ import { RunPanel, barMax, resolveSeries, rowMax } from './panel.js';
 
 const d3 = window.d3;
 
+/** How long the pointer rests on an overview column before a batch not loaded yet is fetched for preview. */
+const PREVIEW_REST_MS = 90;
+
 const GATE_NAMES = {
   i: 'i — input gate', f: 'f — forget gate', g: 'g — cell candidate', o: 'o — output gate',
   r: 'r — reset gate', z: 'z — update gate', n: 'n — candidate',
@@ -290,14 +293,24 @@ class App {
       this.render();
       return;
     }
-    for (const p of this.panels) {
-      if (!p.run || p.run.records === 0) continue;
-      this.cache.get(p.run.id, batch, p.run.version).then((res) => {
-        if (this.preview !== batch) return;
-        p.shown = res;
-        this.render();
-      }, () => {});
-    }
+    // A batch not loaded yet is fetched only once the pointer rests on it: sweeping across the
+    // overview would otherwise fetch and decode every batch passed over (MBs each for big records)
+    // and keep the page busy long after the pointer stopped.
+    const loaded = this.panels.every((p) => !p.run || p.run.records === 0 || this.cache.has(p.run.id, batch, p.run.version));
+    clearTimeout(this.previewTimer);
+    const load = () => {
+      if (this.preview !== batch) return;
+      for (const p of this.panels) {
+        if (!p.run || p.run.records === 0) continue;
+        this.cache.get(p.run.id, batch, p.run.version).then((res) => {
+          if (this.preview !== batch) return;
+          p.shown = res;
+          this.render();
+        }, () => {});
+      }
+    };
+    if (loaded) load();
+    else this.previewTimer = setTimeout(load, PREVIEW_REST_MS);
   }
 
   /** Selects a batch (clicked in area 4, a list, or by keyboard). */

@@ -25,6 +25,9 @@ export const MAX_BINS = 5000;
 /** Records read at most for a horizon chart of a series the index does not summarise. */
 export const HORIZON_SAMPLE = 400;
 
+/** A share in [0, 1] to six decimals (what the horizon answer sends). */
+export const roundShare = (x: number): number => Math.round(x * 1e6) / 1e6;
+
 /** Sends JSON; non-finite numbers become "NaN"/"Infinity" strings (JSON has no such numbers). */
 function sendJson(res: Response, body: unknown): void {
   res.type('application/json').send(stringifyJson(body));
@@ -230,8 +233,10 @@ export function apiRouter(index: LogdirIndex): Router {
           result = await run.cached(`horizon ${series.key} ${from} ${to} ${bins}`, () => sampledHorizon(run, series, from, to, bins));
         }
       }
-      // Shares come only from records with a finite, positive mass.
-      sendFiniteJson(res, { run: run.id, version: run.version, series: series.key, from, to, width, k: run.shape?.k ?? null, n: run.shape?.n ?? null, ...result });
+      // Shares come only from records with a finite, positive mass. Six decimals are far below a
+      // pixel of the chart and keep the answer a third of full precision (bins × up to 64 shares).
+      const rounded = result.bins.map((b) => ({ ...b, share: b.share.map(roundShare) }));
+      sendFiniteJson(res, { run: run.id, version: run.version, series: series.key, from, to, width, k: run.shape?.k ?? null, n: run.shape?.n ?? null, ...result, bins: rounded });
     }),
   );
 
@@ -269,26 +274,58 @@ export function apiRouter(index: LogdirIndex): Router {
 /**
  * Horizon over training for a series the index does not summarise (another parameter, or a gate):
  * reads at most {@link HORIZON_SAMPLE} records spread evenly over the range and bins those.
+ *
+ * The records read are those whose rank is a multiple of a power-of-two stride, not an even split
+ * of the range: as a live run grows (or the page zooms) the same records keep being chosen, and
+ * each one's mass by distance is kept by the run ({@link RunSource.derived}), so a refresh reads
+ * only the records that joined the sample. A JSON run whose sample would read more than
+ * {@link HORIZON_SAMPLE_BYTES} (records of MBs each) samples more sparsely instead.
  */
-async function sampledHorizon(run: RunSource, series: Series, from: number, to: number, bins: number): Promise<ReturnType<typeof horizonBins> & { sampled: number }> {
+export async function sampledHorizon(run: RunSource, series: Series, from: number, to: number, bins: number): Promise<ReturnType<typeof horizonBins> & { sampled: number }> {
   const idx = run.index!;
   const width = idx.width;
   const { lo, hi } = rangeOf(idx, from, to);
-  const m = Math.min(hi - lo, HORIZON_SAMPLE);
-  const ranks: number[] = [];
-  for (let i = 0; i < m; i++) ranks.push(lo + Math.floor((i * (hi - lo)) / m));
-  const masses: (number[] | null)[] = [];
+  const ranks = sampleRanks(lo, hi, HORIZON_SAMPLE, HORIZON_SAMPLE_BYTES, (r) => idx.location(r).length);
+  const masses: (Float64Array | null)[] = [];
   for (const r of ranks) {
-    const record = await run.readRecord(r).catch(() => null);
-    const matrix = record ? seriesMatrix(record, series) : undefined;
-    if (!matrix) {
-      masses.push(null);
-      continue;
-    }
-    const mass = new Array<number>(width).fill(0);
-    for (const row of matrix) for (let d = 0; d < row.length; d++) mass[Math.min(d, width - 1)] += Math.abs(row[d]);
-    masses.push(mass);
+    masses.push(
+      await run.derived(`mass ${series.key}`, r, async () => {
+        const record = await run.readRecord(r).catch(() => null);
+        const matrix = record ? seriesMatrix(record, series) : undefined;
+        if (!matrix) return null;
+        const mass = new Float64Array(width);
+        for (const row of matrix) for (let d = 0; d < row.length; d++) mass[Math.min(d, width - 1)] += Math.abs(row[d]);
+        return mass;
+      }),
+    );
   }
   const seq = { count: ranks.length, batchAt: (i: number) => idx.batchAt(ranks[i]) };
   return { ...horizonBins(seq, (i) => masses[i], width, from, to, bins), sampled: ranks.length };
+}
+
+/** Bytes of records a sampled horizon chart reads at most (when the index knows record sizes). */
+export const HORIZON_SAMPLE_BYTES = 64 * 1024 * 1024;
+
+/**
+ * The ranks in [lo, hi) that are multiples of the smallest power-of-two stride giving at most
+ * `limit` ranks whose summed `bytesAt` stays within `maxBytes` (always at least one rank when the
+ * range is not empty). Multiples of a power of two: a longer range keeps a subset of the ranks
+ * chosen for a shorter one, so sampled values can be reused.
+ */
+export function sampleRanks(lo: number, hi: number, limit: number, maxBytes: number, bytesAt: (r: number) => number): number[] {
+  if (hi <= lo) return [];
+  const pick = (stride: number) => {
+    const out: number[] = [];
+    for (let r = Math.ceil(lo / stride) * stride; r < hi; r += stride) out.push(r);
+    return out.length ? out : [lo];
+  };
+  let stride = 1;
+  while (Math.ceil((hi - lo) / stride) > limit) stride *= 2;
+  for (;;) {
+    const ranks = pick(stride);
+    let bytes = 0;
+    for (const r of ranks) bytes += bytesAt(r);
+    if (bytes <= maxBytes || ranks.length === 1) return ranks;
+    stride *= 2;
+  }
 }

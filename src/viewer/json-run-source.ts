@@ -177,6 +177,8 @@ export class JsonRunSource extends RunSource {
   }
 
   async readRecord(r: number): Promise<BatchRecord> {
-    return parseJson<BatchRecord>(await this.recordText(r));
+    const text = await this.recordText(r);
+    // As in the scan: the reviver is only needed for the lines that hold a non-finite number.
+    return text.includes('"NaN"') || text.includes('Infinity"') ? parseJson<BatchRecord>(text) : (JSON.parse(text) as BatchRecord);
   }
 }

@@ -43,6 +43,8 @@ export type RunSourceKind = 'json' | 'tensorboard';
 const MAX_PROBLEMS = 200;
 /** A run whose files changed this recently counts as running. */
 export const RUNNING_WINDOW_MS = 120_000;
+/** Values derived from single records kept per run (see {@link RunSource.derived}). */
+export const MAX_DERIVED = 20_000;
 /** Distance slots kept per record for the horizon-over-training chart (longer rows fold into the last). */
 export const MAX_DISTANCE_SLOTS = 64;
 
@@ -77,6 +79,7 @@ export abstract class RunSource {
   private refreshing: Promise<void> | null = null;
   private lastRefresh = 0;
   private readonly caches = new Map<string, { version: number; value: unknown }>();
+  private readonly derivedValues = new Map<string, Promise<unknown>>();
 
   constructor(
     /** Run id: the folder's path relative to the logdir. */
@@ -129,6 +132,7 @@ export abstract class RunSource {
   /** Forgets every record (the file was replaced or truncated); the next scan starts over. */
   protected resetIndex(): void {
     this.index = null;
+    this.derivedValues.clear();
     this.version++;
   }
 
@@ -167,6 +171,23 @@ export abstract class RunSource {
     const value = compute();
     if (this.caches.size > 64) this.caches.clear();
     this.caches.set(key, { version: this.version, value });
+    return value;
+  }
+
+  /**
+   * A value derived from the record at rank `r` (e.g. a gate's mass by distance), computed once:
+   * a record never changes once written, so it is kept until the file is read again from the
+   * start. Keyed by the record's slot, which unlike its rank does not move when a record arrives
+   * out of order. At most {@link MAX_DERIVED} values are kept (the oldest are dropped).
+   */
+  derived<T>(kind: string, r: number, compute: () => Promise<T>): Promise<T> {
+    if (!this.index) return compute();
+    const key = `${kind}\u0000${this.index.slot(r)}`;
+    const hit = this.derivedValues.get(key);
+    if (hit) return hit as Promise<T>;
+    const value = compute();
+    this.derivedValues.set(key, value);
+    while (this.derivedValues.size > MAX_DERIVED) this.derivedValues.delete(this.derivedValues.keys().next().value!);
     return value;
   }
 

@@ -3,7 +3,7 @@ import type { BatchRecord } from '../core/record.js';
 import { stringifyJson } from '../exporters/json/json-numbers.js';
 import { BATCH_SCHEMA, JSON_SCHEMA_VERSION } from '../exporters/json/schema.js';
 import { int64ToNumber, tensorboardProtos } from '../exporters/tensorboard/proto.js';
-import { PLUGINS, RunReader, TAGS, type RunValue } from '../exporters/tensorboard/index.js';
+import { PLUGINS, RunReader, TAGS, type ReadProblem, type RunValue } from '../exporters/tensorboard/index.js';
 import { recordShapeProblem } from '../core/record-shape.js';
 import { RunSource } from './run-source.js';
 
@@ -11,9 +11,21 @@ import { RunSource } from './run-source.js';
 const HEADER_BYTES = 12;
 
 /**
+ * Bytes of event files read (and decoded) per slice: one slice's events and records are all that
+ * is held at once. A densely recorded run's first read otherwise decoded hundreds of MB together
+ * (2.2 GB of heap for a 660 MB file) and kept every request waiting until it was done.
+ */
+export const EVENT_SLICE_BYTES = 4 * 1024 * 1024;
+
+/** Lets the event loop answer requests between slices of a long first read. */
+const yieldToRequests = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
  * A run known only from TensorBoard event files (the `rnnbow` plugin's records). The event-file
- * reader follows the files incrementally and decodes each record exactly; the index keeps the
- * frame's file and offset, and a batch request decodes that one frame again.
+ * reader follows the files a bounded slice at a time ({@link EVENT_SLICE_BYTES}): each record is
+ * decoded exactly, summarised into the index with its frame's file and offset, and dropped, so
+ * memory does not grow with the file and the index fills in while a large run is read. A batch
+ * request decodes that one frame again.
  */
 export class TensorBoardRunSource extends RunSource {
   readonly kind = 'tensorboard' as const;
@@ -30,27 +42,33 @@ export class TensorBoardRunSource extends RunSource {
     this.reader = new RunReader(dir, id);
   }
 
+  private report(p: ReadProblem, message = p.message): void {
+    this.problem({ file: this.root.relative(p.file), offset: p.offset, message: `${p.kind}: ${message}` });
+  }
+
   protected async scan(): Promise<void> {
-    const update = await this.reader.poll();
-    for (const p of update.problems) {
-      this.problem({ file: this.root.relative(p.file), offset: p.offset, message: `${p.kind}: ${p.message}` });
-    }
-    if (update.runInfo && !this.info) this.info = update.runInfo;
-    if (this.reader.runInfo) this.sawRunInfo = true;
-    // Records come in the order of their values; pair each with its value's location by batch.
-    let next = 0;
-    for (const v of update.values) {
-      if (v.tag === TAGS.hparamsSessionEnd) this.ended = true;
-      if (v.tag !== TAGS.record || next >= update.records.length) continue;
-      const record = update.records[next];
-      if (record.batch !== v.step) continue;
-      next++;
-      const bad = recordShapeProblem(record);
-      if (bad) {
-        this.problem({ file: this.root.relative(v.file), offset: v.offset, message: `not an rnnbow batch record: ${bad}` });
-        continue;
+    for (let more = true; more; ) {
+      const update = await this.reader.poll(EVENT_SLICE_BYTES);
+      more = update.more;
+      for (const p of update.problems) this.report(p);
+      if (update.runInfo && !this.info) this.info = update.runInfo;
+      if (this.reader.runInfo) this.sawRunInfo = true;
+      // Records come in the order of their values; pair each with its value's location by batch.
+      let next = 0;
+      for (const v of update.values) {
+        if (v.tag === TAGS.hparamsSessionEnd) this.ended = true;
+        if (v.tag !== TAGS.record || next >= update.records.length) continue;
+        const record = update.records[next];
+        if (record.batch !== v.step) continue;
+        next++;
+        const bad = recordShapeProblem(record);
+        if (bad) {
+          this.problem({ file: this.root.relative(v.file), offset: v.offset, message: `not an rnnbow batch record: ${bad}` });
+          continue;
+        }
+        this.addRecord(record, { file: this.fileIndex(v.file), offset: v.offset, length: 0 });
       }
-      this.addRecord(record, { file: this.fileIndex(v.file), offset: v.offset, length: 0 });
+      if (more) await yieldToRequests();
     }
     let mtime = 0;
     for (const f of this.reader.eventFiles) mtime = Math.max(mtime, (await stat(f).catch(() => ({ mtimeMs: 0 }))).mtimeMs);
@@ -63,7 +81,7 @@ export class TensorBoardRunSource extends RunSource {
         if (this.reportedTails.has(key)) continue;
         this.reportedTails.add(key);
         const why = this.ended ? 'after the run ended' : 'and nothing was appended for two minutes';
-        this.problem({ file: this.root.relative(p.file), offset: p.offset, message: `${p.kind}: ${p.message.replace(/; the writer may still be appending it$/, '')} ${why}` });
+        this.report(p, `${p.message.replace(/; the writer may still be appending it$/, '')} ${why}`);
       }
     }
     if (!this.sawRunInfo && !this.reportedNoInfo && this.reader.eventFiles.length > 0 && (this.ended || this.status === 'stale')) {

@@ -47,6 +47,8 @@ export interface FileReadResult {
   readonly pendingBytes: number;
   /** File size at this read. */
   readonly size: number;
+  /** True when the read stopped at its byte budget with whole records still unread (call again). */
+  readonly more: boolean;
 }
 
 /** Where a reader stands in a file, to resume later (even in another process). */
@@ -83,8 +85,12 @@ export class EventFileReader {
     return { offset: this.state.offset, scan: { ...this.state } };
   }
 
-  /** Reads what was appended since the last call. */
-  async readNew(): Promise<FileReadResult> {
+  /**
+   * Reads what was appended since the last call; with `maxBytes`, stops once about that many
+   * bytes of whole records are read (more when one record is larger), so a caller following a
+   * huge file holds one slice of decoded events at a time.
+   */
+  async readNew(maxBytes = Infinity): Promise<FileReadResult> {
     const events: FileEvent[] = [];
     const problems: ReadProblem[] = [];
     let fh;
@@ -92,22 +98,28 @@ export class EventFileReader {
       fh = await open(this.path, 'r');
     } catch (err) {
       problems.push({ kind: 'unreadable', file: this.path, offset: 0, message: `cannot open: ${(err as Error).message}` });
-      return { events, problems, pendingBytes: 0, size: 0 };
+      return { events, problems, pendingBytes: 0, size: 0, more: false };
     }
     try {
       const { size } = await fh.stat();
       if (size === 0) {
         if (!this.reportedEmpty) problems.push({ kind: 'empty-file', file: this.path, offset: 0, message: 'empty file (no records)' });
         this.reportedEmpty = true;
-        return { events, problems, pendingBytes: 0, size };
+        return { events, problems, pendingBytes: 0, size, more: false };
       }
       if (size < this.state.offset) {
         problems.push({ kind: 'unreadable', file: this.path, offset: size, message: `file shrank from at least ${this.state.offset} to ${size} bytes; reading it again from the start` });
         this.state = { offset: 0, resyncing: false };
       }
-      let chunk = INITIAL_CHUNK;
+      let chunk = Math.min(INITIAL_CHUNK, maxBytes);
       const codec = tensorboardProtos().Event;
+      const start = this.state.offset;
+      let more = false;
       while (this.state.offset < size) {
+        if (this.state.offset - start >= maxBytes) {
+          more = true;
+          break;
+        }
         const base = this.state.offset;
         const len = Math.min(chunk, size - base);
         const buf = Buffer.allocUnsafe(len);
@@ -135,7 +147,7 @@ export class EventFileReader {
           if (this.state.offset === base) chunk *= 2;
         }
       }
-      return { events, problems, pendingBytes: size - this.state.offset, size };
+      return { events, problems, pendingBytes: size - this.state.offset, size, more };
     } finally {
       await fh.close();
     }

@@ -49,6 +49,8 @@ export interface RunUpdate {
   readonly runInfo?: RunInfo;
   /** Problems found; reading went on past each. */
   readonly problems: ReadProblem[];
+  /** True when the poll stopped at its byte budget with whole records still unread (poll again). */
+  readonly more: boolean;
 }
 
 interface TagState {
@@ -108,12 +110,17 @@ export class RunReader {
     return decodeValue(v.value, v.plugin || null, this.tagStates.get(v.tag)?.content);
   }
 
-  /** Reads what was appended (and new files) since the last poll. */
-  async poll(): Promise<RunUpdate> {
+  /**
+   * Reads what was appended (and new files) since the last poll; with `maxBytes`, at most about
+   * that many bytes of records, so that a follower of a huge run holds one slice at a time.
+   */
+  async poll(maxBytes = Infinity): Promise<RunUpdate> {
     const values: RunValue[] = [];
     const records: BatchRecord[] = [];
     const problems: ReadProblem[] = [];
     let runInfo: RunInfo | undefined;
+    let budget = maxBytes;
+    let more = false;
     const names = (await readdir(this.dir, { withFileTypes: true }))
       .filter((e) => e.isFile() && isEventFileName(e.name))
       .map((e) => e.name)
@@ -125,7 +132,10 @@ export class RunReader {
         reader = new EventFileReader(path);
         this.files.set(path, reader);
       }
-      const res = await reader.readNew();
+      const before = reader.cursor.offset;
+      const res = await reader.readNew(budget);
+      budget -= reader.cursor.offset - before;
+      more = res.more;
       this.lastSizes.set(path, res.size);
       problems.push(...res.problems);
       for (const { offset, event } of res.events) {
@@ -158,8 +168,9 @@ export class RunReader {
           }
         }
       }
+      if (more) break;
     }
-    return { values, records, runInfo, problems };
+    return { values, records, runInfo, problems, more };
   }
 
   /**
