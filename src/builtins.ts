@@ -10,7 +10,14 @@ import { fullRecorder } from './recorders/full.js';
 import { periodicRecorder } from './recorders/periodic.js';
 import { truncatedRecorder } from './recorders/truncated.js';
 
-/** rnnbow's own parts, registered exactly as a plugin registers its parts. */
+/**
+ * rnnbow's own parts, registered exactly as a plugin registers its parts: cells
+ * {@link vanillaCell} (`rnn`), {@link lstmCell}, {@link gruCell}; recorders {@link fullRecorder},
+ * {@link truncatedRecorder}, {@link periodicRecorder}; exporters {@link jsonExporter},
+ * {@link tensorboardExporter}.
+ *
+ * @category Plugin loading
+ */
 export const builtinPlugin: RnnbowPlugin = definePlugin({
   name: 'rnnbow',
   cells: [vanillaCell, lstmCell, gruCell],
@@ -19,13 +26,18 @@ export const builtinPlugin: RnnbowPlugin = definePlugin({
 });
 
 /**
- * A registry with the built-ins and the given plugins (paths or package names, resolved from `cwd`).
+ * A registry with the built-ins and the given plugins (paths or package names, resolved from `cwd`):
+ * what {@link train} and the CLI use to find cells, recorders and exporters by name.
+ *
+ * @throws {@link PluginError} when a plugin cannot be loaded or registered (see {@link loadPlugins}).
  *
  * @example
  * ```ts
  * const registry = await createRegistry(['./plugins/mgu-cell']);
  * registry.names('cell'); // ['gru', 'lstm', 'mgu', 'rnn']
  * ```
+ *
+ * @category Plugin loading
  */
 export async function createRegistry(plugins: readonly string[] = [], cwd = process.cwd()): Promise<PartRegistry> {
   const registry = new PartRegistry();

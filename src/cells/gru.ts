@@ -7,6 +7,8 @@ import { fusedGru } from '../core/engine/fused/gru-cell.js';
 /**
  * GRU with PyTorch's parameters and gate row order r, z, n:
  * n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)), h' = (1 - z) ⊙ n + z ⊙ h.
+ *
+ * @category Cell plugins
  */
 export const gruCell: CellDefinition = {
   name: 'gru',

@@ -7,6 +7,8 @@ import { fusedLstm } from '../core/engine/fused/lstm-cell.js';
 /**
  * LSTM with PyTorch's parameters and gate row order i, f, g, o:
  * c' = f ⊙ c + i ⊙ g, h' = o ⊙ tanh(c'). State is (h, c); both carry cotangents.
+ *
+ * @category Cell plugins
  */
 export const lstmCell: CellDefinition = {
   name: 'lstm',

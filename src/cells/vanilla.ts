@@ -7,6 +7,8 @@ import { fusedRnn } from '../core/engine/fused/rnn-cell.js';
 /**
  * The paper's vanilla cell (eq. 1-2) with PyTorch's biases:
  * h' = tanh(W_ih x + b_ih + W_hh h + b_hh).
+ *
+ * @category Cell plugins
  */
 export const vanillaCell: CellDefinition = {
   name: 'rnn',

@@ -3,7 +3,11 @@ import path from 'node:path';
 import { tfjs } from './tfjs.js';
 import { RnnbowError } from './errors.js';
 
-/** A tfjs backend choice. `auto` = tfjs-node(-gpu) if installed, else WASM, the fastest one the npm packages ship. */
+/**
+ * A tfjs backend choice. `auto` = tfjs-node(-gpu) if installed, else WASM, the fastest one the npm packages ship.
+ *
+ * @category Gradient engine
+ */
 export type BackendName = 'auto' | 'cpu' | 'wasm' | 'tensorflow';
 
 /** Backends in `--help` order. */
@@ -25,7 +29,11 @@ function installedNativePackage(): string | undefined {
   });
 }
 
-/** True when `@tensorflow/tfjs-node` (or `-gpu`) can be loaded here. */
+/**
+ * True when `@tensorflow/tfjs-node` (or `-gpu`) can be loaded here.
+ *
+ * @category Gradient engine
+ */
 export function hasTfjsNode(): boolean {
   return installedNativePackage() !== undefined;
 }
@@ -56,6 +64,8 @@ let active: { name: string; ready: Promise<string> } | undefined;
  * Selects and initialises the tfjs backend used by the reference engine. Returns the backend's
  * name (`tensorflow`, `wasm` or `cpu`). Safe to call more than once, also concurrently (two runs
  * started together): a second call for the same backend waits for the first one's setup.
+ *
+ * @category Gradient engine
  */
 export function setupBackend(choice: BackendName = 'auto'): Promise<string> {
   const wanted = choice === 'auto' ? (hasTfjsNode() ? 'tensorflow' : 'wasm') : choice;

@@ -2,6 +2,8 @@
  * Bar heights of the paper's area 2: the gradient at step j summed over the losses t >= j that
  * reach it. Magnitudes enter as absolute values so the `mean` reduction (which can be negative)
  * still stacks.
+ *
+ * @category Gradient engine
  */
 export function barHeights(byDistance: readonly (readonly number[])[]): number[] {
   const n = byDistance.length;
@@ -13,7 +15,11 @@ export function barHeights(byDistance: readonly (readonly number[])[]): number[]
   return bars;
 }
 
-/** The batch's max gradient: the tallest bar (the overview's value). NaN if any bar is NaN. */
+/**
+ * The batch's max gradient: the tallest bar (the overview's value). NaN if any bar is NaN.
+ *
+ * @category Gradient engine
+ */
 export function maxBar(byDistance: readonly (readonly number[])[]): number {
   let max = 0;
   for (const h of barHeights(byDistance)) {

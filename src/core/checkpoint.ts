@@ -13,6 +13,8 @@ export const CHECKPOINT_FORMAT = 'rnnbow-checkpoint';
 /**
  * A checkpoint as JSON, with PyTorch parameter names so weights move between rnnbow and other
  * tools: matrices as nested arrays `[rows][cols]`, vectors as arrays.
+ *
+ * @category Checkpoints and itemizing
  */
 export interface CheckpointJson {
   /** Always `rnnbow-checkpoint`. */
@@ -23,19 +25,23 @@ export interface CheckpointJson {
   cell: string;
   /** Hidden size H. */
   hiddenSize: number;
-  /** Token id -> character. */
+  /** Vocabulary: `vocab[id]` is the character of token id `id`. */
   vocab: string[];
-  /** Parameters by name. */
+  /** Parameters by name (cell's and output head's): `[rows][cols]` or `[size]`, row-major. */
   params: Record<string, number[] | number[][]>;
   /** Optional training state for `--resume`. */
   training?: TrainingState;
 }
 
-/** Where training stood when a checkpoint was written, so `--resume` continues seamlessly. */
+/**
+ * Where training stood when a checkpoint was written, so `--resume` continues seamlessly.
+ *
+ * @category Checkpoints and itemizing
+ */
 export interface TrainingState {
   /** Global index of the next batch. */
   batch: number;
-  /** Optimizer moments (an `OptimizerState`). */
+  /** Optimizer moments (an {@link OptimizerState}). */
   optimizer?: unknown;
   /** Carried recurrent state per component, `[B * H]` each. */
   state?: number[][];
@@ -48,7 +54,11 @@ export interface TrainingState {
   smoothedLoss?: number;
 }
 
-/** A checkpoint after validation. */
+/**
+ * A checkpoint after validation.
+ *
+ * @category Checkpoints and itemizing
+ */
 export interface LoadedCheckpoint {
   /** The cell it was made for. */
   cell: CellDefinition;
@@ -62,7 +72,13 @@ export interface LoadedCheckpoint {
   training?: TrainingState;
 }
 
-/** Converts a parameter store to checkpoint JSON. */
+/**
+ * Converts a parameter store to checkpoint JSON (the inverse of {@link loadCheckpoint}'s
+ * parsing); pass the result to {@link saveCheckpoint}. `training` is present only in checkpoints
+ * a run can resume from.
+ *
+ * @category Checkpoints and itemizing
+ */
 export function toCheckpoint(cell: string, hiddenSize: number, vocab: string[], params: ParamStore, training?: CheckpointJson['training']): CheckpointJson {
   const out: CheckpointJson['params'] = {};
   for (const [name, p] of Object.entries(params)) {
@@ -75,7 +91,12 @@ export function toCheckpoint(cell: string, hiddenSize: number, vocab: string[], 
   return { format: CHECKPOINT_FORMAT, version: 1, cell, hiddenSize, vocab, params: out, ...(training ? { training } : {}) };
 }
 
-/** Writes a checkpoint atomically. */
+/**
+ * Writes a checkpoint atomically (a temporary file renamed into place), so a crash mid-write
+ * leaves the previous checkpoint whole. File-system errors are thrown as Node raises them.
+ *
+ * @category Checkpoints and itemizing
+ */
 export function saveCheckpoint(file: string, checkpoint: CheckpointJson): void {
   writeFileAtomic(file, JSON.stringify(checkpoint));
 }
@@ -139,6 +160,18 @@ function readCheckpointJson(file: string): Partial<CheckpointJson> {
 /**
  * Reads and validates a checkpoint. `resolveCell` looks the cell name up (throwing for unknown
  * names); every parameter must be present with the cell's shapes.
+ *
+ * @example
+ * ```ts
+ * const registry = await createRegistry(['./my-indrnn']);   // the plugins the run was trained with
+ * const ckpt = loadCheckpoint('runs/my-run/checkpoint.json', (name) => registry.cell(name));
+ * ```
+ *
+ * @throws {@link CheckpointError} when the file is missing, not a checkpoint, of another version,
+ * or its parameters do not match the cell's; whatever `resolveCell` throws for an unknown cell
+ * (a {@link PartRegistry} throws an {@link UnknownPartError}).
+ *
+ * @category Checkpoints and itemizing
  */
 export function loadCheckpoint(file: string, resolveCell: (name: string) => CellDefinition): LoadedCheckpoint {
   const json = readCheckpointJson(file);

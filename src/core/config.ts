@@ -6,7 +6,11 @@ import { ConfigError } from './errors.js';
 
 const PartSpec = z.object({ name: z.string().min(1), options: z.record(z.string(), z.unknown()).optional() }).strict();
 
-/** A part by name with its options, as configs write recorders and exporters. */
+/**
+ * A part by name with its options, as configs write recorders and exporters.
+ *
+ * @category Training
+ */
 export interface PartConfig {
   /** Registered name. */
   name: string;
@@ -17,7 +21,12 @@ export interface PartConfig {
 /** How often the default recorder itemizes a batch (the paper: every 100 batches). */
 export const DEFAULT_RECORD_EVERY = 100;
 
-/** The default recorder, as in the paper: truncated k = 5, every 100 batches. */
+/**
+ * The default recorder, as in the paper: truncated k = 5, every 100 batches
+ * ({@link periodicRecorder} wrapping {@link truncatedRecorder}).
+ *
+ * @category Training
+ */
 export const DEFAULT_RECORDER: PartConfig = {
   name: 'periodic',
   options: { every: DEFAULT_RECORD_EVERY, inner: { name: 'truncated', options: { k: 5 } } },
@@ -85,57 +94,62 @@ export const RunConfigSchema = z
 /**
  * A fully resolved run configuration (every default filled in). docs/configuration.md describes
  * each field with its flag and default.
+ *
+ * @category Training
  */
 export interface RunConfig {
   /** Training text: `paths` (files/directories; empty = the bundled default), `maxChars`, `validationFraction`. */
   corpus: CorpusConfig;
-  /** Cell name (`rnn`, `lstm`, `gru` or a plugin's). */
+  /** Cell name (`rnn`, `lstm`, `gru` or a plugin's, which needs `plugins`); default `rnn`. */
   cell: string;
-  /** Hidden size H. */
+  /** Hidden size H, 1..16384; default 100. */
   hiddenSize: number;
-  /** Characters per sequence n. */
+  /** Characters per sequence n (the steps backpropagated through and itemized); default 25. */
   seqLength: number;
-  /** Sequences per minibatch B. */
+  /** Sequences per minibatch B (parallel streams through the text); default 1. */
   batchSize: number;
-  /** Optimizer. */
+  /** Optimizer; default `adagrad` (as min-char-rnn). */
   optimizer: 'adagrad' | 'adam';
   /** Learning rate; default depends on the optimizer (see {@link learningRate}). */
   lr?: number;
-  /** Maximum global gradient norm. */
+  /** Maximum global L2 norm of a batch's gradient (larger ones are scaled down); default 5. */
   clip: number;
-  /** Batches to train. */
+  /**
+   * Batches to train. With none of `steps`, `epochs` and `maxSeconds` a run trains one epoch;
+   * `steps` wins over `epochs`, and `maxSeconds` stops either early.
+   */
   steps?: number;
-  /** Passes over the training text. */
+  /** Passes over the training text (fractions allowed), when `steps` is not given. */
   epochs?: number;
-  /** Training time budget in seconds. */
+  /** Training time budget in seconds; alone, the run trains until it is spent. */
   maxSeconds?: number;
-  /** Which batches are itemized and how. */
+  /** Which batches are itemized and how; default {@link DEFAULT_RECORDER}. */
   recorder: PartConfig;
-  /** Magnitude reduction of each itemized gradient. */
+  /** Magnitude reduction of each itemized gradient, a {@link Reduction}; default `l2`. */
   reduction: string;
-  /** Which sequence of a minibatch is itemized. */
+  /** Which sequence of a minibatch is itemized, 0..batchSize-1; default 0. */
   recordSequence: number;
-  /** Exporters by name or `{name, options}`. */
+  /** Exporters by name or `{name, options}`, at least one, each once; default `['json', 'tensorboard']`. */
   exporters: (string | PartConfig)[];
-  /** Parent folder of run folders. */
+  /** Parent folder of run folders; default `runs`. */
   logdir: string;
-  /** Run folder name; default timestamp and cell. */
+  /** Run folder name (letters, digits, `.`, `_`, `-`); default timestamp and cell. */
   runName?: string;
-  /** Random seed. */
+  /** Random seed of initialisation and sampling; default 42. */
   seed: number;
-  /** tfjs backend of the reference engine. */
+  /** tfjs backend of the reference engine, a {@link BackendName}; default `auto`. */
   backend: string;
-  /** Compute engine preference. */
+  /** Compute engine preference; default `auto`. */
   engine: EnginePreference;
-  /** Training scalars every N batches. */
+  /** Training scalars every N batches; default 10. */
   logEvery: number;
-  /** Text sample every N batches (0 = never). */
+  /** Text sample every N batches (0 = never); default 1000. */
   sampleEvery: number;
-  /** Characters per sample. */
+  /** Characters per sample; default 200. */
   sampleLength: number;
-  /** Validation loss every N batches (0 = never). */
+  /** Validation loss every N batches (0 = never); default 500. */
   validateEvery: number;
-  /** Validation batches per measurement. */
+  /** Validation batches per measurement (at most); default 20. */
   validationBatches: number;
   /**
    * Checkpoint every N batches (0 = only at the end). The default, 10,000, is a few seconds of
@@ -143,31 +157,46 @@ export interface RunConfig {
    * for the H = 100 LSTM), so every 1,000 batches cost 3-6% of training.
    */
   checkpointEvery: number;
-  /** Plugins to load (paths or package names). */
+  /** Plugins to load (paths or package names, see {@link resolvePlugin}); default none. */
   plugins: string[];
-  /** Checkpoint to continue from. */
+  /** Checkpoint to continue from; the model (cell, hidden size, vocabulary) comes from it. */
   resume?: string;
-  /** What a NaN/Inf loss does. */
+  /**
+   * What a NaN/Inf loss does: `stop` (default) throws a {@link NonFiniteLossError} after flushing;
+   * `continue` skips that batch's update and resets the state.
+   */
   onNonFinite: 'stop' | 'continue';
 }
 
-/** The corpus section of a {@link RunConfig}. */
+/**
+ * The corpus section of a {@link RunConfig}.
+ *
+ * @category Training
+ */
 export interface CorpusConfig {
   /** UTF-8 files or directories; empty for the bundled default corpus. */
   paths: string[];
-  /** Read at most this many characters. */
+  /** Read at most this many characters (default: all, or {@link DEFAULT_CORPUS_MAX_CHARS} of the default corpus). */
   maxChars?: number;
-  /** Tail fraction held out for validation. */
+  /** Tail fraction held out for validation, 0..0.5; default 0.1. */
   validationFraction: number;
 }
 
-/** What a user may write: every field optional (defaults fill the rest). */
+/**
+ * What a user may write: every field optional (defaults fill the rest).
+ *
+ * @category Training
+ */
 export interface RunConfigInput extends Partial<Omit<RunConfig, 'corpus'>> {
   /** Training text; any field may be left out. */
   corpus?: Partial<CorpusConfig>;
 }
 
-/** One problem found in a config: which field, and what is wrong with it. */
+/**
+ * One problem found in a config: which field, and what is wrong with it.
+ *
+ * @category Training
+ */
 export interface ConfigIssue {
   /** Dotted path of the field (`hiddenSize`, `corpus.paths`, `exporters.1`); empty for the whole config. */
   readonly field: string;
@@ -179,6 +208,8 @@ export interface ConfigIssue {
  * The {@link ConfigError} of {@link parseConfig}: its message lists every problem by config field,
  * and `issues` lists them one by one so that a front end can name them its own way (the CLI names
  * the flag the user typed).
+ *
+ * @category Errors
  */
 export class ConfigValidationError extends ConfigError {
   /** What was validated: a config file's path, or a word such as `config`. */
@@ -201,7 +232,12 @@ export function describeIssue(issue: ConfigIssue, name: string = issue.field): s
 
 /**
  * Validates a config object, filling defaults; throws a {@link ConfigError} naming every problem
- * (a `ConfigValidationError`, whose `issues` list them one by one).
+ * (a {@link ConfigValidationError}, whose `issues` list them one by one). Unknown fields are
+ * problems too, so a typo is never silently ignored. `source` names the input in the message.
+ *
+ * @throws {@link ConfigValidationError} listing every problem.
+ *
+ * @category Training
  */
 export function parseConfig(input: unknown, source = 'config'): RunConfig {
   const result = RunConfigSchema.safeParse(input ?? {});
@@ -253,7 +289,16 @@ function article(type: string): string {
   return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
 }
 
-/** Reads and validates a JSON config file. */
+/**
+ * Reads and validates a JSON config file (see {@link parseConfig}). Relative paths in it
+ * (corpus, logdir, plugins, resume) are used as they are, so they resolve from the working
+ * directory, not from the file's folder.
+ *
+ * @throws {@link ConfigError} when the file cannot be read or is not a JSON object, and
+ * {@link ConfigValidationError} (naming the file) for invalid fields.
+ *
+ * @category Training
+ */
 export function loadConfigFile(file: string): RunConfig {
   let text: string;
   try {
@@ -274,7 +319,11 @@ export function loadConfigFile(file: string): RunConfig {
   return parseConfig(json, file);
 }
 
-/** The learning rate a config implies (Adagrad 0.1 as in min-char-rnn, Adam 0.002). */
+/**
+ * The learning rate a config implies (Adagrad 0.1 as in min-char-rnn, Adam 0.002).
+ *
+ * @category Training
+ */
 export function learningRate(config: RunConfig): number {
   return config.lr ?? (config.optimizer === 'adagrad' ? 0.1 : 0.002);
 }

@@ -1,19 +1,39 @@
 import type { ParamStore } from './params.js';
 import type { ClippingOptimizer, OptimizerKind } from '../train/optimizer.js';
 
-/** Magnitude reductions of one itemized gradient G_{t,j}. Each costs O(H) per item, never O(H²). */
+/**
+ * Magnitude reductions of one itemized gradient G_{t,j}. Each costs O(H) per item, never O(H²),
+ * because G_{t,j} is an outer product δ uᵀ: `l2` is the Frobenius norm ‖δ‖·‖u‖ (the default),
+ * `meanAbs` the mean absolute entry mean|δ|·mean|u|, `mean` the signed mean entry
+ * mean(δ)·mean(u), which can be negative (bars stack absolute values, see {@link barHeights}).
+ *
+ * @category Gradient engine
+ */
 export type Reduction = 'l2' | 'meanAbs' | 'mean';
 
-/** All reductions, in the order `--help` lists them. */
+/**
+ * All reductions, in the order `--help` lists them.
+ *
+ * @category Gradient engine
+ */
 export const REDUCTIONS: readonly Reduction[] = ['l2', 'meanAbs', 'mean'];
 
-/** Which engine to run: `auto` and `fused` take a cell's fused kernel when it has one, `tfjs` never does. */
+/**
+ * Which engine to run: `auto` and `fused` take a cell's fused kernel when it has one, `tfjs` never does.
+ *
+ * @category Gradient engine
+ */
 export type EnginePreference = 'auto' | 'fused' | 'tfjs';
 
 /** Every {@link EnginePreference}, for the config schema, `--engine` and `itemizeText` to check against. */
 export const ENGINE_PREFERENCES: readonly EnginePreference[] = ['auto', 'fused', 'tfjs'];
 
-/** A minibatch of `batchSize` sequences of `length` steps, row-major by sequence. */
+/**
+ * A minibatch of `batchSize` sequences of `length` steps, row-major by sequence: step t of
+ * sequence b is at index `b * length + t`.
+ *
+ * @category Gradient engine
+ */
 export interface Batch {
   /** Sequences in the batch (B). */
   readonly batchSize: number;
@@ -21,18 +41,32 @@ export interface Batch {
   readonly length: number;
   /** Input token ids, `[B * n]`. */
   readonly inputs: Int32Array;
-  /** Target token ids (the next character), `[B * n]`. */
+  /** Target token ids (the next character: `targets[i]` follows `inputs[i]` in the text), `[B * n]`. */
   readonly targets: Int32Array;
 }
 
-/** Recurrent state: one `[B * H]` array per state component of the cell (h first). */
+/**
+ * Recurrent state: one `[B * H]` array per state component of the cell, in the order of
+ * {@link CellDefinition.state} (h first); unit i of sequence b is at `b * H + i`. See
+ * {@link zeroState}.
+ *
+ * @category Gradient engine
+ */
 export type State = Float32Array[];
 
-/** What to itemize on a recorded batch. */
+/**
+ * What to itemize on a recorded batch, passed to {@link GradientEngine.train}. The trainer
+ * builds it from a recorder's {@link RecordPlan} and the run's `recordSequence` and `reduction`.
+ *
+ * @category Gradient engine
+ */
 export interface ItemizeRequest {
-  /** Which sequence of the batch to itemize (the viewer shows one sequence, as the paper does). */
+  /**
+   * Which sequence of the batch to itemize, 0..B-1 (the viewer shows one sequence, as the paper
+   * does; itemizing all B would multiply the cost by B).
+   */
   readonly sequence: number;
-  /** Keep only distances d = t - j <= k; `null` keeps all (full itemization). */
+  /** Keep only distances d = t - j <= k (an integer >= 0); `null` keeps all (full itemization). */
   readonly k: number | null;
   /** How each G_{t,j} is summarised. */
   readonly reduction: Reduction;
@@ -48,7 +82,12 @@ export interface ItemizeRequest {
   readonly sequenceGradient?: boolean;
 }
 
-/** The itemized gradient of one parameter. */
+/**
+ * The itemized gradient of one parameter, as the engine returns it; the trainer copies it into a
+ * {@link RecordedParam}. Matrices are indexed by the loss step t and the distance d = t - j.
+ *
+ * @category Gradient engine
+ */
 export interface ItemizedParam {
   /** `byDistance[t][d]` = reduction of dL_t/dθ at step j = t - d, for d = 0..min(t, k). */
   readonly byDistance: number[][];
@@ -60,7 +99,11 @@ export interface ItemizedParam {
   readonly full?: Float32Array[][];
 }
 
-/** Itemized gradients of one sequence. */
+/**
+ * Itemized gradients of one sequence, {@link EngineResult.itemized}.
+ *
+ * @category Gradient engine
+ */
 export interface ItemizedSequence {
   /** Index of the sequence in its batch. */
   readonly sequence: number;
@@ -77,11 +120,15 @@ export interface ItemizedSequence {
   readonly gradient?: ParamStore;
 }
 
-/** What one pass over a batch produced. */
+/**
+ * What one pass over a batch produced.
+ *
+ * @category Gradient engine
+ */
 export interface EngineResult {
-  /** Cross-entropy per step, `[B * n]`. */
+  /** Cross-entropy per step in nats, `[B * n]` (index `b * n + t`, as in {@link Batch}). */
   readonly losses: Float32Array;
-  /** Argmax prediction per step, `[B * n]`. */
+  /** Argmax prediction per step, `[B * n]` (index `b * n + t`). */
   readonly predictions: Int32Array;
   /** State after the last step, to carry into the next batch of the same streams. */
   readonly finalState: State;
@@ -89,7 +136,11 @@ export interface EngineResult {
   readonly itemized?: ItemizedSequence;
 }
 
-/** What {@link GradientEngine.predict} returns. */
+/**
+ * What {@link GradientEngine.predict} returns.
+ *
+ * @category Gradient engine
+ */
 export interface Prediction {
   /** Softmax probabilities of the next token, `[B * V]`. */
   probs: Float32Array;
@@ -100,6 +151,13 @@ export interface Prediction {
 /**
  * Runs a model (cell + softmax output head) over batches. The training loss is
  * L = (1/B) Σ_b Σ_t L_{b,t}; `train` writes dL/dθ into `grads` (overwriting it).
+ *
+ * Two implementations ship: the reference {@link TfjsEngine}, which runs any cell's `step`, and
+ * the fused kernels of the built-in cells. {@link createEngine} picks one; a plugin cell may
+ * supply its own through {@link CellDefinition.kernel}. Parameters stay in the caller's
+ * {@link ParamStore}; the engine only reads them (and, through its own optimizer, updates them).
+ *
+ * @category Gradient engine
  */
 export interface GradientEngine {
   /** Short name for logs and benchmarks (`tfjs:wasm`, `fused:js`). */

@@ -4,7 +4,18 @@
  * without a stack trace and exits non-zero.
  */
 
-/** Machine-readable category of an {@link RnnbowError}. */
+/**
+ * Machine-readable category of an {@link RnnbowError}, stable across versions; match on it
+ * rather than on the message. Most codes have their own subclass (`CONFIG` →
+ * {@link ConfigError}, `CORPUS` → {@link CorpusError}, `CHECKPOINT` → {@link CheckpointError},
+ * `PLUGIN` → {@link PluginError}, `UNKNOWN_PART` → {@link UnknownPartError}, `EXPORT` →
+ * {@link ExportError}, `NON_FINITE` → {@link NonFiniteLossError}, `CELL_SHAPE` →
+ * {@link CellShapeError}, `CONFORMANCE` → {@link CellConformanceError}); `LOGDIR`, `BACKEND` and
+ * `INPUT` (bad arguments to a library call, a logdir that cannot be read, a tfjs backend that
+ * cannot start) are raised as a plain {@link RnnbowError} or a {@link ViewerError}.
+ *
+ * @category Errors
+ */
 export type ErrorCode =
   | 'CONFIG'
   | 'CORPUS'
@@ -19,7 +30,22 @@ export type ErrorCode =
   | 'INPUT'
   | 'CONFORMANCE';
 
-/** Base class of every error rnnbow raises for a problem the user can fix. */
+/**
+ * Base class of every error rnnbow raises for a problem the user can fix. Catch it to tell those
+ * from bugs; {@link formatError} prints either for a terminal.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await train({ cell: 'lstm', corpus: { paths: ['missing/'] } });
+ * } catch (err) {
+ *   if (err instanceof RnnbowError && err.code === 'CORPUS') console.error(err.message, err.hint);
+ *   else throw err;
+ * }
+ * ```
+ *
+ * @category Errors
+ */
 export class RnnbowError extends Error {
   /** Category, stable across versions, for programs that react to errors. */
   readonly code: ErrorCode;
@@ -34,7 +60,11 @@ export class RnnbowError extends Error {
   }
 }
 
-/** A run configuration (JSON file, CLI flags or library object) failed validation. */
+/**
+ * A run configuration (JSON file, CLI flags or library object) failed validation.
+ *
+ * @category Errors
+ */
 export class ConfigError extends RnnbowError {
   constructor(message: string, hint?: string) {
     super('CONFIG', message, hint);
@@ -42,7 +72,11 @@ export class ConfigError extends RnnbowError {
   }
 }
 
-/** The training corpus is missing, empty, binary or too short. */
+/**
+ * The training corpus is missing, empty, binary or too short.
+ *
+ * @category Errors
+ */
 export class CorpusError extends RnnbowError {
   constructor(message: string, hint?: string) {
     super('CORPUS', message, hint);
@@ -50,7 +84,11 @@ export class CorpusError extends RnnbowError {
   }
 }
 
-/** A checkpoint file is unreadable or does not match its declared cell. */
+/**
+ * A checkpoint file is unreadable or does not match its declared cell.
+ *
+ * @category Errors
+ */
 export class CheckpointError extends RnnbowError {
   constructor(message: string, hint?: string) {
     super('CHECKPOINT', message, hint);
@@ -58,7 +96,11 @@ export class CheckpointError extends RnnbowError {
   }
 }
 
-/** A plugin could not be found, loaded or registered. */
+/**
+ * A plugin could not be found, loaded or registered.
+ *
+ * @category Errors
+ */
 export class PluginError extends RnnbowError {
   /** The plugin specifier as the user gave it. */
   readonly plugin: string;
@@ -69,7 +111,11 @@ export class PluginError extends RnnbowError {
   }
 }
 
-/** A cell, recorder or exporter name that nothing registered. */
+/**
+ * A cell, recorder or exporter name that nothing registered.
+ *
+ * @category Errors
+ */
 export class UnknownPartError extends RnnbowError {
   constructor(kind: string, name: string, known: readonly string[]) {
     super('UNKNOWN_PART', `unknown ${kind} "${name}"; known ${kind}s: ${known.join(', ') || '(none)'}`);
@@ -77,7 +123,11 @@ export class UnknownPartError extends RnnbowError {
   }
 }
 
-/** An exporter could not write (unwritable folder, disk full). Earlier flushed records stay valid. */
+/**
+ * An exporter could not write (unwritable folder, disk full). Earlier flushed records stay valid.
+ *
+ * @category Errors
+ */
 export class ExportError extends RnnbowError {
   constructor(message: string, hint?: string, options?: { cause?: unknown }) {
     super('EXPORT', message, hint, options);
@@ -85,7 +135,11 @@ export class ExportError extends RnnbowError {
   }
 }
 
-/** A cell's step function returned tensors of the wrong shape or count. */
+/**
+ * A cell's step function returned tensors of the wrong shape or count.
+ *
+ * @category Errors
+ */
 export class CellShapeError extends RnnbowError {
   constructor(cell: string, message: string) {
     super('CELL_SHAPE', `cell "${cell}": ${message}`);
@@ -93,7 +147,11 @@ export class CellShapeError extends RnnbowError {
   }
 }
 
-/** Training produced a NaN or infinite loss. */
+/**
+ * Training produced a NaN or infinite loss.
+ *
+ * @category Errors
+ */
 export class NonFiniteLossError extends RnnbowError {
   /** Global index of the batch whose loss was not finite. */
   readonly batch: number;
@@ -108,7 +166,11 @@ export class NonFiniteLossError extends RnnbowError {
   }
 }
 
-/** Formats any error for a terminal: one line for rnnbow errors, the stack for real bugs. */
+/**
+ * Formats any error for a terminal: one line for rnnbow errors, the stack for real bugs.
+ *
+ * @category Errors
+ */
 export function formatError(err: unknown): string {
   if (err instanceof RnnbowError) {
     return `rnnbow: ${err.message}${err.hint ? `\n  hint: ${err.hint}` : ''}`;

@@ -5,33 +5,65 @@
  */
 
 /**
- * How a parameter is initialised. `uniform` is PyTorch's U(-1/sqrt(H), 1/sqrt(H));
- * a {@link ConstantInit} fills it with one value.
+ * How a parameter is initialised. `uniform` (the default) is PyTorch's U(-1/sqrt(H), 1/sqrt(H))
+ * with H the hidden size; `zeros` and `ones` fill it; a {@link ConstantInit} fills it with one
+ * value. See {@link initParams}.
+ *
+ * @category Cell plugins
  */
 export type ParamInit = 'uniform' | 'zeros' | 'ones' | ConstantInit;
 
-/** Every value the same: a forget-gate bias of 1, a leak that starts small. */
+/**
+ * Every value the same: a forget-gate bias of 1, a leak that starts small.
+ *
+ * @category Cell plugins
+ */
 export interface ConstantInit {
   /** The value (finite). */
   readonly constant: number;
 }
 
-/** Declares one parameter of a cell (or of the output head). */
+/**
+ * Declares one parameter of a cell (or of the output head), returned by
+ * {@link CellDefinition.params}. A spec the load-time probe rejects (bad shape or init, a
+ * duplicate or reserved name, gates that do not divide the rows) is a {@link CellShapeError}.
+ *
+ * @example The LSTM's recurrent weight: four gate blocks of H rows each
+ * ```ts
+ * { name: 'weight_hh', shape: [4 * hiddenSize, hiddenSize], gates: ['i', 'f', 'g', 'o'] }
+ * ```
+ *
+ * @category Cell plugins
+ */
 export interface ParamSpec {
-  /** PyTorch-style name, e.g. `weight_hh`; also the checkpoint key. */
+  /**
+   * PyTorch-style name, e.g. `weight_hh`; also the checkpoint key and the key in records.
+   * `out.weight` and `out.bias` are the output head's and cannot be used.
+   */
   readonly name: string;
-  /** `[rows, cols]` for matrices, `[size]` for vectors. */
+  /**
+   * `[rows, cols]` for matrices, `[size]` for vectors, positive integers. A matrix used with
+   * {@link CellContext.linear} is `[out, in]` (PyTorch's layout).
+   */
   readonly shape: readonly number[];
-  /** Initialisation; defaults to `uniform`. */
+  /** Initialisation; defaults to `uniform` (see {@link ParamInit}). */
   readonly init?: ParamInit;
   /**
    * Names of equal row blocks, in order, for gated cells (LSTM `['i','f','g','o']`): the engine
-   * splits this parameter's itemized gradient per gate.
+   * splits this parameter's itemized gradient per gate ({@link RecordedParam.gates}), so the
+   * viewer can show which gate carries the gradient. The row count must divide evenly. The split
+   * follows the weight of a helper call: a bias passed in the same call is split by the
+   * weight's gates.
    */
   readonly gates?: readonly string[];
 }
 
-/** A parameter's values with its shape, row-major. */
+/**
+ * A parameter's values with its shape, row-major: entry (r, c) of a `[rows, cols]` matrix is
+ * `data[r * cols + c]`.
+ *
+ * @category Gradient engine
+ */
 export interface ParamTensor {
   /** `[rows, cols]` or `[size]`. */
   readonly shape: readonly number[];
@@ -39,7 +71,12 @@ export interface ParamTensor {
   readonly data: Float32Array;
 }
 
-/** Every parameter of a model by name. */
+/**
+ * Every parameter of a model by name (the cell's and the output head's); also the shape of a
+ * gradient. Made by {@link initParams} or read by {@link loadCheckpoint}.
+ *
+ * @category Gradient engine
+ */
 export type ParamStore = Record<string, ParamTensor>;
 
 /** Number of elements of a shape. */

@@ -73,6 +73,11 @@ function isPackageName(spec: string): boolean {
 /**
  * Resolves a plugin specifier to the file to import: a file path, a folder (its package.json
  * `exports`/`main`, else index.js), or an installed package name (looked up from `cwd`).
+ * A specifier that starts with `.`, `/` (or is otherwise a path) is a path relative to `cwd`.
+ *
+ * @throws {@link PluginError} when the file, folder or package is not found.
+ *
+ * @category Plugin loading
  */
 export function resolvePlugin(spec: string, cwd = process.cwd()): string {
   if (looksLikePath(spec)) {
@@ -121,7 +126,12 @@ function describeLoadFailure(spec: string, file: string, err: unknown): PluginEr
  * `plugin`) made with `definePlugin({...})`, or an inversify ContainerModule. The plugin's own
  * imports of `rnnbow`, `@tensorflow/tfjs` and `inversify` resolve to the copies this process runs
  * (through a module resolution hook on Node >= 20.6), so a plugin folder needs no node_modules of
- * its own.
+ * its own. It does not register anything: see {@link loadPlugins}.
+ *
+ * @throws {@link PluginError} when the plugin cannot be found, fails to import (with the file
+ * and line of a syntax error), or exports no registration.
+ *
+ * @category Plugin loading
  */
 export async function importPlugin(spec: string, cwd = process.cwd()): Promise<RnnbowPlugin | ContainerModule> {
   const file = resolvePlugin(spec, cwd);
@@ -158,7 +168,16 @@ function describeValue(value: unknown): string {
   return `a ${typeof value}`;
 }
 
-/** Loads each plugin specifier into `registry`, reporting the first failure by name and cause. */
+/**
+ * Loads each plugin specifier into `registry`, reporting the first failure by name and cause:
+ * {@link importPlugin} then {@link PartRegistry.register} (or `registerModule`), in order.
+ * Plugins before the failing one stay registered.
+ *
+ * @throws {@link PluginError} for a plugin that cannot be loaded, clashes with a registered name,
+ * or has a cell that fails the load-time probe.
+ *
+ * @category Plugin loading
+ */
 export async function loadPlugins(registry: PartRegistry, specs: readonly string[], cwd = process.cwd()): Promise<void> {
   for (const spec of specs) {
     const registration = await importPlugin(spec, cwd);

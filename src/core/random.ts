@@ -3,7 +3,11 @@
  * draws from one of these so that `--seed` makes a run repeatable.
  */
 
-/** A deterministic pseudo-random source (mulberry32: small, fast, good enough for init and sampling). */
+/**
+ * A deterministic pseudo-random source (mulberry32: small, fast, good enough for init and sampling).
+ *
+ * @category Training
+ */
 export class SeededRandom {
   private state: number;
 

@@ -8,7 +8,11 @@ import { guardCell, guardExporterDefinition, guardRecorderDefinition } from './p
 import { TOKENS } from './tokens.js';
 import { probeCell } from './engine/probe-cell.js';
 
-/** The three kinds of part a plugin can add. */
+/**
+ * The three kinds of part a plugin can add.
+ *
+ * @category Plugin loading
+ */
 export type PartKind = 'cell' | 'recorder' | 'exporter';
 
 interface Named {
@@ -22,6 +26,8 @@ const TOKEN_OF: Record<PartKind, symbol> = { cell: TOKENS.Cell, recorder: TOKENS
  * arrives through {@link PartRegistry.register}, which refuses name clashes and cells whose step
  * returns the wrong shapes. A plugin's parts come out of the lookups guarded (plugin-guard.ts):
  * what their code throws, or returns wrongly, is reported as that plugin's problem.
+ *
+ * @category Plugin loading
  */
 export class PartRegistry {
   /** The underlying container; parts are multi-bound to {@link TOKENS}. */
@@ -36,6 +42,9 @@ export class PartRegistry {
    * time. `trusted: true` is for rnnbow's own parts: the test suite already holds their cells to
    * their shapes (unprobed, they never load tfjs unless the reference engine runs), and their
    * errors are rnnbow's, so the lookups return them unguarded.
+   *
+   * @throws {@link PluginError} for a malformed part, a name already registered (by a built-in
+   * or another plugin) or given twice, or a cell that fails the probe.
    */
   register(plugin: RnnbowPlugin, source: string = plugin.name, options: { trusted?: boolean } = {}): void {
     const incoming = partsOf(plugin, source);
@@ -88,22 +97,38 @@ export class PartRegistry {
       .sort();
   }
 
-  /** The cell registered as `name`. */
+  /**
+   * The cell registered as `name`.
+   *
+   * @throws {@link UnknownPartError} listing the registered names.
+   */
   cell(name: string): CellDefinition {
     return this.find<CellDefinition>('cell', name);
   }
 
-  /** The recorder kind registered as `name`. */
+  /**
+   * The recorder kind registered as `name`.
+   *
+   * @throws {@link UnknownPartError} listing the registered names.
+   */
   recorderDefinition(name: string): RecorderDefinition {
     return this.find<RecorderDefinition>('recorder', name);
   }
 
-  /** The exporter kind registered as `name`. */
+  /**
+   * The exporter kind registered as `name`.
+   *
+   * @throws {@link UnknownPartError} listing the registered names.
+   */
   exporter(name: string): ExporterDefinition {
     return this.find<ExporterDefinition>('exporter', name);
   }
 
-  /** Builds a recorder from a spec, resolving the recorders it wraps through this registry. */
+  /**
+   * Builds a recorder from a spec, resolving the recorders it wraps through this registry.
+   *
+   * @throws {@link UnknownPartError} for an unregistered name; {@link ConfigError} for bad options.
+   */
   createRecorder(spec: RecorderSpec, ctx: Omit<RecorderContext, 'create'>): GradientRecorder {
     const full: RecorderContext = { ...ctx, create: (inner) => this.createRecorder(inner, ctx) };
     return this.recorderDefinition(spec.name).create(spec.options ?? {}, full);

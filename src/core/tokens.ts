@@ -1,6 +1,8 @@
 /**
  * Service identifiers of the container. Parts are multi-bound to these and looked up by their
  * `name` property, so nothing depends on emitted type metadata.
+ *
+ * @category Plugin loading
  */
 export const TOKENS = {
   /** {@link CellDefinition} bindings. */

@@ -6,7 +6,11 @@ import { SeededRandom } from '../core/random.js';
 import type { TokenIds } from './token-ids.js';
 import { batchAt, streamLayout, minimumCorpusChars, type StreamBatch, type StreamLayout } from './stream-layout.js';
 
-/** Options of a {@link BatchStream}. */
+/**
+ * Options of a {@link BatchStream}.
+ *
+ * @category Corpus and batches
+ */
 export interface BatchStreamOptions {
   /** Sequences per batch (B). */
   readonly batchSize: number;
@@ -33,6 +37,8 @@ export interface BatchStreamOptions {
  *
  * Throws a `CorpusError` (saying how many characters are needed) when the ids are shorter than
  * B n + 1 (n + 1 for a single stream).
+ *
+ * @category Corpus and batches
  */
 export class BatchStream {
   /** Where the streams lie. */

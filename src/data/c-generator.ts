@@ -9,7 +9,11 @@ import { ConfigError } from '../core/errors.js';
 import { SeededRandom } from '../core/random.js';
 import type { BracketPair, CStructure, IdentifierKind, IdentifierRecord, OpeningBracket } from './c-structure.js';
 
-/** Options of {@link generateCCorpus}. */
+/**
+ * Options of {@link generateCCorpus}.
+ *
+ * @category Corpus and batches
+ */
 export interface GenerateCOptions {
   /** Seed of the random source: equal seeds give identical text. */
   readonly seed: number;
@@ -17,7 +21,11 @@ export interface GenerateCOptions {
   readonly chars: number;
 }
 
-/** A generated corpus with its structure. */
+/**
+ * A generated corpus with its structure.
+ *
+ * @category Corpus and batches
+ */
 export interface GeneratedC {
   /** The C text (ASCII, so character offsets equal string indices). */
   readonly text: string;
@@ -705,6 +713,8 @@ class CGrammar {
  * Generated C text and its structure (bracket pairs, identifier declarations and uses). The text
  * is at least `chars` characters long and ends at a top-level boundary, so every bracket opened is
  * closed; equal seeds give identical output.
+ *
+ * @category Corpus and batches
  */
 export function generateCCorpusWithStructure(options: GenerateCOptions): GeneratedC {
   const { seed, chars } = options;
@@ -715,7 +725,11 @@ export function generateCCorpusWithStructure(options: GenerateCOptions): Generat
   return new CGrammar(seed).generate(chars);
 }
 
-/** Plausible generated C of at least `chars` characters (see {@link generateCCorpusWithStructure}). */
+/**
+ * Plausible generated C of at least `chars` characters (see {@link generateCCorpusWithStructure}).
+ *
+ * @category Corpus and batches
+ */
 export function generateCCorpus(options: GenerateCOptions): string {
   return generateCCorpusWithStructure(options).text;
 }

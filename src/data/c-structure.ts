@@ -4,10 +4,18 @@
  * gradients) reaches back the many characters these dependencies span.
  */
 
-/** The bracket characters whose pairs are reported. */
+/**
+ * The bracket characters whose pairs are reported.
+ *
+ * @category Corpus and batches
+ */
 export type OpeningBracket = '(' | '[' | '{';
 
-/** One matched pair of brackets. Offsets are character (code point) positions in the text. */
+/**
+ * One matched pair of brackets. Offsets are character (code point) positions in the text.
+ *
+ * @category Corpus and batches
+ */
 export interface BracketPair {
   /** The opening character. */
   readonly char: OpeningBracket;
@@ -17,10 +25,18 @@ export interface BracketPair {
   readonly close: number;
 }
 
-/** What an identifier names. */
+/**
+ * What an identifier names.
+ *
+ * @category Corpus and batches
+ */
 export type IdentifierKind = 'macro' | 'struct' | 'field' | 'global' | 'function' | 'parameter' | 'variable';
 
-/** An identifier the generator declared, and every place it was used afterwards. */
+/**
+ * An identifier the generator declared, and every place it was used afterwards.
+ *
+ * @category Corpus and batches
+ */
 export interface IdentifierRecord {
   /** The identifier. */
   readonly name: string;
@@ -35,6 +51,8 @@ export interface IdentifierRecord {
 /**
  * Structure of a generated corpus. Every bracket in the text outside `#include <...>` lines is
  * structural (comments and string literals hold none), so `brackets` pairs all of them.
+ *
+ * @category Corpus and batches
  */
 export interface CStructure {
   /** Every bracket pair, ordered by the offset of the closing bracket. */
@@ -47,6 +65,8 @@ export interface CStructure {
  * For each offset of `text`, the offset of the matching bracket (closing -> opening and opening ->
  * closing), -1 for characters that are not paired brackets: a dense form of
  * {@link CStructure.brackets} for indexing by position.
+ *
+ * @category Corpus and batches
  */
 export function bracketPartners(structure: CStructure, length: number): Int32Array {
   const partner = new Int32Array(length).fill(-1);
@@ -60,6 +80,8 @@ export function bracketPartners(structure: CStructure, length: number): Int32Arr
 /**
  * For each closing brace `}`, the distance back to its opening `{` in characters: the span of
  * dependencies a model must bridge to close blocks correctly.
+ *
+ * @category Corpus and batches
  */
 export function braceSpans(structure: CStructure): number[] {
   return structure.brackets.filter((p) => p.char === '{').map((p) => p.close - p.open);

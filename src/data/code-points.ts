@@ -9,6 +9,8 @@ import { constants } from 'node:buffer';
 /**
  * The longest string the JavaScript engine can hold, in UTF-16 units (536,870,888 with Node 20 on
  * 64-bit machines): the most text a corpus can have, since it is held as one string.
+ *
+ * @category Corpus and batches
  */
 export const MAX_TEXT_UNITS: number = constants.MAX_STRING_LENGTH;
 

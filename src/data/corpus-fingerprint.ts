@@ -15,6 +15,8 @@ const FNV_PRIME = 0x01000193;
  * words, and their count. Equal id sequences give equal fingerprints whatever array holds them; a
  * different one gives a different fingerprint except with probability about 2^-32. One pass, no
  * allocation: well under a second for a 200 MB corpus.
+ *
+ * @category Corpus and batches
  */
 export function corpusFingerprint(ids: TokenIds): string {
   let hash = FNV_OFFSET;

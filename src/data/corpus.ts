@@ -3,7 +3,11 @@
  * about its data.
  */
 
-/** A loaded character corpus. */
+/**
+ * A loaded character corpus.
+ *
+ * @category Corpus and batches
+ */
 export interface Corpus {
   /** The whole training text: the files' contents concatenated in load order. */
   readonly text: string;

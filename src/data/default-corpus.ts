@@ -11,13 +11,25 @@ import { generateCCorpus } from './c-generator.js';
 import { countCodePoints, headCodePoints } from './code-points.js';
 import { checkMaxChars, loadCorpus } from './load-corpus.js';
 
-/** Default character cap of the default corpus: all top-level Node.js headers (about 1 MB) fit. */
+/**
+ * Default character cap of the default corpus: all top-level Node.js headers (about 1 MB) fit.
+ *
+ * @category Corpus and batches
+ */
 export const DEFAULT_CORPUS_MAX_CHARS = 1_500_000;
 
-/** Default size of the generated corpus when the headers are absent. */
+/**
+ * Default size of the generated corpus when the headers are absent.
+ *
+ * @category Corpus and batches
+ */
 export const DEFAULT_GENERATED_CHARS = 1_000_000;
 
-/** Options of {@link defaultCorpus}. */
+/**
+ * Options of {@link defaultCorpus}.
+ *
+ * @category Corpus and batches
+ */
 export interface DefaultCorpusOptions {
   /** Character cap (code points); default {@link DEFAULT_CORPUS_MAX_CHARS}. */
   readonly maxChars?: number;
@@ -29,7 +41,11 @@ export interface DefaultCorpusOptions {
   readonly includeDir?: string;
 }
 
-/** The `include/node` folder of the running Node.js: `<prefix>/include/node` for `<prefix>/bin/node`. */
+/**
+ * The `include/node` folder of the running Node.js: `<prefix>/include/node` for `<prefix>/bin/node`.
+ *
+ * @category Corpus and batches
+ */
 export function nodeIncludeDir(execPath: string = process.execPath): string {
   return path.join(path.dirname(path.dirname(execPath)), 'include', 'node');
 }
@@ -70,6 +86,8 @@ export function nodeHeaderFiles(dir: string): string[] {
  * The demo's corpus: the top-level C headers of the Node.js running rnnbow (subfolders such as
  * openssl/ and v8's internals are left out), capped at `maxChars`; where there are none, or they
  * cannot be read, generated C. `source` says which was used and why.
+ *
+ * @category Corpus and batches
  */
 export function defaultCorpus(options: DefaultCorpusOptions = {}): Corpus {
   const maxChars = options.maxChars ?? DEFAULT_CORPUS_MAX_CHARS;

@@ -14,6 +14,8 @@ function count(n: number): string {
  * anything left out, e.g. `corpus: src/ (34 files, 1,567 characters; 2 binary files skipped;
  * cut at the character limit)`. Skipped files and a cut are named because both silently change
  * what the model learns from.
+ *
+ * @category Corpus and batches
  */
 export function describeCorpus(corpus: Omit<Corpus, 'text'>, maxChars?: number): string {
   const parts = [corpus.files > 0 ? `${count(corpus.files)} file${corpus.files === 1 ? '' : 's'}, ${count(corpus.chars)} characters` : `${count(corpus.chars)} characters`];

@@ -9,7 +9,11 @@ import { corpusFiles } from './corpus-files.js';
 import { DEFAULT_TEXT_EXTENSIONS, describeExtensions, extensionMatcher } from './text-extensions.js';
 import { fileAccessError, readTextFile } from './text-file.js';
 
-/** Options of {@link loadCorpus}. */
+/**
+ * Options of {@link loadCorpus}.
+ *
+ * @category Corpus and batches
+ */
 export interface LoadCorpusOptions {
   /**
    * Stop once this many characters (code points) are read; the last file read is cut there. Files
@@ -36,7 +40,11 @@ export interface LoadCorpusOptions {
   readonly onProgress?: (read: CorpusReadProgress) => void;
 }
 
-/** Totals passed to {@link LoadCorpusOptions.onProgress}. */
+/**
+ * Totals passed to {@link LoadCorpusOptions.onProgress}.
+ *
+ * @category Corpus and batches
+ */
 export interface CorpusReadProgress {
   /** Files read so far. */
   readonly files: number;
@@ -86,6 +94,8 @@ export function checkMaxChars(maxChars: number): void {
  * Throws a {@link CorpusError} with a one-line message when a path is missing or unreadable, when a
  * file named explicitly is binary (NUL bytes or invalid UTF-8; the message names it), or when
  * nothing is left: empty files, a directory with no matching files, or only binary ones.
+ *
+ * @category Corpus and batches
  */
 export function loadCorpus(paths: readonly string[], options: LoadCorpusOptions = {}): Corpus {
   if (!Array.isArray(paths) || paths.length === 0) {

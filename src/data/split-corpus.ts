@@ -6,7 +6,11 @@
 import { ConfigError } from '../core/errors.js';
 import type { TokenIds } from './token-ids.js';
 
-/** The two parts of a split corpus; both are views of the ids passed in, not copies. */
+/**
+ * The two parts of a split corpus; both are views of the ids passed in, not copies.
+ *
+ * @category Corpus and batches
+ */
 export interface CorpusSplit<Ids extends TokenIds = Int32Array> {
   /** Token ids `[0, validationStart)`. */
   readonly train: Ids;
@@ -19,6 +23,8 @@ export interface CorpusSplit<Ids extends TokenIds = Int32Array> {
 /**
  * Splits `ids` into a training head and a validation tail of `floor(ids.length *
  * validationFraction)` tokens. The fraction must be in `[0, 1)`; 0 gives an empty validation part.
+ *
+ * @category Corpus and batches
  */
 export function splitCorpus<Ids extends TokenIds = Int32Array>(ids: Ids, validationFraction: number): CorpusSplit<Ids> {
   if (typeof validationFraction !== 'number' || !(validationFraction >= 0 && validationFraction < 1)) {

@@ -8,7 +8,11 @@ import type { Batch } from '../core/engine.js';
 import { ConfigError, CorpusError } from '../core/errors.js';
 import type { TokenIds } from './token-ids.js';
 
-/** Where the B streams lie in a token sequence. */
+/**
+ * Where the B streams lie in a token sequence.
+ *
+ * @category Corpus and batches
+ */
 export interface StreamLayout {
   /** Sequences per batch (B), one per stream. */
   readonly batchSize: number;
@@ -22,7 +26,11 @@ export interface StreamLayout {
   readonly batchesPerEpoch: number;
 }
 
-/** A batch together with where its sequences come from. */
+/**
+ * A batch together with where its sequences come from.
+ *
+ * @category Corpus and batches
+ */
 export interface StreamBatch {
   /** Inputs and targets (targets = the next character of each input). */
   readonly batch: Batch;

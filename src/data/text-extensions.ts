@@ -5,7 +5,11 @@
  */
 import { ConfigError } from '../core/errors.js';
 
-/** Extensions read from directories by default: common source, markup and plain-text files. */
+/**
+ * Extensions read from directories by default: common source, markup and plain-text files.
+ *
+ * @category Corpus and batches
+ */
 export const DEFAULT_TEXT_EXTENSIONS: readonly string[] = Object.freeze([
   '.c', '.h', '.cc', '.cpp', '.cxx', '.hh', '.hpp', '.hxx', '.inl',
   '.py', '.js', '.mjs', '.cjs', '.ts', '.tsx', '.jsx',

@@ -4,10 +4,18 @@
  * distinct characters (most source code), not four.
  */
 
-/** Token ids of a text, one per character: any integer typed array wide enough for the vocabulary. */
+/**
+ * Token ids of a text, one per character: any integer typed array wide enough for the vocabulary.
+ *
+ * @category Corpus and batches
+ */
 export type TokenIds = Int32Array | Uint16Array | Uint8Array;
 
-/** An empty id array of `length`, the narrowest that holds ids `0..vocabSize-1`. */
+/**
+ * An empty id array of `length`, the narrowest that holds ids `0..vocabSize-1`.
+ *
+ * @category Corpus and batches
+ */
 export function allocateTokenIds(length: number, vocabSize: number): TokenIds {
   if (vocabSize <= 0x100) return new Uint8Array(length);
   if (vocabSize <= 0x10000) return new Uint16Array(length);

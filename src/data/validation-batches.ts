@@ -6,7 +6,11 @@ import { ConfigError } from '../core/errors.js';
 import type { TokenIds } from './token-ids.js';
 import { batchAt, checkBatchShape, streamLayout, type StreamBatch } from './stream-layout.js';
 
-/** Options of {@link validationBatches}. */
+/**
+ * Options of {@link validationBatches}.
+ *
+ * @category Corpus and batches
+ */
 export interface ValidationBatchOptions {
   /** Sequences per batch (B); fewer when the validation text is too short for B streams. */
   readonly batchSize: number;
@@ -23,6 +27,8 @@ export interface ValidationBatchOptions {
  * for `batchSize` streams of n + 1 characters, the batches have as many streams as fit (their
  * `batchSize` says how many), and when it is shorter than n + 1 there are none: the list is empty,
  * never an error, since validation is optional.
+ *
+ * @category Corpus and batches
  */
 export function validationBatches(ids: TokenIds, options: ValidationBatchOptions): StreamBatch[] {
   const { seqLength } = options;

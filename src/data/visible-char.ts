@@ -33,6 +33,8 @@ export function codePointLabel(ch: string): string {
  * `'⇥'` for a tab, `'␍'` for a carriage return, `'U+0007'` for controls and other invisible code
  * points, `'◌́'` for a lone combining mark; every other character is returned unchanged (astral
  * characters such as emoji included).
+ *
+ * @category Corpus and batches
  */
 export function visibleChar(ch: string): string {
   const glyph = WHITESPACE_GLYPHS.get(ch);

@@ -36,6 +36,8 @@ function codePointsOf(text: string): number[] {
  * Maps characters to dense ids `0..size-1` and back. Built from a text (sorted unique code points,
  * so the same text always gives the same ids) or from a saved list (a checkpoint's `vocab`, whose
  * order defines the ids and is kept as given).
+ *
+ * @category Corpus and batches
  */
 export class Vocabulary {
   /** Token id -> character (one code point each). */

@@ -5,7 +5,13 @@ import type { RecorderDefinition } from '../core/recorder.js';
 /** Options that belong to `truncated`; given to `full` they are a mistake worth its own message. */
 const TRUNCATION_OPTIONS = ['k', 'residual'];
 
-/** Itemizes every batch completely: all distances, O(n² H²) per sequence. It takes no options. */
+/**
+ * Itemizes every batch completely: all distances, O(n² H²) per sequence. It takes no options
+ * (`k` or `residual` throw a {@link ConfigError} pointing to {@link truncatedRecorder}). Wrap
+ * it in {@link periodicRecorder} to record only some batches.
+ *
+ * @category Recorder plugins
+ */
 export const fullRecorder: RecorderDefinition = {
   name: 'full',
   description: 'itemize every distance of every batch (O(n^2 H^2) per sequence)',

@@ -5,6 +5,13 @@ import type { RecorderDefinition, RecorderSpec } from '../core/recorder.js';
 /**
  * Records every P-th batch (batches `offset`, `offset` + P, `offset` + 2P, ...) with an inner recorder;
  * the others run plain BPTT, dividing the recording cost by P.
+ *
+ * Options: `every` (P, an integer >= 1, default 100), `offset` (integer >= 0, default 0) and
+ * `inner`, a {@link RecorderSpec} (default `{name: 'truncated'}`, i.e. k = 5); the inner
+ * recorder's `finalize` is kept. Bad or unknown options throw a {@link ConfigError}.
+ * {@link DEFAULT_RECORDER} is this recorder.
+ *
+ * @category Recorder plugins
  */
 export const periodicRecorder: RecorderDefinition = {
   name: 'periodic',

@@ -15,7 +15,11 @@ import { residualCheck, truncatedItemization, truncationCheck } from './checks/t
 import { randomProblem } from './problem.js';
 import { CellConformanceError, type CellConformanceReport, type ConformanceCheck } from './report.js';
 
-/** Options of {@link runCellConformance}; every field has a default that suits a small cell. */
+/**
+ * Options of {@link runCellConformance}; every field has a default that suits a small cell.
+ *
+ * @category Conformance testing
+ */
 export interface CellConformanceOptions {
   /** Vocabulary size of the random model (default 5). */
   readonly inputSize?: number;
@@ -104,6 +108,8 @@ function resolve(options: CellConformanceOptions): ConformanceSettings & { seeds
  * const report = runCellConformance(myCell);
  * if (!report.passed) console.error(formatConformanceReport(report));
  * ```
+ *
+ * @category Conformance testing
  */
 export function runCellConformance(cell: CellDefinition, options: CellConformanceOptions = {}): CellConformanceReport {
   const settings = resolve(options);
@@ -173,6 +179,8 @@ export function runCellConformance(cell: CellDefinition, options: CellConformanc
  * import { assertCellConformance } from 'rnnbow';
  * test('my cell conforms', () => { assertCellConformance(myCell); });
  * ```
+ *
+ * @category Conformance testing
  */
 export function assertCellConformance(cell: CellDefinition, options: CellConformanceOptions = {}): CellConformanceReport {
   const report = runCellConformance(cell, options);

@@ -1,6 +1,10 @@
 import { RnnbowError } from '../core/errors.js';
 
-/** The properties {@link runCellConformance} checks; see docs/plugins.md for what each one means. */
+/**
+ * The properties {@link runCellConformance} checks; see docs/plugins.md for what each one means.
+ *
+ * @category Conformance testing
+ */
 export type ConformanceCheckName =
   | 'probe'
   | 'shapes'
@@ -12,7 +16,11 @@ export type ConformanceCheckName =
   | 'finite-differences'
   | 'kernel';
 
-/** The outcome of one check on one random problem. */
+/**
+ * The outcome of one check on one random problem.
+ *
+ * @category Conformance testing
+ */
 export interface ConformanceCheck {
   /** Which property. */
   readonly name: ConformanceCheckName;
@@ -28,7 +36,11 @@ export interface ConformanceCheck {
   readonly detail: string;
 }
 
-/** Everything {@link runCellConformance} found about one cell. */
+/**
+ * Everything {@link runCellConformance} found about one cell.
+ *
+ * @category Conformance testing
+ */
 export interface CellConformanceReport {
   /** The cell's name. */
   readonly cell: string;
@@ -44,7 +56,11 @@ function formatNumber(x: number): string {
   return Number.isFinite(x) ? x.toExponential(2) : String(x);
 }
 
-/** One line per check: `ok`/`FAIL`, name, seed, error vs tolerance, detail. */
+/**
+ * One line per check: `ok`/`FAIL`, name, seed, error vs tolerance, detail.
+ *
+ * @category Conformance testing
+ */
 export function formatConformanceReport(report: CellConformanceReport): string {
   const lines = [`cell "${report.cell}": ${report.passed ? 'conforms' : `${report.failures.length} of ${report.checks.length} checks failed`}`];
   for (const c of report.checks) {
@@ -54,7 +70,11 @@ export function formatConformanceReport(report: CellConformanceReport): string {
   return lines.join('\n');
 }
 
-/** Thrown by {@link assertCellConformance}: the cell breaks the itemization invariant or its step is malformed. */
+/**
+ * Thrown by {@link assertCellConformance}: the cell breaks the itemization invariant or its step is malformed.
+ *
+ * @category Errors
+ */
 export class CellConformanceError extends RnnbowError {
   /** The full report, for programs that want more than the message. */
   readonly report: CellConformanceReport;

@@ -13,10 +13,19 @@ import { sizeOf, zerosLike, type ParamStore, type ParamTensor } from '../core/pa
 import type { PartRegistry } from '../core/registry.js';
 import { Vocabulary } from '../data/vocabulary.js';
 
-/** `none` returns full matrices; the others one number per (t, j). */
+/**
+ * How {@link itemizeText} summarises each G_{t,j}: `none` returns the full matrices (in each
+ * parameter's shape, O(n² · parameters) numbers); a {@link Reduction} returns one number per (t, j).
+ *
+ * @category Checkpoints and itemizing
+ */
 export type ItemizeReduction = Reduction | 'none';
 
-/** Options of {@link itemizeText}. */
+/**
+ * Options of {@link itemizeText}.
+ *
+ * @category Checkpoints and itemizing
+ */
 export interface ItemizeTextOptions {
   /** How each G_{t,j} is summarised (default `l2`). */
   reduction?: ItemizeReduction;
@@ -34,7 +43,11 @@ export interface ItemizeTextOptions {
   onPlan?: (plan: ItemizePlan) => void;
 }
 
-/** What an itemization is about to compute, passed to {@link ItemizeTextOptions.onPlan}. */
+/**
+ * What an itemization is about to compute, passed to {@link ItemizeTextOptions.onPlan}.
+ *
+ * @category Checkpoints and itemizing
+ */
 export interface ItemizePlan {
   /** Steps n = text length - 1. */
   n: number;
@@ -44,16 +57,24 @@ export interface ItemizePlan {
   numbers: number;
 }
 
-/** A nested array in a parameter's own shape. */
+/**
+ * A nested array in a parameter's own shape.
+ *
+ * @category Checkpoints and itemizing
+ */
 export type Nested = number[] | number[][];
 
-/** The JSON `rnnbow itemize` writes. */
+/**
+ * The JSON `rnnbow itemize` writes.
+ *
+ * @category Checkpoints and itemizing
+ */
 export interface ItemizeOutput {
   /** Format tag. */
   format: 'rnnbow-itemize';
   /** Format version. */
   version: 1;
-  /** Cell of the checkpoint. */
+  /** Cell of the checkpoint (its {@link CellDefinition.name}). */
   cell: string;
   /** The text itemized. */
   text: string;
@@ -61,17 +82,29 @@ export interface ItemizeOutput {
   n: number;
   /** Reduction used. */
   reduction: ItemizeReduction;
-  /** Sum of per-step losses. */
+  /** Sum of the per-step losses, in nats: the L whose gradient `gradients` holds. */
   loss: number;
-  /** Per-step cross-entropy `[n]`. */
+  /** Per-step cross-entropy `[n]`, in nats; `losses[t]` is the loss of predicting text[t + 1]. */
   losses: number[];
   /** Argmax prediction ids `[n]`. */
   predictions: number[];
-  /** Full BPTT gradient dL/dθ per parameter, in the parameter's shape. */
+  /**
+   * Full BPTT gradient dL/dθ per parameter (every parameter, itemized or not, including the
+   * output head), in the parameter's shape. For each itemized parameter it equals the sum of its
+   * full `itemized` matrices over t and j: the invariant `rnnbow itemize` lets you check.
+   */
   gradients: Record<string, Nested>;
-  /** `itemized[p][t][j]` for 0 <= j <= t: a matrix of the parameter's shape (`none`) or a number. */
+  /**
+   * `itemized[p][t][j]` for 0 <= j <= t: a matrix of the parameter's shape (`none`) or a number.
+   * Indexed by the step j the gradient reaches, not by the distance d = t - j that
+   * {@link RecordedParam.byDistance} and {@link ItemizedParam.byDistance} use: row t has t + 1
+   * entries, `itemized[p][t][t]` is the local term.
+   */
   itemized: Record<string, (Nested | number)[][]>;
-  /** Per-gate split of `itemized` for gated parameters (reductions other than `none`). */
+  /**
+   * Per-gate split of `itemized` for gated parameters, `gates[p][gate][t][j]` (reductions other
+   * than `none`; absent for cells without gated parameters).
+   */
   gates?: Record<string, Record<string, number[][]>>;
 }
 
@@ -97,7 +130,13 @@ function itemizedSlots(engine: object, cell: CellDefinition, dims: CellDims): re
   return (engine as { slots?: readonly ItemizedSlot[] }).slots ?? cellSlots(cell, dims).slots;
 }
 
-/** Numbers an {@link ItemizeOutput} holds for these slots, parameters, n and reduction. */
+/**
+ * Numbers an {@link ItemizeOutput} holds for these slots, parameters, n and reduction: the size
+ * {@link ItemizePlan.numbers} reports, computed without running anything, to bound memory or
+ * file size up front.
+ *
+ * @category Checkpoints and itemizing
+ */
 export function itemizeOutputNumbers(slots: readonly ItemizedSlot[], params: ParamStore, n: number, reduction: ItemizeReduction): number {
   const pairs = (n * (n + 1)) / 2;
   let numbers = 2 * n;
@@ -120,6 +159,22 @@ function nest(data: ArrayLike<number>, shape: readonly number[]): Nested {
 /**
  * Runs `text` through a checkpoint without training (inputs text[0..n-1], targets text[1..n],
  * h0 = 0) and returns the full itemization of the sequence: `rnnbow itemize` in library form.
+ * The cost is O(n² H²) time and, with `reduction: 'none'`, O(n²) full matrices of memory: use
+ * {@link ItemizeTextOptions.onPlan} to refuse a text too long before the work starts.
+ *
+ * @example
+ * ```ts
+ * const out = await itemizeText('runs/my-run/checkpoint.json', 'int main(void) {');
+ * const horizon = out.itemized.weight_hh[out.n - 1];   // [j]: the last loss's gradient at each step j
+ * ```
+ *
+ * @throws {@link ConfigError} for an unknown option or value (a typo'd `reduction`, say),
+ * {@link CheckpointError} for a bad checkpoint, {@link UnknownPartError} when the checkpoint's cell
+ * is not registered (pass a `registry` with its plugin), an {@link RnnbowError} with code `INPUT`
+ * when the text has fewer than 2 characters, a {@link CorpusError} for a character outside the
+ * checkpoint's vocabulary, and whatever `onPlan` throws.
+ *
+ * @category Checkpoints and itemizing
  */
 export async function itemizeText(checkpointFile: string, text: string, options: ItemizeTextOptions = {}): Promise<ItemizeOutput> {
   checkOptions(text, options);

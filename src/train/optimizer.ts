@@ -1,10 +1,18 @@
 import type { ParamStore } from '../core/params.js';
 import { zerosLike } from '../core/params.js';
 
-/** The update rules rnnbow implements. */
+/**
+ * The update rules rnnbow implements.
+ *
+ * @category Training
+ */
 export type OptimizerKind = 'adagrad' | 'adam';
 
-/** Serializable optimizer state (moment arrays by parameter name), kept in checkpoints for `--resume`. */
+/**
+ * Serializable optimizer state (moment arrays by parameter name), kept in checkpoints for `--resume`.
+ *
+ * @category Training
+ */
 export interface OptimizerState {
   /** Optimizer name. */
   name: OptimizerKind;
@@ -14,7 +22,11 @@ export interface OptimizerState {
   moments: Record<string, Record<string, number[]>>;
 }
 
-/** Updates parameters in place from gradients. */
+/**
+ * Updates parameters in place from gradients.
+ *
+ * @category Training
+ */
 export interface Optimizer {
   /** Applies one update. */
   update(params: ParamStore, grads: ParamStore): void;
@@ -24,7 +36,11 @@ export interface Optimizer {
   load(state: OptimizerState): void;
 }
 
-/** An optimizer that also clips: what the trainer runs. */
+/**
+ * An optimizer that also clips: what the trainer runs.
+ *
+ * @category Training
+ */
 export interface ClippingOptimizer extends Optimizer {
   /**
    * Scales the gradient to a global L2 norm of at most `maxNorm` (PyTorch's clip_grad_norm_),

@@ -30,15 +30,19 @@ import { ThroughputMeter } from './throughput.js';
 import { prepareData } from './training-data.js';
 import { describeCorpus } from '../data/describe-corpus.js';
 
-/** Progress of a run, reported after every batch. */
+/**
+ * Progress of a run, reported after every batch.
+ *
+ * @category Training
+ */
 export interface TrainingProgress {
-  /** Batches done. */
+  /** Batches done by this call (a resumed run counts from where it resumed). */
   batch: number;
   /** Batches planned (`Infinity` when only a time budget bounds the run). */
   total: number;
-  /** Smoothed per-character training loss. */
+  /** Smoothed per-character training loss, in nats (see {@link TrainingScalars.smoothedLoss}). */
   loss: number;
-  /** Smoothed throughput. */
+  /** Smoothed throughput, characters per second. */
   charsPerSec: number;
   /** Seconds since training started. */
   elapsed: number;
@@ -46,7 +50,11 @@ export interface TrainingProgress {
   records: number;
 }
 
-/** Hooks and shared objects for {@link train}. */
+/**
+ * Hooks and shared objects for {@link train}.
+ *
+ * @category Training
+ */
 export interface TrainOptions {
   /** Registry to resolve parts from (default: built-ins plus `config.plugins`). */
   registry?: PartRegistry;
@@ -58,19 +66,23 @@ export interface TrainOptions {
   onStart?(info: { runDir: string; runId: string; logdir: string }): void | Promise<void>;
   /** Install SIGINT/SIGTERM handlers that stop training cleanly (the CLI does). */
   handleSignals?: boolean;
-  /** Stops training after the current batch. */
+  /** Stops training after the current batch; the run then ends `interrupted`, closed and checkpointed. */
   signal?: AbortSignal;
 }
 
-/** What {@link train} returns. */
+/**
+ * What {@link train} returns.
+ *
+ * @category Training
+ */
 export interface TrainResult {
   /** Run id (the run folder's name). */
   runId: string;
   /** The run folder. */
   runDir: string;
-  /** The final checkpoint file. */
+  /** The final checkpoint file (`<runDir>/checkpoint.json`), for {@link itemizeText} or `resume`. */
   checkpoint: string;
-  /** How it ended. */
+  /** How it ended: `completed` or `interrupted` (a failed run throws instead of returning). */
   summary: RunSummary;
   /** The resolved configuration. */
   config: RunConfig;
@@ -82,11 +94,27 @@ const CHECKPOINT_FILE = 'checkpoint.json';
  * Trains a model as `config` describes and streams everything recorded to the exporters. The CLI's
  * `train` and `demo` are thin shells over this function.
  *
+ * `input` is validated and completed by {@link parseConfig} (docs/configuration.md lists every
+ * field and default). Every part is resolved and every input read before anything is written,
+ * so a bad config, corpus or plugin fails without leaving a half-made run folder. The run goes
+ * to `<logdir>/<runId>/`: each exporter's files and `checkpoint.json`. A checkpoint is also
+ * saved when the run fails between updates (a non-finite loss, an exporter's or a plugin's
+ * error, a throwing callback), so the work so far can be resumed.
+ *
+ * @throws {@link ConfigError} (a {@link ConfigValidationError} for the config itself) for bad
+ * settings, {@link CorpusError} for a missing or unusable corpus, {@link CheckpointError} when
+ * `resume` names a bad checkpoint, {@link UnknownPartError} and {@link PluginError} for parts,
+ * {@link ExportError} when an exporter cannot write, {@link NonFiniteLossError} when the loss
+ * stops being finite (unless `onNonFinite` is `continue`). What `onStart` or `onProgress`
+ * throws is rethrown as it is, after the run is closed.
+ *
  * @example
  * ```ts
  * import { train } from 'rnnbow';
  * const { runDir } = await train({ cell: 'lstm', hiddenSize: 32, steps: 200, logdir: 'runs' });
  * ```
+ *
+ * @category Training
  */
 export async function train(input: RunConfigInput | RunConfig, options: TrainOptions = {}): Promise<TrainResult> {
   const config = parseConfig(input);

@@ -4,7 +4,11 @@ import type { RunSource, ViewerProblem } from './run-source.js';
 import type { SafeRoot } from './safe-root.js';
 import { TensorBoardRunSource } from './tensorboard-run-source.js';
 
-/** How often (at most) the logdir and each run are scanned again. */
+/**
+ * How often (at most) the logdir and each run are scanned again.
+ *
+ * @category Viewer
+ */
 export interface RefreshIntervals {
   /** Listing of run folders, ms (default 2000). */
   listMs: number;

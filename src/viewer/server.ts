@@ -11,23 +11,35 @@ import { isLoopbackAddress, isLoopbackHostHeader } from './loopback-host.js';
 import { SafeRoot } from './safe-root.js';
 import { DEFAULT_HOST, DEFAULT_PORT } from './defaults.js';
 
-/** Options of {@link startViewer}. */
+/**
+ * Options of {@link startViewer}.
+ *
+ * @category Viewer
+ */
 export interface ViewerOptions {
   /** Folder holding run folders (or one run folder). */
   logdir: string;
-  /** Port (default 6007; 0 picks a free one). */
+  /** Port (default {@link DEFAULT_PORT}, 6007; 0 picks a free one, see {@link ViewerServer.port}). */
   port?: number;
-  /** Interface to bind (default 127.0.0.1: only this machine can connect). */
+  /**
+   * Interface to bind (default {@link DEFAULT_HOST}, 127.0.0.1: only this machine can connect).
+   * On a loopback host, requests whose `Host` header is not a loopback name are refused, which
+   * keeps web pages from reaching the viewer through DNS rebinding.
+   */
   host?: string;
   /** How often the logdir and runs are rescanned, at most (ms). */
   refresh?: Partial<RefreshIntervals>;
 }
 
-/** A running viewer. */
+/**
+ * A running viewer.
+ *
+ * @category Viewer
+ */
 export interface ViewerServer {
   /** Address to open, e.g. `http://127.0.0.1:6007/`. */
   url: string;
-  /** Port bound. */
+  /** Port bound (the one chosen when `port` was 0). */
   port: number;
   /** Interface bound. */
   host: string;
@@ -105,7 +117,25 @@ export async function createViewerApp(options: Pick<ViewerOptions, 'logdir' | 'r
   return app;
 }
 
-/** Starts the viewer on `host:port` and resolves once it listens. */
+/**
+ * Starts the viewer on `host:port` and resolves once it listens: what `rnnbow serve` runs. It
+ * reads the JSON and TensorBoard runs under `logdir` and picks up runs and records as training
+ * writes them. Call {@link ViewerServer.close} to stop it.
+ *
+ * @example
+ * ```ts
+ * const viewer = await startViewer({ logdir: 'runs', port: 0 });
+ * console.log(`open ${viewer.url}`);
+ * // ... later
+ * await viewer.close();
+ * ```
+ *
+ * @throws {@link ViewerError} (code `LOGDIR`) when `logdir` is missing or a file, and (code
+ * `INPUT`) when the port is taken or the host cannot be bound; other listen errors as Node
+ * raises them.
+ *
+ * @category Viewer
+ */
 export async function startViewer(options: ViewerOptions): Promise<ViewerServer> {
   const host = options.host ?? DEFAULT_HOST;
   const app = await createViewerApp({ ...options, host });

@@ -10,7 +10,11 @@ export type { EnginePreference } from '../engine.js';
  * The engine for a cell: its fused kernel (the built-in cells have one; WebAssembly SIMD when
  * available, else JavaScript loops) unless `preference` is `tfjs` or the cell has none, in which
  * case the reference {@link TfjsEngine} (any cell, tfjs autodiff). The returned engine's `name`
- * says which it is.
+ * says which it is. `auto` and `fused` choose alike: a cell without a kernel gets the reference
+ * engine under either. For the reference engine, call {@link setupBackend} first; the caller
+ * owns the engine and frees it with {@link GradientEngine.dispose}.
+ *
+ * @category Gradient engine
  */
 export function createEngine(cell: CellDefinition, dims: CellDims, preference: EnginePreference = 'auto'): GradientEngine {
   if (!usesReferenceEngine(cell, preference)) return cell.kernel!(dims);

@@ -1,7 +1,11 @@
 import type { ItemizedParam, Reduction } from '../engine.js';
 import { hadamardMagnitude, reduceVector } from './magnitude.js';
 
-/** Static description of one itemized helper call of a cell step. */
+/**
+ * Static description of one itemized helper call of a cell step.
+ *
+ * @category Gradient engine
+ */
 export interface ItemizedSlot {
   /** `linear` or `elementwise`. */
   readonly kind: 'linear' | 'elementwise';

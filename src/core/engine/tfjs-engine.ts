@@ -16,7 +16,13 @@ type Tensors = Record<string, tf.Tensor>;
 /**
  * The reference engine: any cell's `step`, differentiated by tfjs. Training uses autodiff of the
  * whole sequence; itemization keeps one cotangent row per loss source and steps back with the
- * cell's own vector-Jacobian product, batched over rows (DESIGN.md, "Any cell").
+ * cell's own vector-Jacobian product, batched over rows (docs/concepts.md, "Any cell").
+ *
+ * It runs on whatever tfjs backend is active: call {@link setupBackend} first to choose one
+ * (otherwise tfjs picks its default on the first op). Constructing it probes the cell's step, so
+ * a malformed cell throws a {@link CellShapeError} here. Usually made by {@link createEngine}.
+ *
+ * @category Gradient engine
  */
 export class TfjsEngine implements GradientEngine {
   readonly name: string;

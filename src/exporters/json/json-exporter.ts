@@ -11,6 +11,8 @@ import { BATCH_SCHEMA, JSON_FILES, JSON_SCHEMA_VERSION, RUN_SCHEMA } from './sch
 /**
  * Streams a run as JSON Lines: `run.json` once, then one line per record, scalar step and sample,
  * flushed every `flushSeconds` (default 2) and on close.
+ *
+ * @category JSON runs
  */
 export class JsonExporter implements Exporter {
   readonly name = 'json';
@@ -76,7 +78,13 @@ export class JsonExporter implements Exporter {
   }
 }
 
-/** Registration of the JSON exporter (option `flushSeconds`). */
+/**
+ * Registration of the JSON exporter: `run.json`, `records.jsonl`, `scalars.jsonl`,
+ * `samples.jsonl` and `summary.json` in the run folder (docs/json-schema.md), read back by
+ * {@link readJsonRun}. Option `flushSeconds` (> 0, default 2); others throw a {@link ConfigError}.
+ *
+ * @category JSON runs
+ */
 export const jsonExporter: ExporterDefinition = {
   name: 'json',
   description: 'JSON Lines: run.json, records.jsonl, scalars.jsonl, samples.jsonl (docs/json-schema.md)',

@@ -5,17 +5,25 @@ import { RnnbowError } from '../../core/errors.js';
 import { parseJson } from './json-numbers.js';
 import { JSON_FILES, RUN_SCHEMA } from './schema.js';
 
-/** A problem met while reading (the rest of the run is still returned). */
+/**
+ * A problem met while reading (the rest of the run is still returned).
+ *
+ * @category JSON runs
+ */
 export interface ReadProblem {
   /** File it is in. */
   file: string;
-  /** 1-based line, when it concerns a line. */
+  /** 1-based line number, when it concerns a line. */
   line?: number;
   /** What is wrong. */
   message: string;
 }
 
-/** One line of `scalars.jsonl`. */
+/**
+ * One line of `scalars.jsonl`.
+ *
+ * @category JSON runs
+ */
 export interface ScalarLine extends TrainingScalars {
   /** Global batch index. */
   batch: number;
@@ -23,7 +31,11 @@ export interface ScalarLine extends TrainingScalars {
   wallTime: number;
 }
 
-/** One line of `samples.jsonl`. */
+/**
+ * One line of `samples.jsonl`.
+ *
+ * @category JSON runs
+ */
 export interface SampleLine {
   /** Global batch index. */
   batch: number;
@@ -33,23 +45,31 @@ export interface SampleLine {
   text: string;
 }
 
-/** A JSON-exported run as read back. */
+/**
+ * A JSON-exported run as read back.
+ *
+ * @category JSON runs
+ */
 export interface JsonRun {
   /** `run.json`. */
   run: RunInfo;
-  /** Every complete record line. */
+  /** Every complete record line, in file (batch) order. */
   records: BatchRecord[];
   /** Scalar lines. */
   scalars: ScalarLine[];
   /** Sample lines. */
   samples: SampleLine[];
-  /** `summary.json` when the run has ended. */
+  /** `summary.json` when the run has ended (absent while it trains, or after a hard kill). */
   summary?: RunSummary;
   /** Lines that could not be parsed (a run still being written may end in a partial line). */
   problems: ReadProblem[];
 }
 
-/** True when `dir` holds a JSON-exported run. */
+/**
+ * True when `dir` holds a JSON-exported run.
+ *
+ * @category JSON runs
+ */
 export function isJsonRun(dir: string): boolean {
   return existsSync(path.join(dir, JSON_FILES.run));
 }
@@ -77,7 +97,13 @@ function readLines<T>(dir: string, name: string, problems: ReadProblem[]): T[] {
 }
 
 /**
- * Reads a JSON-exported run folder. Throws only when `run.json` itself is unreadable.
+ * Reads a JSON-exported run folder (the files {@link JsonExporter} writes; docs/json-schema.md)
+ * in one go, holding every record in memory. It is safe on a run still being written: a
+ * partial last line is skipped, and any line that is not valid JSON is reported in
+ * {@link JsonRun.problems} instead of thrown. Non-finite numbers come back as numbers.
+ *
+ * @throws {@link RnnbowError} with code `INPUT` when `dir` does not exist or has no readable
+ * `run.json`. (A `run.json` that is not valid JSON currently surfaces as a plain `SyntaxError`.)
  *
  * @example
  * ```ts
@@ -86,6 +112,8 @@ function readLines<T>(dir: string, name: string, problems: ReadProblem[]): T[] {
  * const last = records.at(-1)!;
  * console.log(run.cell, last.batch, barHeights(last.params[last.primary].byDistance));
  * ```
+ *
+ * @category JSON runs
  */
 export function readJsonRun(dir: string): JsonRun {
   const problems: ReadProblem[] = [];

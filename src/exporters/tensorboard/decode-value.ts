@@ -8,7 +8,11 @@ import { decodeTensor, readFloat64, type DecodedTensor } from './tensor.js';
 
 const utf8 = new TextDecoder('utf-8');
 
-/** A scalar (plugin `scalars`, or a legacy `simple_value`). */
+/**
+ * A scalar (plugin `scalars`, or a legacy `simple_value`).
+ *
+ * @category TensorBoard event files
+ */
 export interface DecodedScalar {
   /** Discriminator. */
   readonly kind: 'scalar';
@@ -16,7 +20,11 @@ export interface DecodedScalar {
   readonly value: number;
 }
 
-/** A histogram (plugin `histograms`, or a legacy `histo` converted as TensorBoard does). */
+/**
+ * A histogram (plugin `histograms`, or a legacy `histo` converted as TensorBoard does).
+ *
+ * @category TensorBoard event files
+ */
 export interface DecodedHistogram {
   /** Discriminator. */
   readonly kind: 'histogram';
@@ -24,7 +32,11 @@ export interface DecodedHistogram {
   readonly buckets: HistogramBucket[];
 }
 
-/** Images of one size (plugin `images`, or a legacy image). */
+/**
+ * Images of one size (plugin `images`, or a legacy image).
+ *
+ * @category TensorBoard event files
+ */
 export interface DecodedImage {
   /** Discriminator. */
   readonly kind: 'image';
@@ -36,7 +48,11 @@ export interface DecodedImage {
   readonly images: Uint8Array[];
 }
 
-/** Text (plugin `text`). */
+/**
+ * Text (plugin `text`).
+ *
+ * @category TensorBoard event files
+ */
 export interface DecodedText {
   /** Discriminator. */
   readonly kind: 'text';
@@ -46,7 +62,11 @@ export interface DecodedText {
   readonly shape: number[];
 }
 
-/** An hparams payload (plugin `hparams`; the data is in the tag's metadata). */
+/**
+ * An hparams payload (plugin `hparams`; the data is in the tag's metadata).
+ *
+ * @category TensorBoard event files
+ */
 export interface DecodedHParams {
   /** Discriminator. */
   readonly kind: 'hparams';
@@ -54,7 +74,11 @@ export interface DecodedHParams {
   readonly data: HParamsPluginDataMessage;
 }
 
-/** A custom-scalars layout. */
+/**
+ * A custom-scalars layout.
+ *
+ * @category TensorBoard event files
+ */
 export interface DecodedLayout {
   /** Discriminator. */
   readonly kind: 'custom_scalars';
@@ -62,7 +86,11 @@ export interface DecodedLayout {
   readonly layout: LayoutMessage;
 }
 
-/** An rnnbow record (tag `rnnbow/record`). */
+/**
+ * An rnnbow record (tag `rnnbow/record`).
+ *
+ * @category TensorBoard event files
+ */
 export interface DecodedRecord {
   /** Discriminator. */
   readonly kind: 'rnnbow-record';
@@ -70,7 +98,11 @@ export interface DecodedRecord {
   readonly record: BatchRecord;
 }
 
-/** The rnnbow RunInfo (tag `rnnbow/run`). */
+/**
+ * The rnnbow RunInfo (tag `rnnbow/run`).
+ *
+ * @category TensorBoard event files
+ */
 export interface DecodedRunInfo {
   /** Discriminator. */
   readonly kind: 'rnnbow-run';
@@ -78,7 +110,11 @@ export interface DecodedRunInfo {
   readonly run: RunInfo;
 }
 
-/** Any other tensor. */
+/**
+ * Any other tensor.
+ *
+ * @category TensorBoard event files
+ */
 export interface DecodedOtherTensor {
   /** Discriminator. */
   readonly kind: 'tensor';
@@ -86,13 +122,21 @@ export interface DecodedOtherTensor {
   readonly tensor: DecodedTensor;
 }
 
-/** A value with no data (no tensor and no legacy field). */
+/**
+ * A value with no data (no tensor and no legacy field).
+ *
+ * @category TensorBoard event files
+ */
 export interface DecodedNothing {
   /** Discriminator. */
   readonly kind: 'none';
 }
 
-/** A summary value decoded by what it holds. */
+/**
+ * A summary value decoded by what it holds.
+ *
+ * @category TensorBoard event files
+ */
 export type DecodedValue =
   | DecodedScalar
   | DecodedHistogram
@@ -124,7 +168,11 @@ export function parseRnnbowContent(content: Uint8Array | undefined): RnnbowConte
   }
 }
 
-/** Decodes the `[skeleton, numbers]` string tensor of an rnnbow value. Throws on malformed data. */
+/**
+ * Decodes the `[skeleton, numbers]` string tensor of an rnnbow value. Throws on malformed data.
+ *
+ * @category TensorBoard event files
+ */
 export function decodeRnnbowTensor(tensor: DecodedTensor): unknown {
   if (tensor.kind !== 'string' || tensor.values.length !== 2) throw new Error(`expected a DT_STRING [2] tensor, got ${tensor.dtype} [${tensor.shape}]`);
   const [skeleton, numbers] = tensor.values;
@@ -152,6 +200,8 @@ function expectRun(v: unknown): RunInfo {
  * Decodes one value given the plugin and metadata content its tag was first written with (the
  * run's first metadata wins, as in TensorBoard). Legacy `simple_value`, `histo` and `image`
  * values are converted as TensorBoard converts them. Throws an Error on malformed data.
+ *
+ * @category TensorBoard event files
  */
 export function decodeValue(value: SummaryValueMessage, plugin: string | null, content?: Uint8Array): DecodedValue {
   const own = Object.prototype.hasOwnProperty;
@@ -201,6 +251,8 @@ export function decodeValue(value: SummaryValueMessage, plugin: string | null, c
 /**
  * TensorBoard's conversion of a legacy HistogramProto to buckets: empty buckets at both ends
  * dropped, the first left edge replaced by `min`, the last right edge by `max`.
+ *
+ * @category TensorBoard event files
  */
 export function legacyHistogramBuckets(h: { min?: number; max?: number; bucketLimit?: number[]; bucket?: number[] }): HistogramBucket[] {
   const limits = h.bucketLimit ?? [];

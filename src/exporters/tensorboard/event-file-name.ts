@@ -23,7 +23,11 @@ export function eventFileName(p: EventFileNameParts): string {
   return `events.out.tfevents.${String(Math.floor(p.seconds)).padStart(10, '0')}.${host}.${p.pid}.${p.counter}${p.suffix}`;
 }
 
-/** True for names TensorBoard reads as event files (its rule: the name contains `tfevents`). */
+/**
+ * True for names TensorBoard reads as event files (its rule: the name contains `tfevents`).
+ *
+ * @category TensorBoard event files
+ */
 export function isEventFileName(name: string): boolean {
   return name.includes('tfevents');
 }

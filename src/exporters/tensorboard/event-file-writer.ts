@@ -5,7 +5,11 @@ import { eventFileName, hostName, nextFileCounter } from './event-file-name.js';
 import { tensorboardProtos, type EventMessage } from './proto.js';
 import { FRAME_OVERHEAD, writeFrame } from './tfrecord.js';
 
-/** The file-system calls the writer makes; tests swap them to simulate a full disk. */
+/**
+ * The file-system calls the writer makes; tests swap them to simulate a full disk.
+ *
+ * @category TensorBoard event files
+ */
 export interface WriterFileSystem {
   /** `fs.openSync`. */
   openSync(path: string, flags: string): number;
@@ -19,7 +23,11 @@ export interface WriterFileSystem {
   closeSync(fd: number): void;
 }
 
-/** Options of {@link EventFileWriter.open}. */
+/**
+ * Options of {@link EventFileWriter.open}.
+ *
+ * @category TensorBoard event files
+ */
 export interface EventFileWriterOptions {
   /** Flush buffered events at least this often (ms); 0 disables the timer. Default 5000. */
   flushIntervalMs?: number;
@@ -71,6 +79,8 @@ const HINT = 'check that the folder exists and is writable and that the disk has
  * complete when it returns, and writes never interleave or reorder. An I/O error fails the writer
  * with an {@link ExportError}; the file is cut back to the last whole record, so every record
  * flushed before stays readable, and every later call throws that error.
+ *
+ * @category TensorBoard event files
  */
 export class EventFileWriter {
   /** Full path of the event file. */

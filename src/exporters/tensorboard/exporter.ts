@@ -14,6 +14,8 @@ import { TAGS } from './tags.js';
  * Writes one run as a TensorBoard event file in the run's folder: scalars, histograms, images,
  * text, hparams, a custom-scalars layout, and the full records under plugin `rnnbow`
  * (docs/tensorboard.md lists every tag). Writes are buffered (see {@link EventFileWriter}).
+ *
+ * @category TensorBoard event files
  */
 export class TensorBoardExporter implements Exporter {
   /** Registered name. */

@@ -5,6 +5,8 @@ import { parseTensorBoardOptions } from './options.js';
 /**
  * The TensorBoard exporter kind: event files that an unmodified TensorBoard loads
  * (`tensorboard --logdir runs`). Options: {@link TensorBoardOptions}.
+ *
+ * @category TensorBoard event files
  */
 export const tensorboardExporter: ExporterDefinition = {
   name: 'tensorboard',

@@ -7,7 +7,11 @@ import { listRuns, RunReader, type TagSummary } from './reader-run.js';
 import { statusOfSession } from './run-summaries.js';
 import { TAGS } from './tags.js';
 
-/** One event file of a run. */
+/**
+ * One event file of a run.
+ *
+ * @category TensorBoard event files
+ */
 export interface InspectedFile {
   /** File name. */
   readonly name: string;
@@ -15,7 +19,11 @@ export interface InspectedFile {
   readonly bytes: number;
 }
 
-/** What `rnnbow inspect` reports about one run. */
+/**
+ * What `rnnbow inspect` reports about one run.
+ *
+ * @category TensorBoard event files
+ */
 export interface InspectedRun {
   /** Run name (path relative to the logdir). */
   readonly name: string;
@@ -42,7 +50,11 @@ export interface InspectedRun {
   readonly status: string | null;
 }
 
-/** An inclusive range of steps. */
+/**
+ * An inclusive range of steps.
+ *
+ * @category TensorBoard event files
+ */
 export interface StepRange {
   /** First step. */
   readonly first: number;
@@ -50,7 +62,11 @@ export interface StepRange {
   readonly last: number;
 }
 
-/** The whole report of `rnnbow inspect LOGDIR`. */
+/**
+ * The whole report of `rnnbow inspect LOGDIR`.
+ *
+ * @category TensorBoard event files
+ */
 export interface InspectReport {
   /** The logdir inspected. */
   readonly logdir: string;
@@ -66,6 +82,8 @@ export interface InspectReport {
  * Reads every run under `logdir` once, verifying every CRC and decoding every rnnbow record, and
  * summarises runs, tags, plugins and steps. Throws a `LOGDIR` {@link RnnbowError} when the logdir
  * is not a readable folder; everything else is reported in `problems`.
+ *
+ * @category TensorBoard event files
  */
 export async function inspectLogdir(logdir: string): Promise<InspectReport> {
   const s = await stat(logdir).catch(() => null);
@@ -135,7 +153,11 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
-/** Formats an {@link InspectReport} for a terminal. */
+/**
+ * Formats an {@link InspectReport} for a terminal.
+ *
+ * @category TensorBoard event files
+ */
 export function formatInspectReport(report: InspectReport): string {
   const out: string[] = [];
   out.push(

@@ -4,17 +4,26 @@ import { ConfigError } from '../../core/errors.js';
 import { knownOptions } from '../../core/options.js';
 import { DEFAULT_HORIZON_FRACTION } from './horizon.js';
 
-/** Options of the TensorBoard exporter (`exporters: [{name: "tensorboard", options: {...}}]`). */
+/**
+ * Options of the TensorBoard exporter (`exporters: [{name: "tensorboard", options: {...}}]`).
+ * Every field is optional there; unknown keys and out-of-range values throw a {@link ConfigError}.
+ *
+ * @category TensorBoard event files
+ */
 export interface TensorBoardOptions {
-  /** Flush buffered events at least this often, in ms (0: only on flush/close/full buffer). */
+  /** Flush buffered events at least this often, in ms (0: only on flush/close/full buffer); default 5000. */
   flushIntervalMs: number;
-  /** Flush as soon as this many bytes are buffered. */
+  /** Flush as soon as this many bytes are buffered (at least 1024); default 8 MiB. */
   maxPendingBytes: number;
-  /** Write the heatmap and stacked-bar PNGs of each recorded batch. */
+  /** Write the heatmap and stacked-bar PNGs of each recorded batch (Images dashboard); default true. */
   images: boolean;
-  /** Write the labels-vs-predictions table of each recorded batch. */
+  /** Write the labels-vs-predictions table of each recorded batch (Text dashboard); default true. */
   predictionsText: boolean;
-  /** Fraction of the local magnitude that bounds the horizon length (`rnnbow/horizon`). */
+  /**
+   * Fraction of the local magnitude that bounds the horizon length (`rnnbow/horizon`), in
+   * (0, 1); default 0.1. The horizon of loss t is the largest distance d at which its gradient
+   * is still above this fraction of its local gradient (d = 0); the summary is the mean over t.
+   */
   horizonFraction: number;
 }
 

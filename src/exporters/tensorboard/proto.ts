@@ -64,7 +64,11 @@ export const SessionStatus = {
   CHECKPOINT: 3,
 } as const;
 
-/** An int64 as protobufjs decodes it (a `Long`) or as a writer passes it. */
+/**
+ * An int64 as protobufjs decodes it (a `Long`) or as a writer passes it.
+ *
+ * @category TensorBoard protos
+ */
 export type Int64 = number | protobuf.Long;
 
 /** Converts a decoded int64 to a JS number (exact below 2^53, which steps and sizes are). */
@@ -74,7 +78,11 @@ export function int64ToNumber(v: Int64 | null | undefined): number {
   return (v.unsigned ? v.high >>> 0 : v.high | 0) * 0x100000000 + (v.low >>> 0);
 }
 
-/** `tensorboard.TensorShapeProto`. */
+/**
+ * `tensorboard.TensorShapeProto`.
+ *
+ * @category TensorBoard protos
+ */
 export interface TensorShapeMessage {
   /** Dimensions, outermost first. */
   dim?: {
@@ -87,7 +95,11 @@ export interface TensorShapeMessage {
   unknownRank?: boolean;
 }
 
-/** `tensorboard.TensorProto` (the fields rnnbow reads or writes). */
+/**
+ * `tensorboard.TensorProto` (the fields rnnbow reads or writes).
+ *
+ * @category TensorBoard protos
+ */
 export interface TensorMessage {
   /** A `DataType` value (TensorFlow's dtype enum). */
   dtype?: number;
@@ -115,7 +127,11 @@ export interface TensorMessage {
   stringVal?: Uint8Array[];
 }
 
-/** `tensorboard.HistogramProto` (legacy histogram). */
+/**
+ * `tensorboard.HistogramProto` (legacy histogram).
+ *
+ * @category TensorBoard protos
+ */
 export interface HistogramMessage {
   /** Smallest value. */
   min?: number;
@@ -133,7 +149,11 @@ export interface HistogramMessage {
   bucket?: number[];
 }
 
-/** `tensorboard.SummaryMetadata`. */
+/**
+ * `tensorboard.SummaryMetadata`.
+ *
+ * @category TensorBoard protos
+ */
 export interface SummaryMetadataMessage {
   /** The plugin that owns the tag and its payload. */
   pluginData?: {
@@ -150,7 +170,11 @@ export interface SummaryMetadataMessage {
   dataClass?: number;
 }
 
-/** `tensorboard.Summary.Image` (legacy image). */
+/**
+ * `tensorboard.Summary.Image` (legacy image).
+ *
+ * @category TensorBoard protos
+ */
 export interface SummaryImageMessage {
   /** Height in pixels. */
   height?: number;
@@ -162,7 +186,11 @@ export interface SummaryImageMessage {
   encodedImageString?: Uint8Array;
 }
 
-/** `tensorboard.Summary.Value`. */
+/**
+ * `tensorboard.Summary.Value`.
+ *
+ * @category TensorBoard protos
+ */
 export interface SummaryValueMessage {
   /** Tag (series name). */
   tag?: string;
@@ -178,13 +206,21 @@ export interface SummaryValueMessage {
   tensor?: TensorMessage;
 }
 
-/** `tensorboard.Summary`. */
+/**
+ * `tensorboard.Summary`.
+ *
+ * @category TensorBoard protos
+ */
 export interface SummaryMessage {
   /** Values of the summary. */
   value?: SummaryValueMessage[];
 }
 
-/** `tensorboard.Event`. */
+/**
+ * `tensorboard.Event`.
+ *
+ * @category TensorBoard protos
+ */
 export interface EventMessage {
   /** Seconds since the epoch. */
   wallTime?: number;
@@ -214,7 +250,11 @@ export interface EventMessage {
   };
 }
 
-/** `google.protobuf.Value` as used in hparams (one of the fields set). */
+/**
+ * `google.protobuf.Value` as used in hparams (one of the fields set).
+ *
+ * @category TensorBoard protos
+ */
 export interface ProtoValueMessage {
   /** A number. */
   numberValue?: number;
@@ -224,7 +264,11 @@ export interface ProtoValueMessage {
   boolValue?: boolean;
 }
 
-/** `tensorboard.hparams.SessionStartInfo`. */
+/**
+ * `tensorboard.hparams.SessionStartInfo`.
+ *
+ * @category TensorBoard protos
+ */
 export interface SessionStartInfoMessage {
   /** Hyperparameter values by name. */
   hparams?: Record<string, ProtoValueMessage>;
@@ -236,7 +280,11 @@ export interface SessionStartInfoMessage {
   startTimeSecs?: number;
 }
 
-/** `tensorboard.hparams.SessionEndInfo`. */
+/**
+ * `tensorboard.hparams.SessionEndInfo`.
+ *
+ * @category TensorBoard protos
+ */
 export interface SessionEndInfoMessage {
   /** An `HParamsStatus` value. */
   status?: number;
@@ -244,7 +292,11 @@ export interface SessionEndInfoMessage {
   endTimeSecs?: number;
 }
 
-/** `tensorboard.hparams.Experiment` (the parts rnnbow writes). */
+/**
+ * `tensorboard.hparams.Experiment` (the parts rnnbow writes).
+ *
+ * @category TensorBoard protos
+ */
 export interface ExperimentMessage {
   /** Markdown description. */
   description?: string;
@@ -279,7 +331,11 @@ export interface ExperimentMessage {
   }[];
 }
 
-/** `tensorboard.hparams.HParamsPluginData`. */
+/**
+ * `tensorboard.hparams.HParamsPluginData`.
+ *
+ * @category TensorBoard protos
+ */
 export interface HParamsPluginDataMessage {
   /** Must be 0. */
   version?: number;
@@ -291,7 +347,11 @@ export interface HParamsPluginDataMessage {
   sessionEndInfo?: SessionEndInfoMessage;
 }
 
-/** `tensorboard.Layout` of the custom-scalars dashboard. */
+/**
+ * `tensorboard.Layout` of the custom-scalars dashboard.
+ *
+ * @category TensorBoard protos
+ */
 export interface LayoutMessage {
   /** Must be 0. */
   version?: number;
@@ -326,7 +386,11 @@ export interface LayoutMessage {
   }[];
 }
 
-/** `{version}` payload of the scalars, histograms and text plugins; images add a flag. */
+/**
+ * `{version}` payload of the scalars, histograms and text plugins; images add a flag.
+ *
+ * @category TensorBoard protos
+ */
 export interface VersionedPluginDataMessage {
   /** Must be 0. */
   version?: number;

@@ -2,7 +2,11 @@ import { open } from 'node:fs/promises';
 import { tensorboardProtos, type EventMessage } from './proto.js';
 import { finishScan, scanFrames, type FrameScanState } from './tfrecord.js';
 
-/** Kinds of trouble a reader reports (and then carries on). */
+/**
+ * Kinds of trouble a reader reports (and then carries on).
+ *
+ * @category TensorBoard event files
+ */
 export type ReadProblemKind =
   /** Bytes that are not a valid record (bad CRC); skipped up to the next valid record. */
   | 'corrupt-record'
@@ -17,7 +21,11 @@ export type ReadProblemKind =
   /** A value that cannot be decoded as its plugin's data (e.g. a damaged rnnbow record). */
   | 'bad-value';
 
-/** One problem found while reading, with where it is. */
+/**
+ * One problem found while reading, with where it is.
+ *
+ * @category TensorBoard event files
+ */
 export interface ReadProblem {
   /** What kind. */
   readonly kind: ReadProblemKind;
@@ -29,7 +37,11 @@ export interface ReadProblem {
   readonly message: string;
 }
 
-/** One event read from a file. */
+/**
+ * One event read from a file.
+ *
+ * @category TensorBoard event files
+ */
 export interface FileEvent {
   /** Offset of its record in the file. */
   readonly offset: number;
@@ -37,7 +49,11 @@ export interface FileEvent {
   readonly event: EventMessage;
 }
 
-/** The result of one {@link EventFileReader.readNew}. */
+/**
+ * The result of one {@link EventFileReader.readNew}.
+ *
+ * @category TensorBoard event files
+ */
 export interface FileReadResult {
   /** Events completed since the last read, in file order. */
   readonly events: FileEvent[];
@@ -51,7 +67,11 @@ export interface FileReadResult {
   readonly more: boolean;
 }
 
-/** Where a reader stands in a file, to resume later (even in another process). */
+/**
+ * Where a reader stands in a file, to resume later (even in another process).
+ *
+ * @category TensorBoard event files
+ */
 export interface EventFileCursor {
   /** Offset of the next unread byte. */
   offset: number;
@@ -66,6 +86,8 @@ const INITIAL_CHUNK = 16 * 1024 * 1024;
  * the previous call, so a file a trainer is still appending to can be followed. CRCs are checked;
  * corrupt bytes are reported with their offset and skipped; a cut-short last record is left for
  * the next call (and reported only by `finish`).
+ *
+ * @category TensorBoard event files
  */
 export class EventFileReader {
   private state: FrameScanState;

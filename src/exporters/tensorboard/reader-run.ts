@@ -7,7 +7,11 @@ import { int64ToNumber, type SummaryValueMessage } from './proto.js';
 import { EventFileReader, type ReadProblem } from './reader-event-file.js';
 import { PLUGINS } from './tags.js';
 
-/** One summary value of a run, with where it came from. */
+/**
+ * One summary value of a run, with where it came from.
+ *
+ * @category TensorBoard event files
+ */
 export interface RunValue {
   /** Tag. */
   readonly tag: string;
@@ -25,7 +29,11 @@ export interface RunValue {
   readonly offset: number;
 }
 
-/** What a tag holds in a run. */
+/**
+ * What a tag holds in a run.
+ *
+ * @category TensorBoard event files
+ */
 export interface TagSummary {
   /** Tag. */
   readonly tag: string;
@@ -39,7 +47,11 @@ export interface TagSummary {
   readonly lastStep: number;
 }
 
-/** What one {@link RunReader.poll} found. */
+/**
+ * What one {@link RunReader.poll} found.
+ *
+ * @category TensorBoard event files
+ */
 export interface RunUpdate {
   /** New summary values, in file order (files in name order). */
   readonly values: RunValue[];
@@ -74,6 +86,8 @@ function legacyPlugin(v: SummaryValueMessage): string | null {
  * them). Each {@link poll} returns what was appended since the previous one, so the viewer can
  * follow a live run; `rnnbow` tensors are decoded back to {@link BatchRecord}s and the
  * {@link RunInfo}.
+ *
+ * @category TensorBoard event files
  */
 export class RunReader {
   private readonly files = new Map<string, EventFileReader>();
@@ -187,7 +201,11 @@ export class RunReader {
   }
 }
 
-/** A run folder found under a logdir. */
+/**
+ * A run folder found under a logdir.
+ *
+ * @category TensorBoard event files
+ */
 export interface RunLocation {
   /** Run name: the folder's path relative to the logdir (`.` for the logdir itself). */
   readonly name: string;
@@ -197,7 +215,11 @@ export interface RunLocation {
   readonly eventFiles: string[];
 }
 
-/** What {@link listRuns} found. */
+/**
+ * What {@link listRuns} found.
+ *
+ * @category TensorBoard event files
+ */
 export interface LogdirListing {
   /** Folders holding event files, sorted by name. */
   readonly runs: RunLocation[];
@@ -208,6 +230,8 @@ export interface LogdirListing {
 /**
  * Finds the runs under `logdir` as TensorBoard does: every folder (at any depth) that directly
  * contains a file whose name contains `tfevents`. Other files are listed as ignored.
+ *
+ * @category TensorBoard event files
  */
 export async function listRuns(logdir: string): Promise<LogdirListing> {
   const runs: RunLocation[] = [];

@@ -43,7 +43,11 @@ export function scalarValue(tag: string, value: number, opts?: ValueDescription)
   return { tag, metadata: metadata(PLUGINS.scalars, pluginContent('scalars'), opts), tensor: floatScalarTensor(value) };
 }
 
-/** One histogram bucket: the interval [left, right] holding `count`. */
+/**
+ * One histogram bucket: the interval [left, right] holding `count`.
+ *
+ * @category TensorBoard event files
+ */
 export interface HistogramBucket {
   /** Left edge. */
   left: number;

@@ -55,7 +55,11 @@ export function stringTensor(values: readonly (string | Uint8Array)[], shape: re
   };
 }
 
-/** A tensor decoded to JS arrays. */
+/**
+ * A tensor decoded to JS arrays.
+ *
+ * @category TensorBoard event files
+ */
 export type DecodedTensor =
   | {
       /** Numeric element type name (`DT_DOUBLE`, `DT_FLOAT`, ...). */
@@ -125,6 +129,8 @@ function typedList(t: TensorMessage): ArrayLike<number> | undefined {
  * Decodes a TensorProto the way TensorBoard does (`tensor_util.make_ndarray`): `tensor_content`
  * must hold exactly every element; a typed list holds every element or one that is broadcast.
  * Throws an Error naming the mismatch otherwise.
+ *
+ * @category TensorBoard event files
  */
 export function decodeTensor(t: TensorMessage): DecodedTensor {
   const shape = (t.tensorShape?.dim ?? []).map((d) => int64ToNumber(d.size));

@@ -45,7 +45,11 @@ export interface FrameCorruption {
   readonly reason: string;
 }
 
-/** Where to continue scanning a growing file. */
+/**
+ * Where to continue scanning a growing file.
+ *
+ * @category TensorBoard event files
+ */
 export interface FrameScanState {
   /** File offset of the next byte to look at. */
   offset: number;

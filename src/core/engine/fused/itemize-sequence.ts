@@ -26,7 +26,7 @@ export interface ItemizeContext {
 /**
  * Itemizes one sequence of the batch whose forward pass (and softmax gradient) is in memory.
  *
- * One cotangent row per loss source, as in DESIGN.md "Any cell": at step j the rows are
+ * One cotangent row per loss source, as in docs/concepts.md "Any cell": at step j the rows are
  * t = j .. j+k (row r ↔ t = j + r), plus, once truncation has dropped a loss, one residual row
  * that carries the sum of the dropped losses' cotangents so that the rows always add up to the
  * sequence's exact BPTT cotangent. All rows step back together through the cell's backward
