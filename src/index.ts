@@ -31,6 +31,7 @@ export {
   tensorboardExporter,
   TensorBoardExporter,
   EventFileWriter,
+  DEFAULT_TENSORBOARD_OPTIONS,
   type TensorBoardOptions,
   type EventFileWriterOptions,
   type WriterFileSystem,
@@ -54,7 +55,7 @@ export type {
   State,
   Prediction,
 } from './core/engine.js';
-export { REDUCTIONS } from './core/engine.js';
+export { REDUCTIONS, ENGINE_PREFERENCES } from './core/engine.js';
 export type { Optimizer, ClippingOptimizer, OptimizerKind, OptimizerState } from './train/optimizer.js';
 export { TfjsEngine } from './core/engine/tfjs-engine.js';
 export type { ItemizedSlot } from './core/engine/itemization-builder.js';

@@ -25,7 +25,11 @@ export const REDUCTIONS: readonly Reduction[] = ['l2', 'meanAbs', 'mean'];
  */
 export type EnginePreference = 'auto' | 'fused' | 'tfjs';
 
-/** Every {@link EnginePreference}, for the config schema, `--engine` and `itemizeText` to check against. */
+/**
+ * Every {@link EnginePreference}, for the config schema, `--engine` and `itemizeText` to check against.
+ *
+ * @category Gradient engine
+ */
 export const ENGINE_PREFERENCES: readonly EnginePreference[] = ['auto', 'fused', 'tfjs'];
 
 /**

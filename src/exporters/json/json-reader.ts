@@ -103,7 +103,7 @@ function readLines<T>(dir: string, name: string, problems: ReadProblem[]): T[] {
  * {@link JsonRun.problems} instead of thrown. Non-finite numbers come back as numbers.
  *
  * @throws {@link RnnbowError} with code `INPUT` when `dir` does not exist or has no readable
- * `run.json`. (A `run.json` that is not valid JSON currently surfaces as a plain `SyntaxError`.)
+ * `run.json`, or its `run.json` is not a JSON object.
  *
  * @example
  * ```ts
@@ -126,7 +126,16 @@ export function readJsonRun(dir: string): JsonRun {
     const why = code === 'ENOENT' ? (existsSync(dir) ? `${dir} has no ${JSON_FILES.run}` : `${dir} does not exist`) : `cannot read ${runFile}: ${code ?? (err as Error).message}`;
     throw new RnnbowError('INPUT', `readJsonRun: ${why}`, 'pass the folder of one run written by the json exporter (logdir/<run-id>)');
   }
-  const { schema, version: _version, ...run } = parseJson<RunInfo & { schema?: string; version?: number }>(text);
+  let parsed: RunInfo & { schema?: string; version?: number };
+  try {
+    parsed = parseJson<RunInfo & { schema?: string; version?: number }>(text);
+  } catch (err) {
+    throw new RnnbowError('INPUT', `readJsonRun: ${runFile} is not valid JSON: ${(err as Error).message}`, 'the run description was damaged after it was written (rnnbow writes it whole); train the run again, or restore the file');
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new RnnbowError('INPUT', `readJsonRun: ${runFile} holds ${Array.isArray(parsed) ? 'an array' : JSON.stringify(parsed)}, not a run description`, 'pass the folder of one run written by the json exporter (logdir/<run-id>)');
+  }
+  const { schema, version: _version, ...run } = parsed;
   if (schema !== RUN_SCHEMA) problems.push({ file: runFile, message: `unexpected schema ${JSON.stringify(schema)}` });
   const records = readLines<BatchRecord & { schema?: string; version?: number }>(dir, JSON_FILES.records, problems).map(
     ({ schema: _schema, version: _version, ...record }) => record,

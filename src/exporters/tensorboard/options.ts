@@ -27,7 +27,11 @@ export interface TensorBoardOptions {
   horizonFraction: number;
 }
 
-/** Defaults of {@link TensorBoardOptions}. */
+/**
+ * Defaults of {@link TensorBoardOptions}.
+ *
+ * @category TensorBoard event files
+ */
 export const DEFAULT_TENSORBOARD_OPTIONS: TensorBoardOptions = {
   flushIntervalMs: 5000,
   maxPendingBytes: 8 * 1024 * 1024,
