@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { BACKENDS } from './backend.js';
-import { ENGINE_PREFERENCES, REDUCTIONS, type EnginePreference } from './engine.js';
+import { BACKENDS, type BackendName } from './backend.js';
+import { ENGINE_PREFERENCES, REDUCTIONS, type EnginePreference, type Reduction } from './engine.js';
 import { ConfigError } from './errors.js';
 
 const PartSpec = z.object({ name: z.string().min(1), options: z.record(z.string(), z.unknown()).optional() }).strict();
@@ -125,8 +125,8 @@ export interface RunConfig {
   maxSeconds?: number;
   /** Which batches are itemized and how; default {@link DEFAULT_RECORDER}. */
   recorder: PartConfig;
-  /** Magnitude reduction of each itemized gradient, a {@link Reduction}; default `l2`. */
-  reduction: string;
+  /** Magnitude reduction of each itemized gradient; default `l2`. */
+  reduction: Reduction;
   /** Which sequence of a minibatch is itemized, 0..batchSize-1; default 0. */
   recordSequence: number;
   /** Exporters by name or `{name, options}`, at least one, each once; default `['json', 'tensorboard']`. */
@@ -137,8 +137,8 @@ export interface RunConfig {
   runName?: string;
   /** Random seed of initialisation and sampling; default 42. */
   seed: number;
-  /** tfjs backend of the reference engine, a {@link BackendName}; default `auto`. */
-  backend: string;
+  /** tfjs backend of the reference engine; default `auto`. */
+  backend: BackendName;
   /** Compute engine preference; default `auto`. */
   engine: EnginePreference;
   /** Training scalars every N batches; default 10. */

@@ -132,7 +132,7 @@ export async function train(input: RunConfigInput | RunConfig, options: TrainOpt
   }
   const cell = resumed?.cell ?? registry.cell(config.cell);
   const hiddenSize = resumed?.hiddenSize ?? config.hiddenSize;
-  const recorder = registry.createRecorder(config.recorder, { seqLength: config.seqLength, reduction: config.reduction as Reduction });
+  const recorder = registry.createRecorder(config.recorder, { seqLength: config.seqLength, reduction: config.reduction });
   const exporterSpecs = config.exporters.map((e) => (typeof e === 'string' ? { name: e, options: {} } : { name: e.name, options: e.options ?? {} }));
   const exporterDefs = exporterSpecs.map((s) => registry.exporter(s.name));
   // Made now, so that an export thread's module loading can overlap this thread's reading the
@@ -175,7 +175,7 @@ async function trainWith(config: RunConfig, options: TrainOptions, parts: Resolv
   });
   const dims = { inputSize: data.vocab.size, hiddenSize };
 
-  const { engine, kind, backend } = await createEngineWithBackend(cell, dims, config.engine, config.backend as BackendName);
+  const { engine, kind, backend } = await createEngineWithBackend(cell, dims, config.engine, config.backend);
   const rng = new SeededRandom(config.seed);
   const params: ParamStore = resumed?.params ?? initParams(cell, dims, rng);
   const lr = learningRate(config);
@@ -294,7 +294,7 @@ async function trainWith(config: RunConfig, options: TrainOptions, parts: Resolv
       // k >= n - 1 keeps every distance: recorded as full (k null), as the truncated recorder does.
       const full = plan !== null && (plan.k === null || plan.k >= config.seqLength - 1);
       const itemize: ItemizeRequest | undefined = plan
-        ? { sequence: config.recordSequence, k: full ? null : plan.k, reduction: config.reduction as Reduction, residual: plan.residual && !full, sequenceGradient: false }
+        ? { sequence: config.recordSequence, k: full ? null : plan.k, reduction: config.reduction, residual: plan.residual && !full, sequenceGradient: false }
         : undefined;
       const result = engine.train(params, data1, state, grads, itemize);
       let lossSum = 0;

@@ -111,12 +111,12 @@ export function configFromFlags(flags: TrainFlags, overrides: RunConfigInput = {
   set('epochs', flags.epochs);
   set('maxSeconds', flags.maxSeconds);
   set('recorder', recorderFromFlags(flags, base.recorder));
-  set('reduction', flags.reduction);
+  set('reduction', flags.reduction as RunConfigInput['reduction']);
   set('exporters', flags.export);
   set('logdir', flags.logdir);
   set('runName', flags.runName);
   set('seed', flags.seed);
-  set('backend', flags.backend);
+  set('backend', flags.backend as RunConfigInput['backend']);
   set('engine', flags.engine as RunConfigInput['engine']);
   set('logEvery', flags.logEvery);
   set('sampleEvery', flags.sampleEvery);
