@@ -72,25 +72,35 @@ function exact(tag: string): string {
   return `^${tag.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`;
 }
 
-/** The Custom Scalars layout grouping rnnbow's charts. */
+/**
+ * The Custom Scalars layout grouping rnnbow's charts. Every chart holds ONE tag: TensorBoard
+ * colours a chart's lines by run only, so a chart of several tags gives them all the same colour
+ * and, with several runs side by side, becomes a tangle no one can read. One tag per chart keeps
+ * each colour a run, which is what the dashboard is for: comparing runs (the chart's "Matches"
+ * list names the tag). Titles of charts that were already one tag are kept: TensorBoard merges the
+ * layouts of all runs by chart, so a renamed chart would show twice next to older runs.
+ */
 export function customScalarsLayout(): LayoutMessage {
+  const chart = (title: string, tag: string) => ({ title, multiline: { tag: [exact(tag)] } });
   return {
     version: 0,
     category: [
       {
         title: 'rnnbow: loss',
         chart: [
-          { title: 'train and validation loss', multiline: { tag: [exact(TAGS.trainLoss), exact(TAGS.smoothedTrainLoss), exact(TAGS.validationLoss)] } },
-          { title: 'characters per second', multiline: { tag: [exact(TAGS.charsPerSec)] } },
+          chart('training loss, smoothed', TAGS.smoothedTrainLoss),
+          chart('validation loss', TAGS.validationLoss),
+          chart('training loss of each batch', TAGS.trainLoss),
+          chart('characters per second', TAGS.charsPerSec),
         ],
       },
       {
         title: 'rnnbow: gradients',
         chart: [
-          { title: 'max gradient (tallest bar)', multiline: { tag: [exact(TAGS.maxGradient)] } },
-          { title: 'horizon length', multiline: { tag: [exact(TAGS.horizon)] } },
-          { title: 'truncation residual', multiline: { tag: [exact(TAGS.truncationResidual)] } },
-          { title: 'gradient norm', multiline: { tag: [exact(TAGS.gradNorm)] } },
+          chart('max gradient (tallest bar)', TAGS.maxGradient),
+          chart('horizon length', TAGS.horizon),
+          chart('truncation residual', TAGS.truncationResidual),
+          chart('gradient norm', TAGS.gradNorm),
         ],
       },
     ],
