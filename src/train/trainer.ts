@@ -322,7 +322,8 @@ async function trainWith(config: RunConfig, options: TrainOptions, parts: Resolv
       if (config.validateEvery > 0 && (batch + 1) % config.validateEvery === 0) {
         valLoss = data.validationLoss(engine, params, (b) => zeroState(cell, dims, b));
         if (valLoss !== undefined) lastValLoss = valLoss;
-        say(`batch ${batch + 1}: validation loss ${valLoss?.toFixed(4) ?? 'n/a (no validation text)'}`);
+        // Batch indices as TensorBoard's steps and the viewer show them (the 500th batch is 499).
+        say(`batch ${batch}: validation loss ${valLoss?.toFixed(4) ?? 'n/a (no validation text)'}`);
       }
       if (batch % config.logEvery === 0 || valLoss !== undefined) {
         const scalars: TrainingScalars = { loss, smoothedLoss: smoothLoss, gradNorm, ...(charsPerSec ? { charsPerSec } : {}), ...(valLoss !== undefined ? { valLoss } : {}) };
@@ -335,7 +336,7 @@ async function trainWith(config: RunConfig, options: TrainOptions, parts: Resolv
       if (config.sampleEvery > 0 && (batch + 1) % config.sampleEvery === 0) {
         const text = data.vocab.decode(Int32Array.from(sampleTokens(engine, params, zero, data1.inputs[0], config.sampleLength, rng)));
         for (const e of exporters) e.writeSample(batch, text, wallTime);
-        say(`sample at batch ${batch + 1}:\n${text}`);
+        say(`sample at batch ${batch}:\n${text}`);
       }
       // This batch is done: a resumed run starts from the next.
       if (config.checkpointEvery > 0 && (batch + 1) % config.checkpointEvery === 0) save(batch + 1);

@@ -44,10 +44,13 @@ describe('train()', () => {
   });
 
   it('ends with the last validation loss it measured', async () => {
-    const res = await train({ ...base, steps: 25, validateEvery: 10, runName: 'validated' });
+    const said: string[] = [];
+    const res = await train({ ...base, steps: 25, validateEvery: 10, runName: 'validated' }, { onMessage: (m) => said.push(m) });
     const run = readJsonRun(res.runDir);
     const measured = run.scalars.filter((s) => s.valLoss !== undefined);
     expect(measured.map((s) => s.batch)).toEqual([9, 19]);
+    // The log names the batch as TensorBoard's step and the viewer do.
+    expect(said.filter((m) => m.includes('validation loss'))).toEqual(measured.map((s) => `batch ${s.batch}: validation loss ${s.valLoss!.toFixed(4)}`));
     expect(measured[0].valLoss).not.toBe(measured[1].valLoss);
     expect(run.summary?.finalValLoss).toBe(measured[1].valLoss);
     expect(res.summary.finalValLoss).toBe(measured[1].valLoss);
