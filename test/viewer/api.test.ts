@@ -3,8 +3,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseJson } from '../../src/exporters/json/json-numbers.js';
 import type { BatchRecord } from '../../src/core/record.js';
-import { startViewer, type ViewerServer } from '../../src/viewer/index.js';
-import { append, makeViewerFixture, readRun, referenceBars, type ViewerFixture } from './fixture.js';
+import type { ViewerServer } from '../../src/viewer/index.js';
+import { append, startFixtureViewer, stopFixtureViewer, readRun, referenceBars, type ViewerFixture } from './fixture.js';
 import { getJson, rawGet } from './http.js';
 
 let fx: ViewerFixture;
@@ -12,15 +12,10 @@ let server: ViewerServer;
 let port: number;
 
 beforeAll(async () => {
-  fx = await makeViewerFixture();
-  server = await startViewer({ logdir: fx.logdir, port: 0, refresh: { listMs: 0, runMs: 0 } });
-  port = server.port;
+  ({ fx, server, port } = await startFixtureViewer());
 });
 
-afterAll(async () => {
-  await server?.close();
-  fx?.cleanup();
-});
+afterAll(() => stopFixtureViewer({ fx, server }));
 
 const maxOf = (xs: number[]) => xs.reduce((a, b) => Math.max(a, b), 0);
 const q = (s: string) => encodeURIComponent(s);

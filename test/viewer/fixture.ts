@@ -11,6 +11,7 @@
  */
 import { appendFileSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { afterAll, beforeAll } from 'vitest';
 import path from 'node:path';
 import { createRegistry } from '../../src/builtins.js';
 import type { RunConfigInput } from '../../src/core/config.js';
@@ -19,6 +20,7 @@ import type { BatchRecord, RunInfo } from '../../src/core/record.js';
 import { readJsonRun } from '../../src/exporters/json/json-reader.js';
 import { tensorboardExporter } from '../../src/exporters/tensorboard/index.js';
 import { train } from '../../src/train/trainer.js';
+import { startViewer, type ViewerServer } from '../../src/viewer/index.js';
 
 /** A marker only the files outside the logdir hold: it must never appear in a response. */
 export const OUTSIDE_SECRET = 'OUTSIDE-THE-LOGDIR-7f3a9c';
@@ -102,6 +104,40 @@ export async function makeViewerFixture(): Promise<ViewerFixture> {
 }
 
 /** A JSON run of the fixture as the JSON reader reads it (the independent reference). */
+/** A viewer over a fresh fixture logdir that rescans on every request, as the API tests want it. */
+export interface FixtureViewer {
+  /** The fixture. */
+  readonly fx: ViewerFixture;
+  /** The running viewer. */
+  readonly server: ViewerServer;
+  /** Its port on 127.0.0.1. */
+  readonly port: number;
+}
+
+/** Makes the fixture and starts a viewer on it (a free port, no refresh throttling). */
+export async function startFixtureViewer(): Promise<FixtureViewer> {
+  const fx = await makeViewerFixture();
+  const server = await startViewer({ logdir: fx.logdir, port: 0, refresh: { listMs: 0, runMs: 0 } });
+  return { fx, server, port: server.port };
+}
+
+/** Stops what {@link startFixtureViewer} started and removes the fixture (either may be missing after a failed start). */
+export async function stopFixtureViewer(v: Partial<FixtureViewer> | undefined): Promise<void> {
+  await v?.server?.close();
+  v?.fx?.cleanup();
+}
+
+/**
+ * {@link startFixtureViewer} before the file's tests and {@link stopFixtureViewer} after them;
+ * read the viewer from the returned object inside tests (it is set once the hook has run).
+ */
+export function useFixtureViewer(): FixtureViewer {
+  const live: Partial<{ -readonly [K in keyof FixtureViewer]: FixtureViewer[K] }> = {};
+  beforeAll(async () => Object.assign(live, await startFixtureViewer()));
+  afterAll(() => stopFixtureViewer(live));
+  return live as FixtureViewer;
+}
+
 export function readRun(logdir: string, id: string): { run: RunInfo; records: BatchRecord[] } {
   return readJsonRun(path.join(logdir, id));
 }

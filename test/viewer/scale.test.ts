@@ -5,32 +5,18 @@
  * page's batch cache is bounded by the numbers it holds.
  */
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { RunReader, TAGS } from '../../src/exporters/tensorboard/index.js';
 import { sampledHorizon, sampleRanks } from '../../src/viewer/api.js';
 import { JsonRunSource } from '../../src/viewer/json-run-source.js';
 import { SafeRoot } from '../../src/viewer/safe-root.js';
 import { TensorBoardRunSource } from '../../src/viewer/tensorboard-run-source.js';
-import { startViewer, type ViewerServer } from '../../src/viewer/index.js';
 // The page's own module (plain browser JS; it only needs fetch, stubbed below).
 import { BatchCache, recordWeight } from '../../viewer/api.js';
-import { makeViewerFixture, readRun, type ViewerFixture } from './fixture.js';
+import { readRun, useFixtureViewer } from './fixture.js';
 import { getJson } from './http.js';
 
-let fx: ViewerFixture;
-let server: ViewerServer;
-let port: number;
-
-beforeAll(async () => {
-  fx = await makeViewerFixture();
-  server = await startViewer({ logdir: fx.logdir, port: 0, refresh: { listMs: 0, runMs: 0 } });
-  port = server.port;
-});
-
-afterAll(async () => {
-  await server?.close();
-  fx?.cleanup();
-});
+const viewer = useFixtureViewer();
 
 /** Objects reachable from `root` (own properties, arrays, Maps, Sets; typed arrays and buffers are leaves). */
 function reachable(root: unknown): unknown[] {
@@ -51,7 +37,7 @@ const isBatchRecord = (o: unknown) => !!o && typeof o === 'object' && 'params' i
 
 describe('event files are read in bounded slices', () => {
   it('a poll with a byte budget holds whole frames only up to the budget, and all polls give what one unbounded poll gives', async () => {
-    const dir = path.join(fx.logdir, 'lstm-both');
+    const dir = path.join(viewer.fx.logdir, 'lstm-both');
     const all = await new RunReader(dir).poll();
     const refRecords = all.values.filter((v) => v.tag === TAGS.record);
     expect(refRecords.length).toBeGreaterThan(5);
@@ -82,10 +68,10 @@ describe('event files are read in bounded slices', () => {
   });
 
   it('the event-file run source indexes every record but keeps none of them', async () => {
-    const root = await SafeRoot.open(fx.logdir);
+    const root = await SafeRoot.open(viewer.fx.logdir);
     const source = new TensorBoardRunSource('lstm-both', path.join(root.real, 'lstm-both'), root);
     await source.refresh(0);
-    const { records } = readRun(fx.logdir, 'lstm-both');
+    const { records } = readRun(viewer.fx.logdir, 'lstm-both');
     expect(source.index?.count).toBe(records.length);
     for (let r = 0; r < records.length; r++) expect(source.index!.batchAt(r)).toBe(records[r].batch);
     expect(reachable(source).filter(isBatchRecord)).toEqual([]);
@@ -126,7 +112,7 @@ describe('sampled horizon chart of a gate', () => {
   });
 
   it('reads each sampled record once, however often the chart is asked for', async () => {
-    const root = await SafeRoot.open(fx.logdir);
+    const root = await SafeRoot.open(viewer.fx.logdir);
     const source = new JsonRunSource('lstm-both', path.join(root.real, 'lstm-both'), root);
     await source.refresh(0);
     const series = source.series.find((s) => s.key === 'weight_hh:f')!;
@@ -143,7 +129,7 @@ describe('sampled horizon chart of a gate', () => {
     expect(b.sampled).toBe(a.sampled);
     expect(c.bins.map((x) => x.share)).toEqual(a.bins.slice(2).map((x) => x.share));
     // Each share row is that record's own mass by distance, normalised (computed here from the record).
-    const { records } = readRun(fx.logdir, 'lstm-both');
+    const { records } = readRun(viewer.fx.logdir, 'lstm-both');
     const m = records[0].params.weight_hh.gates!.f;
     const mass = new Array(idx.width).fill(0);
     for (const row of m) row.forEach((v, d) => (mass[Math.min(d, idx.width - 1)] += Math.abs(v)));
@@ -152,7 +138,7 @@ describe('sampled horizon chart of a gate', () => {
   });
 
   it('the horizon answer sends shares to six decimals, still summing to 1', async () => {
-    const { status, body } = await getJson(port, '/api/horizon?run=lstm-both&series=weight_hh%3Ai');
+    const { status, body } = await getJson(viewer.port, '/api/horizon?run=lstm-both&series=weight_hh%3Ai');
     expect(status).toBe(200);
     expect(body.bins.length).toBeGreaterThan(0);
     for (const b of body.bins) {
