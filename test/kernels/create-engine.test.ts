@@ -7,7 +7,8 @@ import { gruCell } from '../../src/cells/gru.js';
 import { lstmCell } from '../../src/cells/lstm.js';
 import { vanillaCell } from '../../src/cells/vanilla.js';
 import type { CellDefinition } from '../../src/core/cell.js';
-import { createEngine } from '../../src/core/engine/create-engine.js';
+import { createEngine, createEngineWithBackend } from '../../src/core/engine/create-engine.js';
+import { ConfigError } from '../../src/core/errors.js';
 import { FusedEngine } from '../../src/core/engine/fused/fused-engine.js';
 import { fusedRnn } from '../../src/core/engine/fused/rnn-cell.js';
 import { FMA_ENV } from '../../src/core/engine/fused/wasm-ops.js';
@@ -38,11 +39,16 @@ describe('createEngine', () => {
     }
   });
 
-  it('picks the tfjs reference engine when asked, or when the cell has no kernel', () => {
+  it('picks the tfjs reference engine when asked, or by default when the cell has no kernel', () => {
     expect(createEngine(vanillaCell, dims, 'tfjs')).toBeInstanceOf(TfjsEngine);
     expect(createEngine(pluginCell, dims, 'auto')).toBeInstanceOf(TfjsEngine);
-    expect(createEngine(pluginCell, dims, 'fused')).toBeInstanceOf(TfjsEngine);
     expect(createEngine(vanillaCell, dims, 'tfjs').name).toMatch(/^tfjs:/);
+  });
+
+  it('refuses fused for a cell without a kernel, instead of running it a hundred times slower than asked', async () => {
+    expect(() => createEngine(pluginCell, dims, 'fused')).toThrow(ConfigError);
+    expect(() => createEngine(pluginCell, dims, 'fused')).toThrow('engine "fused": the plain-tanh cell has no fused kernel');
+    await expect(createEngineWithBackend(pluginCell, dims, 'fused')).rejects.toThrow(ConfigError);
   });
 
   it('refuses a model too large for WebAssembly memory in one line, instead of a RangeError', () => {

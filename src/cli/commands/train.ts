@@ -79,7 +79,7 @@ export function addTrainOptions(cmd: Command): Command {
     .option('--run-name <name>', 'run folder name (default: timestamp and cell); never overwritten')
     .option('--seed <n>', 'random seed (default 42)', parseInteger)
     .addOption(new Option('--backend <name>', 'tfjs backend for the reference engine (default auto: tensorflow if installed, else wasm)').choices([...BACKENDS]))
-    .addOption(new Option('--engine <name>', 'compute engine (default auto: fused kernel when the cell has one)').choices([...ENGINE_PREFERENCES]))
+    .addOption(new Option('--engine <name>', 'compute engine (default auto: the fused kernel when the cell has one, else tfjs; fused refuses a cell without one)').choices([...ENGINE_PREFERENCES]))
     .option('--log-every <n>', 'write training scalars every n batches (default 10)', parseInteger)
     .option('--sample-every <n>', 'generate a text sample every n batches, 0 = never (default 1000)', parseInteger)
     .option('--validate-every <n>', 'validation loss every n batches, 0 = never (default 500)', parseInteger)

@@ -1,5 +1,6 @@
 import { type BackendName, setupBackend } from '../backend.js';
 import type { CellDefinition, CellDims } from '../cell.js';
+import { ConfigError } from '../errors.js';
 import type { EnginePreference, GradientEngine } from '../engine.js';
 import { FusedEngine } from './fused/fused-engine.js';
 import { TfjsEngine } from './tfjs-engine.js';
@@ -10,13 +11,17 @@ export type { EnginePreference } from '../engine.js';
  * The engine for a cell: its fused kernel (the built-in cells have one; WebAssembly SIMD when
  * available, else JavaScript loops) unless `preference` is `tfjs` or the cell has none, in which
  * case the reference {@link TfjsEngine} (any cell, tfjs autodiff). The returned engine's `name`
- * says which it is. `auto` and `fused` choose alike: a cell without a kernel gets the reference
- * engine under either. For the reference engine, call {@link setupBackend} first; the caller
- * owns the engine and frees it with {@link GradientEngine.dispose}.
+ * says which it is. `fused` insists on the kernel: a cell without one is refused rather than run
+ * one to two hundred times slower than asked. For the reference engine, call
+ * {@link setupBackend} first; the caller owns the engine and frees it with
+ * {@link GradientEngine.dispose}.
+ *
+ * @throws {@link ConfigError} for `fused` and a cell without a `kernel`.
  *
  * @category Gradient engine
  */
 export function createEngine(cell: CellDefinition, dims: CellDims, preference: EnginePreference = 'auto'): GradientEngine {
+  refuseMissingKernel(cell, preference);
   if (!usesReferenceEngine(cell, preference)) return cell.kernel!(dims);
   return new TfjsEngine(cell, dims);
 }
@@ -50,6 +55,7 @@ export async function createEngineWithBackend(
   preference: EnginePreference = 'auto',
   choice: BackendName = 'auto',
 ): Promise<CreatedEngine> {
+  refuseMissingKernel(cell, preference);
   if (usesReferenceEngine(cell, preference)) {
     const backend = await setupBackend(choice);
     return { engine: createEngine(cell, dims, preference), kind: 'reference', backend };
@@ -57,6 +63,16 @@ export async function createEngineWithBackend(
   const engine = createEngine(cell, dims, preference);
   if (engine instanceof FusedEngine) return { engine, kind: 'fused', backend: null };
   return { engine, kind: 'cell-kernel', backend: await setupBackend(choice) };
+}
+
+/** `fused` asked for a cell that has no fused kernel: a mistake to report, not to slow down for. */
+function refuseMissingKernel(cell: CellDefinition, preference: EnginePreference): void {
+  if (preference === 'fused' && !cell.kernel) {
+    throw new ConfigError(
+      `engine "fused": the ${cell.name} cell has no fused kernel (only rnnbow's rnn, lstm and gru cells and plugin cells that bring one have)`,
+      'use engine auto (--engine auto, the default) to train it on the tfjs reference engine',
+    );
+  }
 }
 
 /** Whether {@link createEngine} gives this cell the reference engine. */
