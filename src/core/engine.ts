@@ -19,7 +19,9 @@ export type Reduction = 'l2' | 'meanAbs' | 'mean';
 export const REDUCTIONS: readonly Reduction[] = ['l2', 'meanAbs', 'mean'];
 
 /**
- * Which engine to run: `auto` and `fused` take a cell's fused kernel when it has one, `tfjs` never does.
+ * Which engine to run: `auto` takes a cell's fused kernel when it has one and the tfjs reference
+ * engine otherwise; `fused` insists on the kernel (a cell without one is refused); `tfjs` always
+ * takes the reference engine.
  *
  * @category Gradient engine
  */
