@@ -33,6 +33,8 @@ export const builtinPlugin: RnnbowPlugin = definePlugin({
  *
  * @example
  * ```ts
+ * import { createRegistry } from 'rnnbow';
+ *
  * const registry = await createRegistry(['./plugins/mgu-cell']);
  * registry.names('cell'); // ['gru', 'lstm', 'mgu', 'rnn']
  * ```

@@ -24,8 +24,13 @@ import type { GradientEngine } from './engine.js';
  *
  * @example A GRU-style gate, itemized per parameter
  * ```ts
+ * import * as tf from '@tensorflow/tfjs';
+ * import type { CellContext } from 'rnnbow';
+ *
  * // z = sigmoid(x W_izᵀ + b_iz + h W_hzᵀ + b_hz), both matrices itemized with their biases
- * const z = tf.sigmoid(tf.add(ctx.linear('weight_iz', x, 'bias_iz'), ctx.linear('weight_hz', h, 'bias_hz')));
+ * function updateGate(ctx: CellContext, x: tf.Tensor2D, h: tf.Tensor2D): tf.Tensor2D {
+ *   return tf.sigmoid(tf.add<tf.Tensor2D>(ctx.linear('weight_iz', x, 'bias_iz'), ctx.linear('weight_hz', h, 'bias_hz')));
+ * }
  * ```
  *
  * @category Cell plugins

@@ -163,6 +163,8 @@ function readCheckpointJson(file: string): Partial<CheckpointJson> {
  *
  * @example
  * ```ts
+ * import { createRegistry, loadCheckpoint } from 'rnnbow';
+ *
  * const registry = await createRegistry(['./my-indrnn']);   // the plugins the run was trained with
  * const ckpt = loadCheckpoint('runs/my-run/checkpoint.json', (name) => registry.cell(name));
  * ```

@@ -36,6 +36,8 @@ export type ErrorCode =
  *
  * @example
  * ```ts
+ * import { RnnbowError, train } from 'rnnbow';
+ *
  * try {
  *   await train({ cell: 'lstm', corpus: { paths: ['missing/'] } });
  * } catch (err) {

@@ -30,7 +30,10 @@ export interface ConstantInit {
  *
  * @example The LSTM's recurrent weight: four gate blocks of H rows each
  * ```ts
- * { name: 'weight_hh', shape: [4 * hiddenSize, hiddenSize], gates: ['i', 'f', 'g', 'o'] }
+ * import type { CellDims, ParamSpec } from 'rnnbow';
+ *
+ * const weightHh = ({ hiddenSize }: CellDims): ParamSpec =>
+ *   ({ name: 'weight_hh', shape: [4 * hiddenSize, hiddenSize], gates: ['i', 'f', 'g', 'o'] });
  * ```
  *
  * @category Cell plugins

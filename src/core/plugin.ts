@@ -46,7 +46,9 @@ export interface PluginParts {
  *
  * @example
  * ```ts
- * import { definePlugin } from 'rnnbow';
+ * import { definePlugin, type CellDefinition } from 'rnnbow';
+ *
+ * declare const myCell: CellDefinition; // your cell, e.g. the IndRNN of CellDefinition's example
  * export default definePlugin({ name: 'my-cells', cells: [myCell] });
  * ```
  *

@@ -40,9 +40,14 @@ export interface RecordedParam {
  *
  * @example The bars of the paper's area 2 and the horizon of the last loss
  * ```ts
- * const p = record.params[record.primary];
- * const bars = barHeights(p.byDistance);           // bars[j] = Σ_t |m[t][j]|
- * const horizon = p.byDistance[record.n - 1];      // horizon[d]: from the last loss back to j = n - 1 - d
+ * import { barHeights, type BatchRecord } from 'rnnbow';
+ *
+ * function paperViews(record: BatchRecord) {
+ *   const p = record.params[record.primary];
+ *   const bars = barHeights(p.byDistance);           // bars[j] = Σ_t |m[t][j]|
+ *   const horizon = p.byDistance[record.n - 1];      // horizon[d]: from the last loss back to j = n - 1 - d
+ *   return { bars, horizon };
+ * }
  * ```
  *
  * @category Exporter plugins

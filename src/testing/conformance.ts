@@ -104,7 +104,9 @@ function resolve(options: CellConformanceOptions): ConformanceSettings & { seeds
  *
  * @example
  * ```ts
- * import { runCellConformance, formatConformanceReport } from 'rnnbow';
+ * import { runCellConformance, formatConformanceReport, type CellDefinition } from 'rnnbow';
+ *
+ * declare const myCell: CellDefinition; // the cell under test
  * const report = runCellConformance(myCell);
  * if (!report.passed) console.error(formatConformanceReport(report));
  * ```

@@ -164,6 +164,8 @@ function nest(data: ArrayLike<number>, shape: readonly number[]): Nested {
  *
  * @example
  * ```ts
+ * import { itemizeText } from 'rnnbow';
+ *
  * const out = await itemizeText('runs/my-run/checkpoint.json', 'int main(void) {');
  * const horizon = out.itemized.weight_hh[out.n - 1];   // [j]: the last loss's gradient at each step j
  * ```

@@ -124,6 +124,8 @@ export async function createViewerApp(options: Pick<ViewerOptions, 'logdir' | 'r
  *
  * @example
  * ```ts
+ * import { startViewer } from 'rnnbow';
+ *
  * const viewer = await startViewer({ logdir: 'runs', port: 0 });
  * console.log(`open ${viewer.url}`);
  * // ... later
