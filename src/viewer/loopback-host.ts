@@ -29,8 +29,7 @@ export function isLoopbackAddress(host: string): boolean {
  */
 export function isLoopbackHostHeader(header: string | undefined): boolean {
   if (!header) return false;
-  const m = /^(\[::1\]|[^:[\]]+)(?::\d{1,5})?$/.exec(header.trim().toLowerCase());
-  if (!m) return false;
-  const name = m[1];
-  return name === 'localhost' || name === '[::1]' || isLoopbackIpv4(name);
+  // The name before an optional port: `[::1]` whole, or a name without colons or brackets.
+  const m = /^(\[::1\]|[^:[\]]+)(?::\d{1,5})?$/.exec(header.trim());
+  return m !== null && isLoopbackAddress(m[1]);
 }
