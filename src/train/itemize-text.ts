@@ -1,12 +1,11 @@
 import { createRegistry } from '../builtins.js';
 import { BACKENDS, type BackendName } from '../core/backend.js';
-import type { CellDefinition, CellDims } from '../core/cell.js';
+import type { CellDefinition } from '../core/cell.js';
 import { loadCheckpoint } from '../core/checkpoint.js';
 import { ENGINE_PREFERENCES, REDUCTIONS, type EnginePreference, type Reduction } from '../core/engine.js';
 import { knownOptions } from '../core/options.js';
-import { createEngineWithBackend } from '../core/engine/create-engine.js';
+import { createEngineWithBackend, engineSlots } from '../core/engine/create-engine.js';
 import type { ItemizedSlot } from '../core/engine/itemization-builder.js';
-import { cellSlots } from '../core/engine/probe-cell.js';
 import { ConfigError, RnnbowError } from '../core/errors.js';
 import { zeroState } from '../core/model.js';
 import { sizeOf, zerosLike, type ParamStore, type ParamTensor } from '../core/params.js';
@@ -124,12 +123,6 @@ function checkOptions(text: unknown, options: ItemizeTextOptions): void {
   if (options.onPlan !== undefined && typeof options.onPlan !== 'function') throw new ConfigError('itemizeText: onPlan must be a function');
 }
 
-/** The parameters the engine itemizes and their gate names (as the trainer lists them in run.json). */
-function itemizedSlots(engine: object, cell: CellDefinition, dims: CellDims): readonly ItemizedSlot[] {
-  // Both built-in engines know their slots; a plugin cell's own kernel may not, so probe the cell.
-  return (engine as { slots?: readonly ItemizedSlot[] }).slots ?? cellSlots(cell, dims).slots;
-}
-
 /**
  * Numbers an {@link ItemizeOutput} holds for these slots, parameters, n and reduction: the size
  * {@link ItemizePlan.numbers} reports, computed without running anything, to bound memory or
@@ -201,7 +194,7 @@ export async function itemizeText(checkpointFile: string, text: string, options:
   let result: ReturnType<typeof engine.train>;
   try {
     if (options.onPlan) {
-      const numbers = itemizeOutputNumbers(itemizedSlots(engine, ckpt.cell, dims), ckpt.params, n, reduction);
+      const numbers = itemizeOutputNumbers(engineSlots(engine, ckpt.cell, dims), ckpt.params, n, reduction);
       options.onPlan({ n, pairs: (n * (n + 1)) / 2, numbers });
     }
     result = engine.train(ckpt.params, batch, zeroState(ckpt.cell, dims, 1), grads, {

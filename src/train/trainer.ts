@@ -1,14 +1,10 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { BackendName } from '../core/backend.js';
 import { createRegistry } from '../builtins.js';
 import { loadCheckpoint, saveCheckpoint, toCheckpoint } from '../core/checkpoint.js';
 import { learningRate, parseConfig, type RunConfig, type RunConfigInput } from '../core/config.js';
-import type { ItemizeRequest, Reduction, State } from '../core/engine.js';
-import { createEngineWithBackend } from '../core/engine/create-engine.js';
-import { cellSlots } from '../core/engine/probe-cell.js';
-import { TfjsEngine } from '../core/engine/tfjs-engine.js';
-import { FusedEngine } from '../core/engine/fused/fused-engine.js';
+import type { ItemizeRequest, State } from '../core/engine.js';
+import { createEngineWithBackend, engineSlots } from '../core/engine/create-engine.js';
 import type { ItemizedSlot } from '../core/engine/itemization-builder.js';
 import type { CellDefinition } from '../core/cell.js';
 import { ConfigError, ExportError, NonFiniteLossError, PluginError, RnnbowError } from '../core/errors.js';
@@ -204,7 +200,7 @@ async function trainWith(config: RunConfig, options: TrainOptions, parts: Resolv
     corpus: { source: data.corpus.source, chars: data.corpus.chars, files: data.corpus.files },
     optimizer: { name: config.optimizer, lr, clip: config.clip },
     recorder: recorder.description,
-    itemizedParams: itemizedParams(engine instanceof FusedEngine || engine instanceof TfjsEngine ? engine.slots : cellSlots(cell, dims).slots),
+    itemizedParams: itemizedParams(engineSlots(engine, cell, dims)),
     engine: backend ? `${engine.name} (tfjs backend ${backend})` : engine.name,
     config: { ...config },
   };

@@ -3,6 +3,8 @@ import type { CellDefinition, CellDims } from '../cell.js';
 import { ConfigError } from '../errors.js';
 import type { EnginePreference, GradientEngine } from '../engine.js';
 import { FusedEngine } from './fused/fused-engine.js';
+import type { ItemizedSlot } from './itemization-builder.js';
+import { cellSlots } from './probe-cell.js';
 import { TfjsEngine } from './tfjs-engine.js';
 
 export type { EnginePreference } from '../engine.js';
@@ -78,4 +80,13 @@ function refuseMissingKernel(cell: CellDefinition, preference: EnginePreference)
 /** Whether {@link createEngine} gives this cell the reference engine. */
 function usesReferenceEngine(cell: CellDefinition, preference: EnginePreference): boolean {
   return preference === 'tfjs' || !cell.kernel;
+}
+
+/**
+ * The slots an engine itemizes (the parameters entering through the cell's helpers, with their
+ * gates): both built-in engines know theirs; a plugin cell's own kernel need not, so the cell is
+ * stepped once to find them.
+ */
+export function engineSlots(engine: GradientEngine, cell: CellDefinition, dims: CellDims): readonly ItemizedSlot[] {
+  return engine instanceof FusedEngine || engine instanceof TfjsEngine ? engine.slots : cellSlots(cell, dims).slots;
 }
