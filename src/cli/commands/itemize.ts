@@ -57,14 +57,22 @@ function prepareOutput(out: string): void {
   }
 }
 
-/** Refuses, before any work, an itemization whose JSON cannot fit in one string. */
-function refuseTooLarge(plan: ItemizePlan, reduction: ItemizeReduction): void {
-  if (plan.numbers * 2 <= MAX_JSON_CHARS) return;
-  throw new RnnbowError(
+/**
+ * The error for an itemization whose JSON cannot be one string: from the plan (`numbers`, before
+ * any work), or from `JSON.stringify` itself, the backstop.
+ */
+function tooLargeForJson(n: number, reduction: ItemizeReduction, numbers?: number): RnnbowError {
+  const what = numbers === undefined ? 'is too large for one JSON file' : `would hold ${numbers.toExponential(1)} numbers, too many for one JSON file`;
+  return new RnnbowError(
     'INPUT',
-    `the itemization of ${plan.n} steps with --reduction ${reduction} would hold ${plan.numbers.toExponential(1)} numbers, too many for one JSON file`,
+    `the itemization of ${n} steps with --reduction ${reduction} ${what}`,
     reduction === 'none' ? 'use a shorter text, or a reduction (l2) that keeps one number per parameter and step pair' : 'use a shorter text: the output grows with the square of its length',
   );
+}
+
+/** Refuses, before any work, an itemization whose JSON cannot fit in one string. */
+function refuseTooLarge(plan: ItemizePlan, reduction: ItemizeReduction): void {
+  if (plan.numbers * 2 > MAX_JSON_CHARS) throw tooLargeForJson(plan.n, reduction, plan.numbers);
 }
 
 /** `rnnbow itemize`: one sequence through a checkpoint, every itemized gradient written as JSON. */
@@ -96,11 +104,7 @@ export function itemizeCommand(): Command {
       } catch (err) {
         // V8's strings end at 512 MiB: whole matrices at every step pair outgrow them quickly.
         if (!(err instanceof RangeError)) throw err;
-        throw new RnnbowError(
-          'INPUT',
-          `the itemization of ${output.n} steps with --reduction ${flags.reduction} is too large for one JSON file`,
-          flags.reduction === 'none' ? 'use a shorter --text, or a reduction (l2) that keeps one number per parameter and step pair' : 'use a shorter --text',
-        );
+        throw tooLargeForJson(output.n, flags.reduction);
       }
       try {
         writeFileSync(flags.out, json);
