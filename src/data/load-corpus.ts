@@ -124,10 +124,9 @@ export function loadCorpus(paths: readonly string[], options: LoadCorpusOptions 
     chars += countCodePoints(text);
     files++;
     if (cut) truncated = true;
-    options.onProgress?.({ files, skipped: skipped + binaryHere, chars });
+    progress();
   };
-  /** Binary files skipped in the folder being walked (added to `skipped` when it is done). */
-  let binaryHere = 0;
+  const progress = () => options.onProgress?.({ files, skipped, chars });
 
   for (const path of paths) {
     if (chars >= maxChars) {
@@ -152,8 +151,8 @@ export function loadCorpus(paths: readonly string[], options: LoadCorpusOptions 
       add(content.text, content.truncated);
     } else if (stats.isDirectory()) {
       const before = chars;
+      const skippedBefore = skipped;
       let matched = 0;
-      binaryHere = 0;
       for (const file of corpusFiles(path, accept)) {
         if (chars >= maxChars) {
           truncated = true;
@@ -162,15 +161,13 @@ export function loadCorpus(paths: readonly string[], options: LoadCorpusOptions 
         matched++;
         const content = readTextFile(file, maxChars - chars, maxUnits);
         if (content.kind === 'binary') {
-          binaryHere++;
-          options.onProgress?.({ files, skipped: skipped + binaryHere, chars });
+          skipped++;
+          progress();
           continue;
         }
         add(content.text, content.truncated);
       }
-      const binary = binaryHere;
-      skipped += binary;
-      binaryHere = 0;
+      const binary = skipped - skippedBefore;
       if (chars === before) {
         if (matched === 0) {
           emptyReasons.push(`directory ${path} has no files ending in ${describeExtensions(extensions)}`);
