@@ -11,14 +11,16 @@ import { describeChar } from './visible-char.js';
 /** Code points below this are looked up in a dense table; the rest (rare) in a Map. */
 const DENSE_LIMIT = 0x10000;
 
-/** Whether UTF-16 unit `d` is the second half of a surrogate pair. */
-function isLowSurrogate(d: number): boolean {
-  return d >= 0xdc00 && d <= 0xdfff;
-}
-
-/** The astral code point of the surrogate pair `c d`. */
-function surrogatePair(c: number, d: number): number {
-  return ((c - 0xd800) << 10) + (d - 0xdc00) + 0x10000;
+/**
+ * The astral code point whose surrogate pair starts at index `i` of `text`, or -1 when none does
+ * (a BMP character, or a lone surrogate, which stays one character of its own). The three corpus
+ * loops below share it; it runs once per character of texts of hundreds of megabytes.
+ */
+function astralAt(text: string, i: number): number {
+  const c = text.charCodeAt(i);
+  if (c < 0xd800 || c > 0xdbff || i + 1 >= text.length) return -1;
+  const d = text.charCodeAt(i + 1);
+  return d >= 0xdc00 && d <= 0xdfff ? ((c - 0xd800) << 10) + (d - 0xdc00) + 0x10000 : -1;
 }
 
 /** Splits a string into code points (lone surrogates stay single code points). */
@@ -65,16 +67,13 @@ export class Vocabulary {
     const astral = new Set<number>();
     const n = text.length;
     for (let i = 0; i < n; i++) {
-      const c = text.charCodeAt(i);
-      if (c >= 0xd800 && c <= 0xdbff && i + 1 < n) {
-        const d = text.charCodeAt(i + 1);
-        if (d >= 0xdc00 && d <= 0xdfff) {
-          astral.add(surrogatePair(c, d));
-          i++;
-          continue;
-        }
+      const cp = astralAt(text, i);
+      if (cp >= 0) {
+        astral.add(cp);
+        i++;
+      } else {
+        bmp[text.charCodeAt(i)] = 1;
       }
-      bmp[c] = 1; // a lone surrogate stays one character of its own
     }
     // Numeric order, not UTF-16 order: the two differ for astral characters vs U+E000..U+FFFF.
     const chars: string[] = [];
@@ -157,13 +156,13 @@ export class Vocabulary {
     const n = text.length;
     let at = 0;
     for (let i = 0; i < n; i++) {
-      const c = text.charCodeAt(i);
+      const cp = astralAt(text, i);
       let id: number;
-      if (c >= 0xd800 && c <= 0xdbff && i + 1 < n && isLowSurrogate(text.charCodeAt(i + 1))) {
-        id = astral.get(surrogatePair(c, text.charCodeAt(i + 1))) ?? -1;
+      if (cp >= 0) {
+        id = astral.get(cp) ?? -1;
         if (id >= 0) i++;
       } else {
-        id = dense[c];
+        id = dense[text.charCodeAt(i)];
       }
       if (id < 0) {
         const ch = String.fromCodePoint(text.codePointAt(i)!);
@@ -186,12 +185,12 @@ export class Vocabulary {
     const missing = new Set<string>();
     const n = text.length;
     for (let i = 0; i < n; i++) {
-      const c = text.charCodeAt(i);
-      if (c >= 0xd800 && c <= 0xdbff && i + 1 < n && isLowSurrogate(text.charCodeAt(i + 1))) {
-        const cp = surrogatePair(c, text.charCodeAt(++i));
+      const cp = astralAt(text, i);
+      if (cp >= 0) {
+        i++;
         if (!astral.has(cp)) missing.add(String.fromCodePoint(cp));
-      } else if (dense[c] < 0) {
-        missing.add(String.fromCharCode(c));
+      } else if (dense[text.charCodeAt(i)] < 0) {
+        missing.add(text[i]);
       }
     }
     return [...missing];
