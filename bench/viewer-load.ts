@@ -45,6 +45,12 @@ export interface ViewerLoadResult {
   overviewZoom: EndpointLoad;
   /** `/api/batch` of random batches (one line read from disk each). */
   batch: EndpointLoad;
+  /** `/api/batch?series=weight_hh` of random batches: what the page asks (the line is parsed and filtered). */
+  batchSeries: EndpointLoad;
+  /** `/api/runs/summary`, the run list the page polls every 2 s (the run brought up to date each time). */
+  runsSummary: EndpointLoad;
+  /** Bytes of the run's entry in `/api/runs` (full description, 64-character vocabulary) and in `/api/runs/summary`. */
+  runEntryBytes: { full: number; summary: number };
   /** Server resident set size after the load, MB. */
   serverRssMB: number;
   /** Server JS heap used after the load (after a GC), MB. */
@@ -143,9 +149,10 @@ async function load(url: string, seconds: number, connections: number, makePath:
 /**
  * Load on the viewer's API: a logdir of 100,000 synthetic-but-valid recorded batches (written as
  * JSON Lines directly), the server in a child process on 127.0.0.1, then autocannon against the
- * overview (whole run; random zoom windows) and batch endpoints for a few seconds each. Reports
- * requests/s, p99 latency, the time to index the run and the server's memory afterwards.
- * Bounded: about 3 × `seconds` plus the time to write and index the file (~30 s in all by default).
+ * overview (whole run; random zoom windows), batch (whole; one series) and run-summary endpoints for
+ * a few seconds each. Reports requests/s, p99 latency, the bytes of a run's entry in the full and
+ * the summary run list, the time to index the run and the server's memory afterwards.
+ * Bounded: about 5 × `seconds` plus the time to write and index the file (~40 s in all by default).
  */
 export async function benchViewerLoad(options: ViewerLoadOptions = {}): Promise<ViewerLoadResult> {
   const count = options.records ?? 100_000;
@@ -161,7 +168,7 @@ export async function benchViewerLoad(options: ViewerLoadOptions = {}): Promise<
     let indexed = 0;
     while (indexed < count) {
       if (performance.now() - started > 300_000) throw new Error(`the server indexed only ${indexed} of ${count} records in 5 minutes`);
-      const runs = (await (await fetch(`${url}api/runs`)).json()) as { runs: { id: string; records: number; indexing: boolean }[] };
+      const runs = (await (await fetch(`${url}api/runs/summary`)).json()) as { runs: { id: string; records: number; indexing: boolean }[] };
       const run = runs.runs.find((r) => r.id === 'bench');
       indexed = run?.records ?? 0;
       if (indexed < count) await new Promise((r) => setTimeout(r, 100));
@@ -175,6 +182,13 @@ export async function benchViewerLoad(options: ViewerLoadOptions = {}): Promise<
       return `/api/overview?run=bench&bins=800&from=${from}&to=${from + width}`;
     });
     const batch = await load(url, seconds, connections, () => `/api/batch?run=bench&batch=${rand(count)}`);
+    const batchSeries = await load(url, seconds, connections, () => `/api/batch?run=bench&batch=${rand(count)}&series=weight_hh`);
+    const runsSummary = await load(url, seconds, connections, () => '/api/runs/summary');
+    const entryBytes = async (endpoint: string) => {
+      const body = (await (await fetch(`${url}api/${endpoint}`)).json()) as { runs: unknown[] };
+      return Buffer.byteLength(JSON.stringify(body.runs[0]));
+    };
+    const runEntryBytes = { full: await entryBytes('runs'), summary: await entryBytes('runs/summary') };
     const memory = await ask<NodeJS.MemoryUsage>(child, 'memory', 'memory');
     return {
       records: count,
@@ -183,6 +197,9 @@ export async function benchViewerLoad(options: ViewerLoadOptions = {}): Promise<
       overviewFull,
       overviewZoom,
       batch,
+      batchSeries,
+      runsSummary,
+      runEntryBytes,
       serverRssMB: Math.round(memory.rss / 1e5) / 10,
       serverHeapMB: Math.round(memory.heapUsed / 1e5) / 10,
     };

@@ -5,6 +5,7 @@ import { ApiFailure, BatchCache, getJson } from './api.js';
 import { exportPng, exportSvg } from './export.js';
 import { fmtInt } from './format.js';
 import { RunPanel, barMax, resolveSeries, rowMax } from './panel.js';
+import { RunList } from './run-list.js';
 
 const d3 = window.d3;
 
@@ -36,6 +37,7 @@ class App {
     };
     this.pollMs = Math.max(200, intOrNull(q.get('poll')) ?? 2000);
     this.cache = new BatchCache();
+    this.runSource = new RunList();
     this.runs = new Map();
     this.runList = [];
     this.logdir = '';
@@ -113,7 +115,7 @@ class App {
 
   async loadRuns() {
     try {
-      const body = await getJson('runs');
+      const body = await this.runSource.load();
       this.serverError = null;
       this.logdir = body.logdir;
       this.logdirProblems = body.problems ?? [];
@@ -178,6 +180,15 @@ class App {
 
   seriesParam(panel) {
     return resolveSeries(panel.run, this.seriesKey).key;
+  }
+
+  /**
+   * The series a panel asks /api/batch for: the one it draws, when the run lists it (the server
+   * refuses others); null (the whole record) for a run that lists none yet.
+   */
+  batchSeries(panel) {
+    const key = this.seriesParam(panel);
+    return panel.run?.series?.some((s) => s.key === key) ? key : null;
   }
 
   reloadCharts(panels = this.panels) {
@@ -261,10 +272,12 @@ class App {
     }
     this.panels.forEach((p, i) => {
       if (!p.run || p.run.records === 0) return;
+      const series = this.batchSeries(p);
       this.cache
-        .get(p.run.id, target, p.run.version)
+        .get(p.run.id, target, p.run.version, series)
         .then((res) => {
-          if (this.selected !== target) return;
+          // An answer for a series since replaced by another must not overwrite the newer one.
+          if (this.selected !== target || series !== this.batchSeries(p)) return;
           p.selectedMeta = res;
           p.error = null;
           if (this.preview === null) p.shown = res;
@@ -275,7 +288,7 @@ class App {
           this.render();
         })
         .catch((err) => {
-          if (this.selected !== target) return;
+          if (this.selected !== target || series !== this.batchSeries(p)) return;
           p.error = err instanceof ApiFailure ? err.message : String(err);
           this.render();
         });
@@ -296,14 +309,15 @@ class App {
     // A batch not loaded yet is fetched only once the pointer rests on it: sweeping across the
     // overview would otherwise fetch and decode every batch passed over (MBs each for big records)
     // and keep the page busy long after the pointer stopped.
-    const loaded = this.panels.every((p) => !p.run || p.run.records === 0 || this.cache.has(p.run.id, batch, p.run.version));
+    const loaded = this.panels.every((p) => !p.run || p.run.records === 0 || this.cache.has(p.run.id, batch, p.run.version, this.batchSeries(p)));
     clearTimeout(this.previewTimer);
     const load = () => {
       if (this.preview !== batch) return;
       for (const p of this.panels) {
         if (!p.run || p.run.records === 0) continue;
-        this.cache.get(p.run.id, batch, p.run.version).then((res) => {
-          if (this.preview !== batch) return;
+        const series = this.batchSeries(p);
+        this.cache.get(p.run.id, batch, p.run.version, series).then((res) => {
+          if (this.preview !== batch || series !== this.batchSeries(p)) return;
           p.shown = res;
           this.render();
         }, () => {});
@@ -351,6 +365,14 @@ class App {
     this.seriesKey = key;
     this.updateUrl();
     this.reloadCharts();
+    // Batches are fetched with the one series they draw: load the shown ones again with the new
+    // series (until they arrive, each panel keeps drawing the series its record holds).
+    this.loadSelected();
+    const preview = this.preview;
+    if (preview !== null) {
+      this.preview = null;
+      this.previewBatch(preview);
+    }
   }
 
   onKey(e) {
@@ -378,7 +400,7 @@ class App {
     const { meta } = panel.selectedMeta;
     if (meta.version === panel.run.version) return meta;
     try {
-      return (await this.cache.get(panel.run.id, meta.batch, panel.run.version)).meta;
+      return (await this.cache.get(panel.run.id, meta.batch, panel.run.version, this.batchSeries(panel))).meta;
     } catch {
       return meta;
     }
@@ -544,7 +566,7 @@ class App {
     };
     // Side by side, the runs share every scale, so equal heights mean equal gradients.
     for (const p of this.panels) {
-      const series = p.seriesFor(this.seriesKey);
+      const series = p.drawnSeries(this.seriesKey);
       if (p.shown) {
         view.barMax = Math.max(view.barMax, barMax(p.shown.record, series, this.showResidual));
         if (this.hoverT !== null) view.hzMax = Math.max(view.hzMax, rowMax(p.shown.record, series, this.hoverT));

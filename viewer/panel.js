@@ -279,6 +279,19 @@ export class RunPanel {
     return resolveSeries(this.run, key);
   }
 
+  /**
+   * The series areas 1-3 draw from the batch shown: the chosen one, unless the batch on display
+   * was fetched for another series (`shown.series`; batches are fetched with the one series they
+   * draw). Then, until the batch with the chosen series arrives, the panel keeps drawing the
+   * series its record holds rather than a blank "no gradient" for a moment.
+   */
+  drawnSeries(key) {
+    const series = this.seriesFor(key);
+    const held = this.shown?.series;
+    if (held === null || held === undefined || held === series.key) return series;
+    return resolveSeries(this.run, held);
+  }
+
   // ---------------------------------------------------------------- rendering
 
   /** Draws everything from the panel's data and the app's shared view state (areas 1-3 only for `detailOnly`). */
@@ -286,7 +299,7 @@ export class RunPanel {
     this.memo ??= {};
     const W = this.width();
     if (detailOnly && this.shown && W === this.lastWidth) {
-      const series = this.seriesFor(view.seriesKey);
+      const series = this.drawnSeries(view.seriesKey);
       const x = d3.scaleBand().domain(d3.range(this.shown.record.n)).range([M.left, W - M.right]).paddingInner(0.18).paddingOuter(0.05);
       this.renderLabels(x, this.shown, view);
       this.renderBars(x, this.shown, series, view);
@@ -314,10 +327,11 @@ export class RunPanel {
         .call((t) => wrapLines(t, W - 24, 17));
     } else {
       const x = d3.scaleBand().domain(d3.range(shown.record.n)).range([M.left, W - M.right]).paddingInner(0.18).paddingOuter(0.05);
+      const drawn = this.drawnSeries(view.seriesKey);
       this.renderLabels(x, shown, view);
-      this.renderBars(x, shown, series, view);
-      this.renderLegend(W, shown, series, view);
-      this.renderHorizon(x, W, shown, series, view);
+      this.renderBars(x, shown, drawn, view);
+      this.renderLegend(W, shown, drawn, view);
+      this.renderHorizon(x, W, shown, drawn, view);
     }
     this.renderOverview(W, view, series);
     this.renderInfo(W, view);
@@ -702,7 +716,7 @@ export class RunPanel {
     plain(' · characters ');
     bold(`${fmtInt(first)}–${fmtInt(last)}`);
     // The max gradient of the series on display (the record's own maxGradient is its primary parameter's).
-    const series = this.seriesFor(view.seriesKey);
+    const series = this.drawnSeries(view.seriesKey);
     const matrix = matrixOf(record, series);
     const bars = matrix ? segmentsOf(matrix, record.n) : null;
     const max = bars ? (bars.some((b) => b.nonFinite) ? NaN : Math.max(0, ...bars.map((b) => b.total))) : record.maxGradient;

@@ -1,9 +1,11 @@
+import { createHash } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
-import { visibleChar } from '../data/visible-char.js';
 import { stringifyJson } from '../exporters/json/json-numbers.js';
 import { horizonBins, overviewBins, rangeOf } from './binning.js';
 import { interestingBatches } from './interesting.js';
 import type { LogdirIndex } from './logdir-index.js';
+import { filterRecordSeries } from './record-filter.js';
+import { describeRun, summarizeRun } from './run-description.js';
 import type { RunSource } from './run-source.js';
 import { seriesMatrix, type Series } from './series.js';
 
@@ -36,6 +38,32 @@ function sendJson(res: Response, body: unknown): void {
 /** Sends JSON whose numbers are all finite (or null) by construction: no replacer, so large answers stay fast. */
 function sendFiniteJson(res: Response, body: unknown): void {
   res.type('application/json').send(JSON.stringify(body));
+}
+
+/** True when an `If-None-Match` header names `etag` (or is `*`); weak tags (`W/"…"`) match too. */
+export function etagMatches(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  return header.split(',').some((t) => {
+    const tag = t.trim();
+    return tag === '*' || tag === etag || tag === `W/${etag}`;
+  });
+}
+
+/**
+ * Sends JSON text with a strong ETag (a hash of the text), or 304 without a body when the request's
+ * `If-None-Match` already names it. Used by the run lists, which a page asks for every 2 s and
+ * which stay the same while no run changes. Express's own check is not used: it ignores
+ * `If-None-Match` when the request says `Cache-Control: no-cache`, which browsers add to every
+ * `fetch(…, { cache: 'no-store' })`.
+ */
+function sendTagged(req: Request, res: Response, text: string): void {
+  const etag = `"${createHash('sha1').update(text).digest('base64url')}"`;
+  res.set('ETag', etag);
+  if (etagMatches(req.headers['if-none-match'], etag)) {
+    res.status(304).end();
+    return;
+  }
+  res.type('application/json').send(text);
 }
 
 /** An integer query parameter within [min, max]; `fallback` when absent. */
@@ -81,6 +109,24 @@ function seriesParam(run: RunSource, req: Request): { series: Series; k: number 
   return { series: run.series[k], k };
 }
 
+/**
+ * The series `/api/batch` is asked to keep (`series=` repeated and/or comma-separated), in the
+ * order first named; null (the whole record) when there is no `series=` or it names nothing.
+ */
+function batchSeriesParam(run: RunSource, req: Request): Series[] | null {
+  const raw = req.query.series;
+  if (raw === undefined) return null;
+  const given = Array.isArray(raw) ? raw : [raw];
+  if (!given.every((v): v is string => typeof v === 'string')) throw new ApiError(400, 'parameter "series" must be series keys (e.g. series=weight_hh or series=weight_hh:f)');
+  const keys = [...new Set(given.flatMap((v) => v.split(',')).map((k) => k.trim()).filter((k) => k !== ''))];
+  if (!keys.length) return null;
+  const unknown = keys.filter((k) => !run.series.some((s) => s.key === k));
+  if (unknown.length) {
+    throw new ApiError(400, `run ${JSON.stringify(run.id)} has no series ${unknown.map((k) => JSON.stringify(k)).join(', ')}`, { series: run.series.map((s) => s.key) });
+  }
+  return keys.map((k) => run.series.find((s) => s.key === k)!);
+}
+
 /** The batch range [from, to] asked for, defaulting to everything recorded. */
 function rangeParams(run: RunSource, req: Request): { from: number; to: number } {
   const idx = run.index;
@@ -90,41 +136,6 @@ function rangeParams(run: RunSource, req: Request): { from: number; to: number }
   const to = intParam(req, 'to', last, 0, Number.MAX_SAFE_INTEGER);
   if (to < from) throw new ApiError(400, 'parameter "to" must be >= "from"');
   return { from, to };
-}
-
-/** What /api/runs says about one run. */
-export function describeRun(run: RunSource): Record<string, unknown> {
-  const info = run.info;
-  const idx = run.index;
-  return {
-    id: run.id,
-    kind: run.kind,
-    status: run.status,
-    indexing: run.scanning,
-    version: run.version,
-    records: idx?.count ?? 0,
-    firstBatch: idx && idx.count ? idx.batchAt(0) : null,
-    lastBatch: idx && idx.count ? idx.batchAt(idx.count - 1) : null,
-    cell: info?.cell ?? null,
-    hiddenSize: info?.hiddenSize ?? null,
-    seqLength: info?.seqLength ?? null,
-    batchSize: info?.batchSize ?? null,
-    recorder: info?.recorder ?? null,
-    startedAt: info?.startedAt ?? null,
-    corpus: info?.corpus ?? null,
-    optimizer: info?.optimizer ?? null,
-    engine: info?.engine ?? null,
-    n: run.shape?.n ?? info?.seqLength ?? null,
-    k: run.shape ? run.shape.k : null,
-    reduction: run.shape?.reduction ?? (info?.config?.reduction as string | undefined) ?? null,
-    distanceSlots: idx?.width ?? null,
-    series: run.series,
-    primary: run.primary?.key ?? null,
-    vocab: info?.vocab ?? [],
-    vocabVisible: (info?.vocab ?? []).map((c) => visibleChar(c)),
-    problems: run.problems.slice(0, 20),
-    problemCount: run.problemCount,
-  };
 }
 
 /** The JSON API of the viewer (docs/viewer.md describes each endpoint). */
@@ -143,9 +154,26 @@ export function apiRouter(index: LogdirIndex): Router {
 
   api.get(
     '/runs',
-    handle(async (_req, res) => {
+    handle(async (req, res) => {
       const runs = await index.runs();
-      sendJson(res, { logdir: index.root.given, runs: runs.map(describeRun), problems: index.problems.slice(0, 50) });
+      sendTagged(req, res, stringifyJson({ logdir: index.root.given, runs: runs.map(describeRun), problems: index.problems.slice(0, 50) }));
+    }),
+  );
+
+  // What the page polls: per run only what changes while it trains, a few hundred bytes
+  // whatever its vocabulary; the rest is fetched from /api/run when its `detail` tag changes.
+  api.get(
+    '/runs/summary',
+    handle(async (req, res) => {
+      const runs = await index.runs();
+      sendTagged(req, res, stringifyJson({ logdir: index.root.given, runs: runs.map(summarizeRun), problems: index.problems.slice(0, 50) }));
+    }),
+  );
+
+  api.get(
+    '/run',
+    handle(async (req, res) => {
+      sendJson(res, describeRun(await runParam(index, req)));
     }),
   );
 
@@ -186,6 +214,7 @@ export function apiRouter(index: LogdirIndex): Router {
     '/batch',
     handle(async (req, res) => {
       const run = await runParam(index, req);
+      const series = batchSeriesParam(run, req);
       const requested = intParam(req, 'batch', undefined, 0, Number.MAX_SAFE_INTEGER);
       const nearest = intParam(req, 'nearest', 0, 0, 1) === 1;
       const idx = run.index;
@@ -210,9 +239,13 @@ export function apiRouter(index: LogdirIndex): Router {
         first: idx.batchAt(0),
         last: idx.batchAt(idx.count - 1),
         nonFinite: facts.nonFinite,
+        ...(series ? { series: series.map((s) => s.key) } : {}),
       });
-      // The record goes out as the bytes the exporter wrote: no parse, no re-encode.
-      res.type('application/json').send(`${head.slice(0, -1)},"record":${text.trim()}}`);
+      // The whole record goes out as the bytes the exporter wrote: no parse, no re-encode. A
+      // filtered one is parsed as plain JSON (non-finite numbers stay the strings they were
+      // written as) and only the kept parts are encoded again.
+      const record = series ? JSON.stringify(filterRecordSeries(JSON.parse(text) as Record<string, unknown>, series)) : text.trim();
+      res.type('application/json').send(`${head.slice(0, -1)},"record":${record}}`);
     }),
   );
 

@@ -1,4 +1,4 @@
-import { barHeights, maxBar } from '../core/bars.js';
+import { maxBar } from '../core/bars.js';
 import type { BatchRecord } from '../core/record.js';
 import { seriesMatrix, type Series } from './series.js';
 

@@ -69,7 +69,8 @@ export async function createViewerApp(options: Pick<ViewerOptions, 'logdir' | 'r
   const loopbackOnly = isLoopbackAddress(options.host ?? DEFAULT_HOST);
   const app = express();
   app.disable('x-powered-by');
-  // API answers are never cached (no-store), so hashing every body for an ETag is wasted work.
+  // API answers are never cached (no-store), so hashing every body for an ETag is wasted work;
+  // only the run lists, polled every 2 s, tag themselves (api.ts) so an unchanged list is a 304.
   app.set('etag', false);
   app.set('query parser', 'simple');
   app.use(

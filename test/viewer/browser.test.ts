@@ -524,6 +524,66 @@ describe('past the paper', () => {
     }
   });
 
+  it('polls the light run summary, fetches a run’s description only when it is new, and asks batches for the series drawn', async () => {
+    const seen: { path: string; query: URLSearchParams; status: number; body?: Promise<any> }[] = [];
+    const onResponse = (res: import('playwright-core').Response) => {
+      const url = new URL(res.url());
+      if (!url.pathname.startsWith('/api/')) return;
+      seen.push({ path: url.pathname, query: url.searchParams, status: res.status(), body: url.pathname === '/api/batch' ? res.json().catch(() => null) : undefined });
+    };
+    const asked = (p: string, from = 0) => seen.slice(from).filter((s) => s.path === p);
+    page.on('response', onResponse);
+    try {
+      const { records, run } = readRun(fx.logdir, 'lstm-both');
+      const last = records.at(-1)!;
+      await open('?run=lstm-both&poll=250');
+      await waitAttr('#panel-0 svg.panel', 'data-batch', last.batch);
+      // Polling: summaries, answered 304 while nothing changes; the full list at most once, at the start.
+      await expect.poll(() => asked('/api/runs/summary').filter((s) => s.status === 304).length, { timeout: 15_000 }).toBeGreaterThanOrEqual(2);
+      expect(asked('/api/runs').length).toBeLessThanOrEqual(1);
+      const idle = seen.length;
+      await expect.poll(() => asked('/api/runs/summary', idle).length, { timeout: 15_000 }).toBeGreaterThanOrEqual(3);
+      expect(asked('/api/run', idle)).toEqual([]);
+      expect(asked('/api/runs', idle)).toEqual([]);
+
+      // The batch shown was asked for with the one series drawn, and its bars are that series.
+      const batches = asked('/api/batch').filter((s) => s.query.get('run') === 'lstm-both' && s.query.get('batch') === String(last.batch));
+      expect(batches.length).toBeGreaterThan(0);
+      for (const b of batches) expect(b.query.getAll('series')).toEqual(['weight_hh']);
+      const answer = await batches[0].body;
+      expect(Object.keys(answer.record.params)).toEqual(['weight_hh']);
+      expect(answer.record.params.weight_hh.gates).toBeUndefined();
+      const m = last.params.weight_hh.byDistance;
+      const values = await panel().locator('rect.segment').evaluateAll((els) => els.map((e) => [Number(e.getAttribute('data-t')), Number(e.getAttribute('data-d')), Number(e.getAttribute('data-value'))]));
+      expect(values.length).toBe(referenceSegmentCounts(m, last.n).reduce((a, b) => a + b, 0));
+      for (const [t, d, v] of values) expect(v).toBe(m[t][d]);
+
+      // Another gate: the batch is asked for again with that series, and drawn from it.
+      const before = seen.length;
+      await page.selectOption('#gate-select', 'f');
+      const f = last.params.weight_hh.gates!.f;
+      await page.waitForFunction((v) => document.querySelector('#panel-0 rect.segment[data-t="3"][data-d="2"]')?.getAttribute('data-value') === String(v), f[3][2]);
+      expect(asked('/api/batch', before).map((s) => s.query.getAll('series'))).toContainEqual(['weight_hh:f']);
+
+      // A new run: its description alone is fetched, once; chosen, it shows its labels (vocabulary).
+      const dir = path.join(fx.logdir, 'page-newcomer');
+      mkdirSync(dir);
+      for (const file of ['run.json', 'records.jsonl']) copyFileSync(path.join(fx.logdir, 'lstm-both', file), path.join(dir, file));
+      const arrival = seen.length;
+      await page.waitForFunction(() => Array.from(document.querySelectorAll('#run-select option')).some((o) => (o as HTMLOptionElement).value === 'page-newcomer'));
+      await expect.poll(() => asked('/api/runs/summary', arrival).length, { timeout: 15_000 }).toBeGreaterThanOrEqual(3);
+      expect(asked('/api/run', arrival).map((s) => s.query.get('run'))).toEqual(['page-newcomer']);
+      expect(asked('/api/runs', arrival)).toEqual([]);
+      await page.selectOption('#run-select', 'page-newcomer');
+      await waitAttr('#panel-0 svg.panel', 'data-run', 'page-newcomer');
+      await waitAttr('#panel-0 svg.panel', 'data-batch', last.batch);
+      expect(await panel().locator('text.label').allTextContents()).toEqual(last.targets.map((id) => visibleChar(run.vocab[id])));
+      await shot('11-light-poll');
+    } finally {
+      page.off('response', onResponse);
+    }
+  });
+
   it('raised no script errors along the way', () => {
     expect(pageErrors).toEqual([]);
   });

@@ -107,7 +107,7 @@ export class ItemizationBuilder {
   private plans: SumPlan[] | null = null;
 
   constructor(
-    private readonly n: number,
+    n: number,
     k: number | null,
     private readonly reduction: Reduction,
     private readonly slots: readonly ItemizedSlot[],

@@ -1,0 +1,84 @@
+import { createHash } from 'node:crypto';
+import { visibleChar } from '../data/visible-char.js';
+import type { RunSource } from './run-source.js';
+
+/**
+ * The fields of a run that change while it trains (plus its id, and the cell and start time a
+ * run picker shows): what `/api/runs/summary` sends per run. Each is a number, a boolean or a short
+ * string, so a summary's size does not depend on the run's vocabulary, series or problems.
+ */
+export const SUMMARY_FIELDS = ['id', 'status', 'indexing', 'version', 'records', 'firstBatch', 'lastBatch', 'problemCount', 'cell', 'startedAt'] as const;
+
+/** One run as `/api/runs/summary` lists it: {@link SUMMARY_FIELDS} and the {@link detailTag} of the rest. */
+export type RunSummaryEntry = Record<(typeof SUMMARY_FIELDS)[number] | 'detail', unknown>;
+
+/** Characters of the {@link detailTag} (base64url of SHA-1: 72 bits, so two descriptions never share one by chance). */
+const TAG_CHARS = 12;
+
+/**
+ * A run's full description without its {@link detailTag}: every field of `/api/runs`. Kept apart
+ * so the tag can be computed from it.
+ */
+function describeFully(run: RunSource): Record<string, unknown> {
+  const info = run.info;
+  const idx = run.index;
+  return {
+    id: run.id,
+    kind: run.kind,
+    status: run.status,
+    indexing: run.scanning,
+    version: run.version,
+    records: idx?.count ?? 0,
+    firstBatch: idx && idx.count ? idx.batchAt(0) : null,
+    lastBatch: idx && idx.count ? idx.batchAt(idx.count - 1) : null,
+    cell: info?.cell ?? null,
+    hiddenSize: info?.hiddenSize ?? null,
+    seqLength: info?.seqLength ?? null,
+    batchSize: info?.batchSize ?? null,
+    recorder: info?.recorder ?? null,
+    startedAt: info?.startedAt ?? null,
+    corpus: info?.corpus ?? null,
+    optimizer: info?.optimizer ?? null,
+    engine: info?.engine ?? null,
+    n: run.shape?.n ?? info?.seqLength ?? null,
+    k: run.shape ? run.shape.k : null,
+    reduction: run.shape?.reduction ?? (info?.config?.reduction as string | undefined) ?? null,
+    distanceSlots: idx?.width ?? null,
+    series: run.series,
+    primary: run.primary?.key ?? null,
+    vocab: info?.vocab ?? [],
+    vocabVisible: (info?.vocab ?? []).map((c) => visibleChar(c)),
+    problems: run.problems.slice(0, 20),
+    problemCount: run.problemCount,
+  };
+}
+
+/**
+ * A short hash of the fields of a description that are not in {@link SUMMARY_FIELDS} (vocabulary,
+ * series, shape, problems, ...). It changes exactly when one of them does, which is rare (the run
+ * description is read, the first record fixes the shape, a new problem is found), unlike
+ * `version`, which changes with every record: a client holding a description fetches it again
+ * only when the tag in the summary differs from the one it holds.
+ */
+export function detailTag(description: Record<string, unknown>): string {
+  const rest: Record<string, unknown> = { ...description };
+  for (const f of SUMMARY_FIELDS) delete rest[f];
+  delete rest.detail;
+  // Plain JSON.stringify: NaN and null hash alike, which is harmless for a change detector.
+  return createHash('sha1').update(JSON.stringify(rest)).digest('base64url').slice(0, TAG_CHARS);
+}
+
+/** What `/api/runs` and `/api/run` say about one run: everything, with its {@link detailTag}. */
+export function describeRun(run: RunSource): Record<string, unknown> {
+  const full = describeFully(run);
+  return { ...full, detail: detailTag(full) };
+}
+
+/** What `/api/runs/summary` says about one run: the {@link SUMMARY_FIELDS} of its description, and its {@link detailTag}. */
+export function summarizeRun(run: RunSource): RunSummaryEntry {
+  const full = describeFully(run);
+  const out = {} as RunSummaryEntry;
+  for (const f of SUMMARY_FIELDS) out[f] = full[f];
+  out.detail = detailTag(full);
+  return out;
+}
