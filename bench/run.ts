@@ -68,6 +68,8 @@ interface ViewerLoadSummary {
   overviewFull: { requestsPerSec: number; p99Ms: number; failures: number };
   overviewZoom: { requestsPerSec: number; p99Ms: number; failures: number };
   batch: { requestsPerSec: number; p99Ms: number; failures: number };
+  batchSeries: { requestsPerSec: number; p99Ms: number; failures: number };
+  runsSummary: { requestsPerSec: number; p99Ms: number; failures: number };
 }
 
 /** Optional sections other modules add (imported by name so a missing file is not an error). */
@@ -124,6 +126,8 @@ async function main(): Promise<void> {
       load('GET /api/overview (whole run)', r.overviewFull);
       load('GET /api/overview (zoom windows)', r.overviewZoom);
       load('GET /api/batch', r.batch);
+      load('GET /api/batch?series= (one series)', r.batchSeries);
+      load('GET /api/runs/summary (the page\'s poll)', r.runsSummary);
       rows.push({ measure: 'viewer server memory after the load', engine: 'express', value: `${r.serverRssMB} MB RSS`, compare: `${r.serverHeapMB} MB heap, indexed in ${r.indexSeconds.toFixed(1)} s` });
     }
   }
