@@ -93,13 +93,35 @@ export function toCheckpoint(cell: string, hiddenSize: number, vocab: string[], 
 
 /**
  * Writes a checkpoint atomically (a temporary file renamed into place), so a crash mid-write
- * leaves the previous checkpoint whole. File-system errors are thrown as Node raises them.
+ * leaves the previous checkpoint whole.
+ *
+ * @throws {@link CheckpointError} when the file cannot be written (a folder that is read-only or
+ * was removed, a full disk); the previous checkpoint at `file`, if any, is then left as it was.
  *
  * @category Checkpoints and itemizing
  */
 export function saveCheckpoint(file: string, checkpoint: CheckpointJson): void {
-  writeFileAtomic(file, JSON.stringify(checkpoint));
+  const text = JSON.stringify(checkpoint);
+  try {
+    writeFileAtomic(file, text);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const kept = existsSync(file) ? 'the previous checkpoint there is intact' : 'no earlier checkpoint is there';
+    throw new CheckpointError(`cannot write checkpoint ${file}: ${WRITE_FAILURES[code ?? ''] ?? code ?? (err as Error).message} (${kept})`, 'check that the run folder exists and is writable and that the disk has space');
+  }
 }
+
+/** What the usual reasons a checkpoint cannot be written mean, by error code. */
+const WRITE_FAILURES: Record<string, string> = {
+  ENOENT: 'its folder does not exist (removed while training?)',
+  ENOTDIR: 'a part of its path is not a folder',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EROFS: 'the file system is read-only',
+  ENOSPC: 'the disk is full',
+  EDQUOT: 'the disk quota is exhausted',
+  EISDIR: 'a folder has its name',
+};
 
 function flatten(file: string, name: string, value: unknown, shape: readonly number[]): Float32Array {
   const expected = shape.length === 1 ? `[${shape[0]}]` : `[${shape[0]} x ${shape[1]}]`;
@@ -150,10 +172,24 @@ function readCheckpointJson(file: string): Partial<CheckpointJson> {
   try {
     return JSON.parse(text);
   } catch (err) {
+    // records.jsonl or scalars.jsonl of the same run folder, passed by mistake.
+    if (isJsonLines(text)) throw new CheckpointError(`${file} holds JSON Lines (a run's records, scalars or samples), not a checkpoint`, WHERE_CHECKPOINTS_ARE);
     throw new CheckpointError(
       `checkpoint ${file} is not valid JSON: ${(err as Error).message.replace(/\s+/g, ' ').slice(0, 120)}`,
       'rnnbow writes checkpoints whole, so this one was damaged or edited after it was written; use another checkpoint, or train again',
     );
+  }
+}
+
+/** True when the first line of `text` is JSON on its own and more lines follow: JSON Lines, not one JSON document. */
+function isJsonLines(text: string): boolean {
+  const end = text.indexOf('\n');
+  if (end < 0 || text.slice(end + 1).trim() === '') return false;
+  try {
+    JSON.parse(text.slice(0, end));
+    return true;
+  } catch {
+    return false;
   }
 }
 

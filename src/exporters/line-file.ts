@@ -1,22 +1,47 @@
-import { closeSync, openSync, writeSync } from 'node:fs';
+import * as nodeFs from 'node:fs';
 import { ExportError } from '../core/errors.js';
+
+/** The file-system calls a {@link LineFile} makes; tests swap them to simulate a full disk. */
+export interface LineFileSystem {
+  /** `fs.openSync`. */
+  openSync(path: string, flags: string): number;
+  /** `fs.fstatSync` (only `size` is read). */
+  fstatSync(fd: number): { size: number };
+  /** `fs.writeSync` (buffer form): may write fewer bytes than asked, as a filling disk does. */
+  writeSync(fd: number, buffer: Uint8Array, offset: number, length: number): number;
+  /** `fs.ftruncateSync`. */
+  ftruncateSync(fd: number, len: number): void;
+  /** `fs.closeSync`. */
+  closeSync(fd: number): void;
+}
 
 /**
  * An append-only text file written in whole lines. Lines are buffered and written on `flush`, so
  * a run killed at any point leaves every flushed line intact; a reader drops at most one
- * incomplete last line.
+ * incomplete last line. A write that fails part-way (a disk filling up writes what fits, then
+ * refuses the rest) is cut back to the last whole line it wrote, so the file never holds half a
+ * line that later lines would follow.
  */
 export class LineFile {
   private fd: number | null = null;
   private pending: string[] = [];
+  /** Bytes in the file that end on a line boundary. */
+  private size = 0;
 
-  /** @param file path; created if missing, appended to otherwise. */
-  constructor(readonly file: string) {}
+  /**
+   * @param file path; created if missing, appended to otherwise.
+   * @param fs file-system calls (tests); node:fs by default.
+   */
+  constructor(
+    readonly file: string,
+    private readonly fs: LineFileSystem = nodeFs,
+  ) {}
 
   /** Opens the file now, so an unwritable folder is reported before training starts. */
   open(): void {
     try {
-      this.fd = openSync(this.file, 'a');
+      this.fd = this.fs.openSync(this.file, 'a');
+      this.size = this.fs.fstatSync(this.fd).size;
     } catch (err) {
       throw ioError(this.file, err);
     }
@@ -31,22 +56,37 @@ export class LineFile {
   flush(): void {
     if (this.pending.length === 0) return;
     if (this.fd === null) this.open();
-    const chunk = this.pending.join('\n') + '\n';
+    const fd = this.fd!;
+    const chunk = Buffer.from(this.pending.join('\n') + '\n');
     this.pending = [];
+    let done = 0;
     try {
-      writeSync(this.fd!, chunk);
+      while (done < chunk.length) done += this.fs.writeSync(fd, chunk, done, chunk.length - done);
     } catch (err) {
+      // Keep the whole lines that made it; cut the part of one that did not.
+      const whole = done > 0 ? chunk.lastIndexOf(NEWLINE, done - 1) + 1 : 0;
+      this.size += whole;
+      if (whole < done) {
+        try {
+          this.fs.ftruncateSync(fd, this.size);
+        } catch {
+          // A reader still drops an incomplete last line.
+        }
+      }
       throw ioError(this.file, err);
     }
+    this.size += chunk.length;
   }
 
   /** Flushes and closes. */
   close(): void {
     this.flush();
-    if (this.fd !== null) closeSync(this.fd);
+    if (this.fd !== null) this.fs.closeSync(this.fd);
     this.fd = null;
   }
 }
+
+const NEWLINE = 0x0a;
 
 function ioError(file: string, err: unknown): ExportError {
   const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { createRegistry } from '../builtins.js';
 import { loadCheckpoint, saveCheckpoint, toCheckpoint } from '../core/checkpoint.js';
@@ -7,7 +7,7 @@ import type { ItemizeRequest, State } from '../core/engine.js';
 import { createEngineWithBackend, engineSlots } from '../core/engine/create-engine.js';
 import type { ItemizedSlot } from '../core/engine/itemization-builder.js';
 import type { CellDefinition } from '../core/cell.js';
-import { ConfigError, ExportError, NonFiniteLossError, PluginError, RnnbowError } from '../core/errors.js';
+import { CheckpointError, ConfigError, ExportError, NonFiniteLossError, PluginError, RnnbowError } from '../core/errors.js';
 import type { Exporter } from '../core/exporter.js';
 import { createRunExporter, ThreadedExporter } from '../exporters/threaded-exporter.js';
 import { initParams, zeroState } from '../core/model.js';
@@ -19,9 +19,9 @@ import { packageVersion } from '../core/package-root.js';
 import type { ClippingOptimizer, OptimizerState } from './optimizer.js';
 import { FusedOptimizer } from '../core/engine/fused/fused-optimizer.js';
 import { buildRecord } from './record-builder.js';
-import { createRunFolder, defaultRunName } from './run-folder.js';
+import { checkRunFolder, createRunFolder, defaultRunName } from './run-folder.js';
 import { sampleTokens } from './sampler.js';
-import { installStopSignals } from './stop-signals.js';
+import { exitBySignal, installStopSignals, type StopSignal, type StopSignals } from './stop-signals.js';
 import { ThroughputMeter } from './throughput.js';
 import { prepareData } from './training-data.js';
 import { describeCorpus } from '../data/describe-corpus.js';
@@ -60,7 +60,12 @@ export interface TrainOptions {
   onMessage?(line: string): void;
   /** Called once the run folder exists and exporters are open (e.g. to start the viewer beside it). */
   onStart?(info: { runDir: string; runId: string; logdir: string }): void | Promise<void>;
-  /** Install SIGINT/SIGTERM handlers that stop training cleanly (the CLI does). */
+  /**
+   * Install SIGINT/SIGTERM/SIGHUP handlers (the CLI does) while the run folder exists: the first
+   * signal stops training after the current batch, and the run is saved and closed as
+   * `interrupted`; a second is acknowledged; a third flushes what was recorded and ends the
+   * process by that signal at once. {@link TrainResult.signal} names the first signal.
+   */
   handleSignals?: boolean;
   /** Stops training after the current batch; the run then ends `interrupted`, closed and checkpointed. */
   signal?: AbortSignal;
@@ -82,6 +87,11 @@ export interface TrainResult {
   summary: RunSummary;
   /** The resolved configuration. */
   config: RunConfig;
+  /**
+   * With `handleSignals`: the signal that stopped the run (or arrived while it was closing), so
+   * that the CLI can exit by it once it has reported the run.
+   */
+  signal?: 'SIGINT' | 'SIGTERM' | 'SIGHUP';
 }
 
 const CHECKPOINT_FILE = 'checkpoint.json';
@@ -100,9 +110,12 @@ const CHECKPOINT_FILE = 'checkpoint.json';
  * @throws {@link ConfigError} (a {@link ConfigValidationError} for the config itself) for bad
  * settings, {@link CorpusError} for a missing or unusable corpus, {@link CheckpointError} when
  * `resume` names a bad checkpoint, {@link UnknownPartError} and {@link PluginError} for parts,
- * {@link ExportError} when an exporter cannot write, {@link NonFiniteLossError} when the loss
- * stops being finite (unless `onNonFinite` is `continue`). What `onStart` or `onProgress`
- * throws is rethrown as it is, after the run is closed.
+ * {@link ExportError} when an exporter cannot write, {@link CheckpointError} when a checkpoint
+ * cannot be written, an {@link RnnbowError} with code `LOGDIR` when the run folder cannot be
+ * made or is removed while training, {@link NonFiniteLossError} when the loss stops being finite
+ * (unless `onNonFinite` is `continue`). Each ends the run first: its exporters are closed with
+ * status `failed`. What `onStart` or `onProgress` throws is rethrown as it is, after the run is
+ * closed.
  *
  * @example
  * ```ts
@@ -136,14 +149,22 @@ export async function train(input: RunConfigInput | RunConfig, options: TrainOpt
   // checked here, before anything is read or written.
   const exporters: Exporter[] = exporterDefs.map((def, i) => createRunExporter(def, exporterSpecs[i].options));
   const endThreads = () => Promise.all(exporters.map((e) => (e instanceof ThreadedExporter ? e.terminate() : undefined)));
+  const installed: InstalledSignals = {};
   try {
     // run.json's config says what trained: the checkpoint's model when resuming.
     const resolved = resumed ? { ...config, cell: cell.name, hiddenSize } : config;
-    return await trainWith(resolved, options, { resumed, cell, hiddenSize, recorder, exporters });
+    return await trainWith(resolved, options, { resumed, cell, hiddenSize, recorder, exporters }, installed);
   } catch (err) {
     await endThreads();
     throw err;
+  } finally {
+    installed.signals?.uninstall();
   }
+}
+
+/** The signal handlers {@link trainWith} installs once the run folder exists; {@link train} removes them however the run ends. */
+interface InstalledSignals {
+  signals?: StopSignals;
 }
 
 /** The parts {@link train} resolved before it reads the corpus. */
@@ -159,7 +180,7 @@ interface ResolvedParts {
 const CORPUS_NOTE_MS = 2000;
 
 /** Everything of {@link train} from reading the corpus on. */
-async function trainWith(config: RunConfig, options: TrainOptions, parts: ResolvedParts): Promise<TrainResult> {
+async function trainWith(config: RunConfig, options: TrainOptions, parts: ResolvedParts, installed: InstalledSignals): Promise<TrainResult> {
   const { resumed, cell, hiddenSize, recorder, exporters } = parts;
   const say = options.onMessage ?? (() => {});
   // A large tree takes seconds to read: a line every few seconds shows it moves.
@@ -188,6 +209,40 @@ async function trainWith(config: RunConfig, options: TrainOptions, parts: Resolv
   data.train.seek(firstBatch);
 
   const { dir: runDir, runId } = createRunFolder(config.logdir, config.runName ?? defaultRunName(cell.name), config.runName !== undefined);
+  const checkpointFile = path.join(runDir, CHECKPOINT_FILE);
+  // From here on a signal must not end the process on the spot: the run folder exists, and it
+  // should end with a summary and a checkpoint even when the signal comes while exporters open.
+  // (Before, Ctrl-C keeps its default: there is nothing to save, and reading a large corpus
+  // holds the thread, so a handler would only run once it was read.)
+  let stop: RunSummary['status'] | null = null;
+  /** The batch the newest checkpoint of this run resumes from (none written yet: undefined). */
+  let savedBatch: number | undefined;
+  /** Exporters closed at the end of the run (each with the summary). */
+  let closedExporters = 0;
+  if (options.handleSignals) {
+    const named = (signal: StopSignal) => (signal === 'SIGINT' ? 'Ctrl-C' : signal);
+    installed.signals = installStopSignals({
+      onStop: (signal) => {
+        stop = 'interrupted';
+        say(`${named(signal)}: stopping after this batch, then saving the checkpoint and closing the run`);
+      },
+      onWait: (signal) => say(`${named(signal)}: already stopping, the run is being saved and closed; once more quits at once, leaving it without a summary`),
+      onForce: (signal) => {
+        for (const e of exporters) {
+          try {
+            e.flushSync?.();
+          } catch {
+            // Quitting at once: keep flushing the others.
+          }
+        }
+        const files = closedExporters === exporters.length ? "the run's files are closed" : 'the records so far are flushed, but the run may be left without its summary';
+        const kept = savedBatch === undefined ? 'no checkpoint was written by this run' : `${checkpointFile} resumes from batch ${savedBatch}`;
+        say(`${named(signal)} once more: quitting at once; ${files}; ${kept}`);
+        exitBySignal(signal);
+      },
+    });
+  }
+  const runFolder = statSync(runDir);
   const runInfo: RunInfo = {
     runId,
     startedAt: new Date().toISOString(),
@@ -207,7 +262,6 @@ async function trainWith(config: RunConfig, options: TrainOptions, parts: Resolv
   for (const exporter of exporters) await exporter.open(runInfo, runDir);
 
   const total = config.steps ?? (config.epochs !== undefined ? Math.ceil(config.epochs * data.train.batchesPerEpoch) : config.maxSeconds ? Infinity : data.train.batchesPerEpoch);
-  const checkpointFile = path.join(runDir, CHECKPOINT_FILE);
   // Which engine runs explains the speed a user sees: a cell without a fused kernel trains on
   // the reference engine, one to two hundred times slower at the paper's sizes.
   const engineNote = {
@@ -217,22 +271,6 @@ async function trainWith(config: RunConfig, options: TrainOptions, parts: Resolv
   }[kind];
   say(`training ${cell.name} (H=${hiddenSize}, B=${config.batchSize}, n=${config.seqLength}) on ${engine.name}${engineNote}`);
   say(describeCorpus(data.corpus, config.corpus.maxChars));
-  let stop: RunSummary['status'] | null = null;
-  const uninstallSignals = options.handleSignals
-    ? installStopSignals(
-        () => (stop = 'interrupted'),
-        () => {
-          for (const e of exporters) {
-            try {
-              e.flushSync?.();
-            } catch {
-              // Exiting on a second signal: keep flushing the others.
-            }
-          }
-          process.exit(130);
-        },
-      )
-    : () => {};
 
   if (training?.corpus !== undefined && training.corpus !== data.fingerprint) {
     say(`resuming on other text than the checkpoint was trained on (another corpus, --max-chars or --validation): training goes on from batch ${firstBatch} of this text`);
@@ -257,6 +295,7 @@ async function trainWith(config: RunConfig, options: TrainOptions, parts: Resolv
   let batch = firstBatch;
   let lastYield = Date.now();
   let lastFlush = Date.now();
+  let lastFolderCheck = Date.now();
   const meter = new ThroughputMeter();
   let status: RunSummary['status'] = 'completed';
   let failure: unknown;
@@ -272,6 +311,7 @@ async function trainWith(config: RunConfig, options: TrainOptions, parts: Resolv
       checkpointFile,
       toCheckpoint(cell.name, hiddenSize, [...data.vocab.chars], params, { batch: next, optimizer: optimizer.save(), state: state.map((s) => Array.from(s)), corpus: data.fingerprint, ...(Number.isFinite(smoothLoss) ? { smoothedLoss: smoothLoss } : {}) }),
     );
+    savedBatch = next;
   };
   try {
     // In here, so that a failing callback still ends the run with a summary.
@@ -282,6 +322,12 @@ async function trainWith(config: RunConfig, options: TrainOptions, parts: Resolv
         break;
       }
       if (config.maxSeconds && meter.elapsedSeconds() >= config.maxSeconds) break;
+      // A run folder removed (or replaced) while training takes every later write with it,
+      // unseen until the next checkpoint, which may be hours away: stop now and say so.
+      if (Date.now() - lastFolderCheck > 1000) {
+        checkRunFolder(runDir, runFolder, batch);
+        lastFolderCheck = Date.now();
+      }
       const next = data.train.next();
       const { batch: data1, offsets } = next;
       // A new epoch sends every stream back to its start: the carried state no longer continues the text.
@@ -335,7 +381,14 @@ async function trainWith(config: RunConfig, options: TrainOptions, parts: Resolv
         say(`sample at batch ${batch}:\n${text}`);
       }
       // This batch is done: a resumed run starts from the next.
-      if (config.checkpointEvery > 0 && (batch + 1) % config.checkpointEvery === 0) save(batch + 1);
+      if (config.checkpointEvery > 0 && (batch + 1) % config.checkpointEvery === 0) {
+        try {
+          save(batch + 1);
+        } catch (err) {
+          batch++; // trained and recorded: a checkpoint saved at the end resumes after it
+          throw err;
+        }
+      }
       try {
         options.onProgress?.({ batch: done + 1, total, loss: smoothLoss, charsPerSec, elapsed: meter.elapsedSeconds(now), records });
       } catch (err) {
@@ -361,10 +414,22 @@ async function trainWith(config: RunConfig, options: TrainOptions, parts: Resolv
   } catch (err) {
     status = 'failed';
     failure = err;
-  } finally {
-    uninstallSignals();
   }
+  installed.signals?.closing();
   const seconds = meter.elapsedSeconds();
+  if (status !== 'failed' || keepsParams(failure)) {
+    try {
+      // After the loop `batch` is the next batch; after a failure, the batch that failed.
+      save(batch);
+    } catch (err) {
+      // The run's own failure (a full disk, say) is the one to report. Either way the exporters
+      // are closed below: their newest records are still in their buffers.
+      if (!failure) {
+        status = 'failed';
+        failure = err;
+      }
+    }
+  }
   const batches = batch - firstBatch;
   const summary: RunSummary = {
     batches,
@@ -375,15 +440,6 @@ async function trainWith(config: RunConfig, options: TrainOptions, parts: Resolv
     seconds,
     charsPerSec: seconds > 0 ? (batches * charsPerBatch) / seconds : 0,
   };
-  if (status !== 'failed' || keepsParams(failure)) {
-    try {
-      // After the loop `batch` is the next batch; after a failure, the batch that failed.
-      save(batch);
-    } catch (err) {
-      // The run's own failure (a full disk, say) is the one to report.
-      if (!failure) throw err;
-    }
-  }
   const closeErrors: unknown[] = [];
   for (const e of exporters) {
     try {
@@ -391,11 +447,13 @@ async function trainWith(config: RunConfig, options: TrainOptions, parts: Resolv
     } catch (err) {
       closeErrors.push(err);
     }
+    closedExporters++;
   }
   engine.dispose();
   if (failure) throw failure instanceof CallbackFailure ? failure.error : failure;
   if (closeErrors.length) throw closeErrors[0] instanceof RnnbowError ? closeErrors[0] : new ExportError(String(closeErrors[0]));
-  return { runId, runDir, checkpoint: checkpointFile, summary, config };
+  const signal = installed.signals?.received;
+  return { runId, runDir, checkpoint: checkpointFile, summary, config, ...(signal ? { signal } : {}) };
 }
 
 /** Whether every parameter value is finite. */
@@ -408,11 +466,12 @@ function finiteParams(params: ParamStore): boolean {
 
 /**
  * Whether a run that failed this way still has parameters worth a checkpoint: a non-finite loss
- * skips its update, and a plugin's or exporter's failure comes between updates. Anything else
- * may have stopped inside the engine or the optimizer.
+ * skips its update, and a plugin's or exporter's failure, or a checkpoint that could not be
+ * written (a disk that was full for a moment), comes between updates. Anything else may have
+ * stopped inside the engine or the optimizer.
  */
 function keepsParams(failure: unknown): boolean {
-  return failure instanceof NonFiniteLossError || failure instanceof PluginError || failure instanceof ExportError || failure instanceof CallbackFailure;
+  return failure instanceof NonFiniteLossError || failure instanceof PluginError || failure instanceof ExportError || failure instanceof CheckpointError || failure instanceof CallbackFailure;
 }
 
 /**

@@ -10,7 +10,7 @@ const dir = tempDir('rnnbow-viewer-cli-');
 const corpus = smallCorpus(dir, 30_000);
 
 /** Starts the CLI and resolves with the first viewer URL it prints. */
-function startCli(args: string[]): { child: ChildProcess; url: Promise<string>; output: () => string; exit: Promise<number | null> } {
+function startCli(args: string[]): { child: ChildProcess; url: Promise<string>; output: () => string; exit: Promise<number | NodeJS.Signals | null> } {
   const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
@@ -24,7 +24,8 @@ function startCli(args: string[]): { child: ChildProcess; url: Promise<string>; 
     child.on('exit', () => reject(new Error(`exited before printing a URL:\n${out}\n${err}`)));
   });
   url.catch(() => {});
-  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  // A run stopped by Ctrl-C ends by that signal once it is saved (the exit code is then null).
+  const exit = new Promise<number | NodeJS.Signals | null>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal)));
   return { child, url, output: () => out + err, exit };
 }
 
@@ -75,7 +76,7 @@ describe('rnnbow train --serve', () => {
     // Records arrive while training goes on.
     expect(counts.filter((c) => c > 0).length).toBeGreaterThanOrEqual(2);
     cli.child.kill('SIGINT');
-    expect(await cli.exit).toBe(0);
+    expect(await cli.exit).toBe('SIGINT');
     expect(cli.output()).toMatch(/viewer stopped with the run/);
     await expect(fetch(`${base}api/runs`)).rejects.toThrow();
   });
