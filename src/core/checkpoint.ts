@@ -52,6 +52,12 @@ export interface TrainingState {
   corpus?: string;
   /** The smoothed training loss so far, so a resumed run's goes on rather than restarting. */
   smoothedLoss?: number;
+  /**
+   * Steps per sequence (n) the run trained with: a batch index addresses other text under
+   * another n, so a resumed run with another `-n` says so and starts its state afresh (absent in
+   * older checkpoints).
+   */
+  seqLength?: number;
 }
 
 /**

@@ -279,9 +279,14 @@ async function trainWith(config: RunConfig, options: TrainOptions, parts: Resolv
     say(`resuming with ${config.optimizer}: the checkpoint's ${savedOptimizer.name} state does not carry over`);
   }
   // The carried state continues B streams of text; another batch size starts its streams afresh.
+  // Under another n, batch k is the k-th window of another length: the streams continue
+  // elsewhere in the text, so the state they carried no longer fits either.
   const carried = training?.state;
-  const fits = carried?.length === cell.state.length && carried.every((s) => s.length === config.batchSize * hiddenSize);
-  if (carried && !fits) say(`resuming with B=${config.batchSize}: the checkpoint's carried state is for another batch size, so the state starts at zero`);
+  const otherN = training?.seqLength !== undefined && training.seqLength !== config.seqLength;
+  const fits = !otherN && carried?.length === cell.state.length && carried.every((s) => s.length === config.batchSize * hiddenSize);
+  if (otherN) {
+    say(`resuming with n=${config.seqLength}: the checkpoint trained with n=${training!.seqLength}, so batch ${firstBatch} starts at another place in the text and the state starts at zero (pass -n ${training!.seqLength} to continue exactly)`);
+  } else if (carried && !fits) say(`resuming with B=${config.batchSize}: the checkpoint's carried state is for another batch size, so the state starts at zero`);
   let state: State = fits ? carried!.map((s) => Float32Array.from(s)) : zeroState(cell, dims, config.batchSize);
   const zero = zeroState(cell, dims, 1);
   const charsPerBatch = config.batchSize * config.seqLength;
@@ -309,7 +314,7 @@ async function trainWith(config: RunConfig, options: TrainOptions, parts: Resolv
     }
     saveCheckpoint(
       checkpointFile,
-      toCheckpoint(cell.name, hiddenSize, [...data.vocab.chars], params, { batch: next, optimizer: optimizer.save(), state: state.map((s) => Array.from(s)), corpus: data.fingerprint, ...(Number.isFinite(smoothLoss) ? { smoothedLoss: smoothLoss } : {}) }),
+      toCheckpoint(cell.name, hiddenSize, [...data.vocab.chars], params, { batch: next, optimizer: optimizer.save(), state: state.map((s) => Array.from(s)), corpus: data.fingerprint, seqLength: config.seqLength, ...(Number.isFinite(smoothLoss) ? { smoothedLoss: smoothLoss } : {}) }),
     );
     savedBatch = next;
   };

@@ -40,4 +40,26 @@ describe('rnnbow train --resume', () => {
     expect(said).toMatch(/resuming with B=2: the checkpoint's carried state is for another batch size/);
     expect(runJson('switched').batchSize).toBe(2);
   });
+
+  it('takes n and B from the checkpoint when the flags leave them out, so the run goes on where it stopped', () => {
+    const shaped = ['--corpus', corpus, '--export', 'json', '--logdir', logdir, '--backend', 'cpu', '--steps', '3', '--every', '1'];
+    const first = runCli(['train', ...shaped, '-n', '7', '-b', '3', '--hidden', '5', '--run-name', 'n7b3']);
+    expect(first.status, first.stderr).toBe(0);
+    const res = runCli(['train', ...shaped, '--resume', checkpoint('n7b3'), '--run-name', 'n7b3-resumed']);
+    expect(res.status, res.stderr).toBe(0);
+    const run = runJson('n7b3-resumed');
+    expect([run.seqLength, run.batchSize]).toEqual([7, 3]);
+    expect(res.stdout + res.stderr).not.toMatch(/state starts at zero/);
+    // Three more batches of the same streams: each sequence starts 7 characters after the last one did.
+    const offsets = (name: string) => readFileSync(path.join(logdir, name, 'records.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).corpusOffset as number);
+    const before = offsets('n7b3');
+    expect(offsets('n7b3-resumed')[0]).toBe(before[before.length - 1] + 7);
+  });
+
+  it('says so when -n differs from the checkpoint\'s: batch indices then address other text', () => {
+    const res = runCli(['train', ...quick, '--resume', checkpoint('lstm-adam'), '-n', '9', '--run-name', 'n9']);
+    expect(res.status, res.stderr).toBe(0);
+    expect(res.stdout + res.stderr).toMatch(/resuming with n=9: the checkpoint trained with n=5, .*state starts at zero \(pass -n 5 to continue exactly\)/);
+    expect(runJson('n9').seqLength).toBe(9);
+  });
 });
