@@ -61,9 +61,9 @@ export class TensorBoardExporter implements Exporter {
     file.flushSync();
   }
 
-  /** Buffers the training scalars of `batch` (loss, and validation loss, chars/s, grad norm when given). */
+  /** Buffers the training scalars of `batch` (loss, batches trained, and validation loss, chars/s, grad norm when given). */
   writeScalars(batch: number, scalars: TrainingScalars, wallTime: number): void {
-    this.write(batch, wallTime, scalarValues(scalars));
+    this.write(batch, wallTime, scalarValues(scalars, batch));
   }
 
   /** Buffers everything for one recorded batch (scalars, histogram, images, text, full record). */

@@ -92,6 +92,7 @@ export function customScalarsLayout(): LayoutMessage {
           chart('validation loss', TAGS.validationLoss),
           chart('training loss of each batch', TAGS.trainLoss),
           chart('characters per second', TAGS.charsPerSec),
+          chart('batches trained', TAGS.batchesTrained),
         ],
       },
       {

@@ -11,6 +11,11 @@ export const TAGS = {
   validationLoss: 'loss/validation',
   /** Scalar: training throughput in characters per second. */
   charsPerSec: 'perf/chars_per_sec',
+  /**
+   * Scalar: batches trained so far (the step plus one). Its last value is how long a run trained,
+   * a column of the HParams table beside the losses it explains.
+   */
+  batchesTrained: 'progress/batches_trained',
   /** Scalar: global gradient norm before clipping, when reported. */
   gradNorm: 'optim/grad_norm',
   /** Scalar per recorded batch: max over steps of the primary parameter's bar height. */

@@ -56,6 +56,7 @@ describe('tensorboard exporter', () => {
     expect(series(update.values, reader, TAGS.validationLoss)).toEqual([1, 3, 5].map((b) => [b, f(3.5 - b * 0.1)]));
     expect(series(update.values, reader, TAGS.charsPerSec)).toEqual([0, 1, 2, 3, 4, 5].map((b) => [b, f(1000 + b)]));
     expect(series(update.values, reader, TAGS.gradNorm)).toEqual([0, 1, 2, 3, 4, 5].map((b) => [b, f(b / 7)]));
+    expect(series(update.values, reader, TAGS.batchesTrained)).toEqual([0, 1, 2, 3, 4, 5].map((b) => [b, b + 1]));
     const loss = update.values.find((v) => v.tag === TAGS.trainLoss)!;
     expect(loss.value.tensor?.dtype).toBe(DataType.DT_FLOAT);
   });

@@ -145,6 +145,7 @@ describe.skipIf(!installed && !inCi).each(['fast', 'python'] as const)('the real
       };
       for (const { batch, s, wallTime } of c.scalars) {
         add(TAGS.trainLoss, wallTime, batch, s.loss);
+        add(TAGS.batchesTrained, wallTime, batch, batch + 1);
         add(TAGS.smoothedTrainLoss, wallTime, batch, s.smoothedLoss);
         add(TAGS.validationLoss, wallTime, batch, s.valLoss);
         add(TAGS.charsPerSec, wallTime, batch, s.charsPerSec);
@@ -223,7 +224,7 @@ describe.skipIf(!installed && !inCi).each(['fast', 'python'] as const)('the real
     });
     expect(experiment.hparamInfos.map((h) => h.name).sort()).toEqual(Object.keys(runHParams(captured.get('rnn')!.run!)).sort());
     const metrics = experiment.metricInfos.map((m) => m.name.tag);
-    expect(metrics).toEqual(expect.arrayContaining([TAGS.trainLoss, TAGS.smoothedTrainLoss, TAGS.validationLoss]));
+    expect(metrics).toEqual(expect.arrayContaining([TAGS.trainLoss, TAGS.smoothedTrainLoss, TAGS.validationLoss, TAGS.batchesTrained]));
     const groups = await sessionGroups(server());
     expect(groups.map((g) => g.name).sort()).toEqual([...RUNS].sort());
     for (const g of groups) {
@@ -235,6 +236,9 @@ describe.skipIf(!installed && !inCi).each(['fast', 'python'] as const)('the real
       // The smoothed column is the figure the run's summary ends on, so HParams and summary.json agree.
       const smoothed = g.metricValues.find((m) => m.name.tag === TAGS.smoothedTrainLoss);
       expect(smoothed?.value).toBe(Math.fround(captured.get(g.name)!.summary!.finalLoss));
+      // How long each run trained is a column too: its last value is the summary's batch count.
+      const batches = g.metricValues.find((m) => m.name.tag === TAGS.batchesTrained);
+      expect(batches?.value).toBe(captured.get(g.name)!.summary!.batches);
     }
   });
 
@@ -261,7 +265,7 @@ async function sessionGroups(tb: TensorBoardServer): Promise<SessionGroup[]> {
     startIndex: 0,
     sliceSize: 100,
     allowedStatuses: ['STATUS_UNKNOWN', 'STATUS_SUCCESS', 'STATUS_FAILURE', 'STATUS_RUNNING'],
-    colParams: [TAGS.trainLoss, TAGS.smoothedTrainLoss, TAGS.validationLoss].map((tag) => ({ metric: { group: '', tag } })),
+    colParams: [TAGS.trainLoss, TAGS.smoothedTrainLoss, TAGS.validationLoss, TAGS.batchesTrained].map((tag) => ({ metric: { group: '', tag } })),
   });
   return res.sessionGroups ?? [];
 }
