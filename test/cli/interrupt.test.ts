@@ -133,6 +133,9 @@ describe('a run killed or interrupted at any point', () => {
     expect(read.summary?.batches).toBe(0);
     const checkpoint = JSON.parse(readFileSync(path.join(logdir, 'r', 'checkpoint.json'), 'utf8'));
     expect(checkpoint.training.batch).toBe(0);
+    // No batch, no loss: the result line says 0 batches rather than "loss NaN".
+    expect(run.stdout()).toMatch(/stopped by signal .*; 0 batches in [\d.]+ s \([\d,]+ chars\/s\), 0 records/);
+    expect(run.stdout()).not.toMatch(/NaN/);
   });
 
   it('a signal while the run closes is acknowledged; one more quits at once, with the records flushed', async () => {

@@ -156,12 +156,17 @@ function validation(summary: RunSummary): string {
   return summary.finalValLoss === undefined ? '' : ` (validation ${summary.finalValLoss.toFixed(4)})`;
 }
 
+/** `, loss 1.6213`; nothing for a run stopped before its first batch, which has no loss yet. */
+function finalLoss(summary: RunSummary): string {
+  return summary.batches === 0 && !Number.isFinite(summary.finalLoss) ? '' : `, loss ${summary.finalLoss.toFixed(4)}`;
+}
+
 /** Prints how a run ended and where its outputs are. */
 export function printRunResult(result: TrainResult): void {
   const { summary } = result;
   const how = summary.status === 'interrupted' ? 'stopped by signal (everything up to here is saved)' : summary.status;
   process.stdout.write(
-    `run ${result.runId}: ${how}; ${summary.batches} batches${speed(summary)}, loss ${summary.finalLoss.toFixed(4)}${validation(summary)}, ${summary.records} records\n` +
+    `run ${result.runId}: ${how}; ${summary.batches} batches${speed(summary)}${finalLoss(summary)}${validation(summary)}, ${summary.records} records\n` +
       `  folder:     ${result.runDir}\n  checkpoint: ${result.checkpoint}\n`,
   );
 }
