@@ -58,6 +58,8 @@ export interface TrainingState {
    * older checkpoints).
    */
   seqLength?: number;
+  /** Sequences per batch (B) the run trained with, which its carried state is for (absent in older checkpoints). */
+  batchSize?: number;
 }
 
 /**

@@ -314,7 +314,7 @@ async function trainWith(config: RunConfig, options: TrainOptions, parts: Resolv
     }
     saveCheckpoint(
       checkpointFile,
-      toCheckpoint(cell.name, hiddenSize, [...data.vocab.chars], params, { batch: next, optimizer: optimizer.save(), state: state.map((s) => Array.from(s)), corpus: data.fingerprint, seqLength: config.seqLength, ...(Number.isFinite(smoothLoss) ? { smoothedLoss: smoothLoss } : {}) }),
+      toCheckpoint(cell.name, hiddenSize, [...data.vocab.chars], params, { batch: next, optimizer: optimizer.save(), state: state.map((s) => Array.from(s)), corpus: data.fingerprint, seqLength: config.seqLength, batchSize: config.batchSize, ...(Number.isFinite(smoothLoss) ? { smoothedLoss: smoothLoss } : {}) }),
     );
     savedBatch = next;
   };
