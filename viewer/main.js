@@ -63,6 +63,7 @@ class App {
 
   async start() {
     this.bindControls();
+    this.updateControls(); // nothing to export or follow while the first list loads ("Loading runs…")
     await this.loadRuns();
     const main = this.url.run && this.runs.has(this.url.run) ? this.url.run : this.defaultRun();
     const compare = this.url.compare && this.runs.has(this.url.compare) && this.url.compare !== main ? this.url.compare : null;
@@ -116,6 +117,13 @@ class App {
   async loadRuns() {
     try {
       const body = await this.runSource.load();
+      if (this.serverError !== null && this.panels.length) {
+        // Back after a lost connection: what failed meanwhile is fetched again.
+        this.serverError = null;
+        for (const p of this.panels) p.error = null;
+        this.reloadCharts();
+        this.loadSelected();
+      }
       this.serverError = null;
       this.logdir = body.logdir;
       this.logdirProblems = body.problems ?? [];
@@ -353,6 +361,34 @@ class App {
     this.render(true);
   }
 
+  /**
+   * The loss step whose horizon area 3 shows: the hovered one, else the batch's largest finite loss
+   * (the step the network got most wrong, whose horizon is usually the one worth reading first; the
+   * last step when no loss is finite). Area 3 is never a blank box once a batch is shown.
+   */
+  shownLoss() {
+    if (this.hoverT !== null) return { t: this.hoverT, fallback: false };
+    const record = this.panels[0]?.shown?.record;
+    if (!record?.n) return { t: null, fallback: false };
+    let best = record.n - 1;
+    let bestLoss = -Infinity;
+    record.losses?.forEach((loss, t) => {
+      if (Number.isFinite(loss) && loss > bestLoss) {
+        bestLoss = loss;
+        best = t;
+      }
+    });
+    return { t: best, fallback: true };
+  }
+
+  /** Moves the loss step area 3 shows by `delta` ([ and ] keys), within the batch. */
+  stepLoss(delta) {
+    const n = this.panels[0]?.shown?.record?.n;
+    if (!n) return;
+    const { t } = this.shownLoss();
+    this.setHover(Math.max(0, Math.min(n - 1, (t ?? n - 1) + delta)));
+  }
+
   setZoom(zoom) {
     this.zoom = zoom;
     this.updateUrl();
@@ -379,6 +415,11 @@ class App {
     if (e.target.closest?.('select, input, textarea')) return;
     if (e.key === 'Escape') {
       this.setHover(null);
+      return;
+    }
+    if (e.key === '[' || e.key === ']') {
+      e.preventDefault();
+      this.stepLoss(e.key === '[' ? -1 : 1);
       return;
     }
     const panel = this.panels[0];
@@ -459,6 +500,12 @@ class App {
       this.urlNotices = []; // a run chosen by hand answers what the address asked for
       const compare = this.panels[1]?.run?.id;
       this.zoom = null;
+      // A running run picked from the menu follows its newest batch, as when it is opened by URL.
+      if (this.runs.get(main)?.status === 'running') {
+        this.follow = true;
+        this.selected = null;
+      } else this.follow = false;
+      d3.select('#follow-toggle').property('checked', this.follow);
       this.setRuns(main, compare && compare !== main ? compare : null);
     });
     d3.select('#compare-select').on('change', (e) => {
@@ -494,10 +541,13 @@ class App {
     };
     const exportTitle = () => `RNNbow — ${this.panels.map((p) => `${p.run?.id} batch ${p.shown?.meta.batch ?? '–'}`).join('  vs  ')}`;
     d3.select('#export-svg').on('click', () => exportSvg(document.getElementById('panels'), exportTitle(), exportName()));
-    d3.select('#export-png').on('click', () => exportPng(document.getElementById('panels'), exportTitle(), exportName()).catch((err) => {
-      this.serverError = `PNG export failed: ${err.message}`;
-      this.render();
-    }));
+    d3.select('#export-png').on('click', () => {
+      this.exportError = null;
+      exportPng(document.getElementById('panels'), exportTitle(), exportName()).catch((err) => {
+        this.exportError = `PNG export failed: ${err.message}`;
+        this.render();
+      });
+    });
   }
 
   updateControls() {
@@ -559,8 +609,9 @@ class App {
   }
 
   renderNow(detailOnly = false) {
+    const loss = this.shownLoss();
     const view = {
-      seriesKey: this.seriesKey, hoverT: this.hoverT, preview: this.preview, zoom: this.zoom,
+      seriesKey: this.seriesKey, hoverT: loss.t, hoverDefault: loss.fallback, preview: this.preview, zoom: this.zoom,
       domain: this.domain(), fullDomain: this.fullDomain(), showResidual: this.showResidual && this.residualAvailable(),
       barMax: 0, hzMax: 0, ovMax: 0,
     };
@@ -569,7 +620,7 @@ class App {
       const series = p.drawnSeries(this.seriesKey);
       if (p.shown) {
         view.barMax = Math.max(view.barMax, barMax(p.shown.record, series, this.showResidual));
-        if (this.hoverT !== null) view.hzMax = Math.max(view.hzMax, rowMax(p.shown.record, series, this.hoverT));
+        if (loss.t !== null) view.hzMax = Math.max(view.hzMax, rowMax(p.shown.record, series, loss.t));
       }
       if (p.overview?.max) view.ovMax = Math.max(view.ovMax, p.overview.max);
     }
@@ -599,7 +650,17 @@ class App {
 
   renderProblems() {
     const items = [];
-    if (this.serverError) items.push({ where: 'server', message: this.serverError });
+    // A lost server is one line, not one per failed request, and the panels are dimmed: what they
+    // show is the last thing the server sent.
+    d3.select('#panels').classed('offline', this.serverError !== null);
+    if (this.serverError) {
+      const box = d3.select('#problems').attr('hidden', null).classed('offline', true).attr('title', this.serverError).html('');
+      box.append('b').text('Lost connection to the viewer server');
+      box.append('span').text(` — retrying every ${this.pollMs >= 1000 ? `${Math.round(this.pollMs / 1000)} s` : `${this.pollMs} ms`}; what is shown is the last data received.`);
+      return;
+    }
+    d3.select('#problems').classed('offline', false).attr('title', null);
+    if (this.exportError) items.push({ where: 'export', message: this.exportError });
     items.push(...this.urlNotices);
     for (const p of this.logdirProblems) items.push({ where: p.file, message: p.message });
     for (const panel of this.panels) {

@@ -19,18 +19,49 @@ export const MONO = 'ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospac
 const shades = new Map();
 
 /**
- * Shade of distance d among distances 0..maxD (memoised: charts ask thousands of times per draw).
- * The ramp runs in log(1 + d), not d: most of the gradient comes from the nearest few losses, and
- * with full itemization (maxD = n - 1, e.g. 24) a linear ramp gave d = 0..3 nearly the same dark
- * green. In log steps the near distances are clearly apart and the far ones, which matter less
- * and carry little, share the light end.
+ * The distance bands of a record whose distances run 0..maxD: each distance its own band up to 7
+ * (few enough shades to tell apart), past that 0, 1, 2, 3 alone and the far distances grouped in
+ * doubling bands 4–7, 8–15, 16–31, 32–63. With full itemization (maxD = n − 1, e.g. 24) one shade
+ * per distance gave d ≥ 4 a run of greens no one could tell apart; grouped, every shade on screen
+ * names a band the legend lists.
+ * @returns {{ from: number, to: number }[]} bands in order of distance
+ */
+export function distanceBands(maxD) {
+  const bands = [];
+  if (maxD <= 7) {
+    for (let d = 0; d <= Math.max(0, maxD); d++) bands.push({ from: d, to: d });
+    return bands;
+  }
+  for (let d = 0; d < 4; d++) bands.push({ from: d, to: d });
+  for (let from = 4; from <= maxD; from *= 2) bands.push({ from, to: Math.min(maxD, from * 2 - 1) });
+  return bands;
+}
+
+/** Index of the band holding distance d (see {@link distanceBands}). */
+export function bandOf(d, maxD) {
+  if (maxD <= 7 || d < 4) return d;
+  return 4 + Math.floor(Math.log2(d / 4));
+}
+
+/** A band's name in a legend: "0 (local)", "3", "8–15". */
+export function bandLabel(band) {
+  if (band.from === 0 && band.to === 0) return '0 (local)';
+  return band.from === band.to ? String(band.from) : `${band.from}–${band.to}`;
+}
+
+/**
+ * Shade of distance d among distances 0..maxD (memoised: charts ask thousands of times per draw):
+ * the shade of its band, darkest green for the step's own loss (d = 0), evenly lighter band by
+ * band. The ramp stops short of the palest greens so the lightest band stays apart from the white
+ * background and from the truncation residual's grey hatching.
  */
 export function distanceColor(d, maxD) {
   const key = d * 4096 + maxD;
   let c = shades.get(key);
   if (c === undefined) {
-    const t = maxD <= 0 ? 0 : Math.min(1, Math.log1p(d) / Math.log1p(maxD));
-    c = d3.color(d3.interpolateGreens(0.97 - 0.76 * t)).formatHex();
+    const count = distanceBands(maxD).length;
+    const t = count <= 1 ? 0 : Math.min(1, bandOf(d, maxD) / (count - 1));
+    c = d3.color(d3.interpolateGreens(0.97 - 0.72 * t)).formatHex();
     shades.set(key, c);
   }
   return c;

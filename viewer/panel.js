@@ -9,10 +9,10 @@
 //         a context strip under it to zoom by brushing.
 
 import { num } from './api.js';
-import { fmt, fmtInt, fmtShort, tokenText } from './format.js';
+import { fmt, fmtInt, fmtShort, meanOf, tokenText } from './format.js';
 import { fitLine, wrapLines } from './text-fit.js';
 import {
-  BLUE, BLUE_DARK, FONT, GREEN, GRID, INK, MONO, MUTED, OVERVIEW_BAR, OVERVIEW_HOVER, RED, RESIDUAL, distanceColor,
+  BLUE, BLUE_DARK, FONT, GREEN, GRID, INK, MONO, MUTED, OVERVIEW_BAR, OVERVIEW_HOVER, RED, RESIDUAL, bandLabel, distanceBands, distanceColor,
 } from './palette.js';
 
 const d3 = window.d3;
@@ -20,18 +20,25 @@ const d3 = window.d3;
 /** Vertical layout of the panel SVG (px). */
 const Y = {
   title: 18, sub: 36,
-  labelRow: 66, predRow: 90, area1Top: 48, area1Bottom: 98,
-  area2Top: 112, area2Bottom: 318, steps: 332, legend: 352,
-  area3Title: 390, area3Top: 420, area3Bottom: 512, dist: 526,
-  area4Title: 556, area4Top: 566, area4Bottom: 664, info: 700,
-  ctxTop: 716, ctxBottom: 746,
-  height: 760,
+  labelRow: 66, predRow: 90, area1Top: 48, area1Bottom: 98, predKey: 113,
+  area2Top: 126, area2Bottom: 332, steps: 347, legend: 367,
+  area3Title: 405, area3Top: 436, area3Bottom: 528, dist: 544,
+  // The overview's title sits clear of the selected-batch marker drawn above the plot.
+  area4Title: 566, area4Top: 580, area4Bottom: 678, info: 714, infoLine: 14,
+  ctxTop: 744, ctxBottom: 774,
+  height: 788,
 };
+/** Fill of a prediction cell: light when right, dark (with white letters) when wrong, so they differ in lightness, not only in hue. */
+const PRED_RIGHT_BG = '#dcfce7';
+const PRED_WRONG_BG = '#b91c1c';
+const PRED_WRONG_TEXT = '#ffffff';
 const M = { left: 66, right: 16 };
 /** Height of a legend row (a narrow panel's legend takes two). */
 const LEGEND_ROW = 15;
-const HZ_HEIGHT = 200;
-const HZ = { top: 34, bottom: 168 };
+const HZ_HEIGHT = 222;
+const HZ = { top: 36, bottom: 168, legend: 198, readout: 216 };
+/** Smallest width a panel's charts are drawn at (a phone's column is about 340 px). */
+const MIN_WIDTH = 260;
 
 /**
  * An axis of batch numbers for a scale where batch b spans [b, b + 1): whole batches only, each
@@ -40,8 +47,9 @@ const HZ = { top: 34, bottom: 168 };
 function batchAxis(x, W) {
   const [a, b] = x.domain();
   const centred = x.copy().domain([a - 0.5, b - 0.5]);
-  const ticks = centred.ticks(Math.max(2, Math.floor((W - M.left) / 90))).filter(Number.isInteger);
-  return d3.axisBottom(centred).tickValues(ticks).tickFormat(d3.format('~s')).tickSizeOuter(0);
+  const ticks = centred.ticks(Math.max(2, Math.floor((W - M.left) / 100))).filter(Number.isInteger);
+  // Whole numbers with separators: "1.36k" hid which batch a tick is when zoomed in.
+  return d3.axisBottom(centred).tickValues(ticks).tickFormat(fmtInt).tickSizeOuter(0);
 }
 
 /** Series of a run matching a key, else its primary; `fallback` says the key was not there. */
@@ -138,6 +146,23 @@ export function runUnreadable(run) {
   return run?.status === 'error';
 }
 
+/**
+ * How far the run itemizes, as the title says it: "k 5", "full itemization", or null when
+ * unknown. The API's `k` is null both for full itemization and for a run with no records yet (k
+ * comes from the first record), so null alone only means "full" once records exist; before that
+ * the recorder's description (from run.json) is asked.
+ */
+export function itemizationText(run) {
+  if (!run || runUnreadable(run)) return null;
+  if (run.k !== null && run.k !== undefined) return `k ${run.k}`;
+  if (run.records > 0 && run.k === null) return 'full itemization';
+  const recorder = typeof run.recorder === 'string' ? run.recorder : '';
+  const k = /truncated\(k=(\d+)/.exec(recorder);
+  if (k) return `k ${k[1]}`;
+  if (/\bfull\b/.test(recorder)) return 'full itemization';
+  return null;
+}
+
 const STATUS_TEXT = {
   running: '● live', stale: '◌ no end written', completed: 'completed', interrupted: 'interrupted', failed: 'failed', ended: 'ended', error: 'unreadable',
 };
@@ -178,9 +203,17 @@ export class RunPanel {
 
     this.column = parent.append('div').attr('class', 'column').attr('id', `panel-${index}`);
     const card = this.column.append('div').attr('class', 'card');
+    // Focusable, so the keys (← → batches, [ ] loss steps) have somewhere to go without a mouse.
     this.svg = card.append('svg').attr('class', 'exportable panel').attr('data-panel', index)
-      .attr('font-family', FONT).attr('height', Y.height);
+      .attr('font-family', FONT).attr('height', Y.height).attr('tabindex', 0).attr('role', 'group');
     const svg = this.svg;
+    // The truncation residual is hatched grey: a flat light grey was hard to tell from the
+    // lightest green band.
+    this.residualFill = `url(#rnnbow-residual-${index})`;
+    svg.append('defs').append('pattern').attr('id', `rnnbow-residual-${index}`).attr('patternUnits', 'userSpaceOnUse')
+      .attr('width', 5).attr('height', 5).attr('patternTransform', 'rotate(45)')
+      .call((pat) => pat.append('rect').attr('width', 5).attr('height', 5).attr('fill', RESIDUAL))
+      .call((pat) => pat.append('line').attr('x1', 0).attr('y1', 0).attr('x2', 0).attr('y2', 5).attr('stroke', '#6b7280').attr('stroke-width', 1.4));
     this.gTitle = svg.append('g').attr('data-area', 'title');
     this.g1 = svg.append('g').attr('data-area', '1');
     this.g1.append('g').attr('class', 'backgrounds');
@@ -206,6 +239,11 @@ export class RunPanel {
     this.g4.append('g').attr('class', 'ov-bars');
     this.g4.append('g').attr('class', 'ov-flags');
     this.g4.append('text').attr('class', 'area-title').attr('x', M.left).attr('y', Y.area4Title).attr('font-size', 12).attr('font-weight', 600).attr('fill', INK);
+    this.g4.append('text').attr('class', 'axis-name y-name').attr('transform', `translate(14,${(Y.area4Top + Y.area4Bottom) / 2}) rotate(-90)`)
+      .attr('text-anchor', 'middle').attr('font-size', 11).attr('fill', MUTED).text('max gradient');
+    // From the panel's left edge: a first tick like "1,300" reaches left of the plot.
+    this.g4.append('text').attr('class', 'axis-name x-name').attr('x', 6).attr('y', Y.area4Bottom + 15)
+      .attr('font-size', 11).attr('fill', MUTED).text('batch');
     this.ovOverlay = this.g4.append('rect').attr('class', 'ov-overlay').attr('fill', 'transparent')
       .attr('y', Y.area4Top - 4).attr('height', Y.area4Bottom - Y.area4Top + 4);
     this.ovOverlay
@@ -221,7 +259,7 @@ export class RunPanel {
 
     this.gCtx.append('g').attr('class', 'ctx-bars');
     this.gCtx.append('text').attr('x', M.left - 8).attr('y', (Y.ctxTop + Y.ctxBottom) / 2 + 4).attr('text-anchor', 'end')
-      .attr('font-size', 10.5).attr('fill', MUTED).text('zoom ▸');
+      .attr('font-size', 11).attr('fill', MUTED).text('zoom ▸');
     this.brush = d3.brushX().on('end', (event) => {
       if (!event.sourceEvent) return; // moved by code, not by the user
       if (!event.selection) {
@@ -238,14 +276,19 @@ export class RunPanel {
     // Horizon over training.
     const hzCard = this.column.append('div').attr('class', 'card');
     this.hzSvg = hzCard.append('svg').attr('class', 'exportable horizon-training').attr('data-panel', index)
-      .attr('font-family', FONT).attr('height', HZ_HEIGHT);
+      .attr('font-family', FONT).attr('height', HZ_HEIGHT).attr('tabindex', 0).attr('role', 'img');
     this.hzSvg.append('text').attr('class', 'hz-title').attr('x', M.left).attr('y', 16).attr('font-size', 12).attr('font-weight', 600).attr('fill', INK);
-    this.hzSvg.append('text').attr('class', 'hz-sub').attr('x', M.left).attr('y', 29).attr('font-size', 10.5).attr('fill', MUTED);
+    this.hzSvg.append('text').attr('class', 'hz-sub').attr('x', M.left).attr('y', 30).attr('font-size', 11).attr('fill', MUTED);
+    this.hzSvg.append('text').attr('class', 'axis-name').attr('transform', `translate(14,${(HZ.top + HZ.bottom) / 2}) rotate(-90)`)
+      .attr('text-anchor', 'middle').attr('font-size', 11).attr('fill', MUTED).text('share of gradient');
+    this.hzSvg.append('text').attr('class', 'axis-name').attr('x', 6).attr('y', HZ.bottom + 15)
+      .attr('font-size', 11).attr('fill', MUTED).text('batch');
+    this.hzSvg.append('g').attr('class', 'hz-legend').attr('transform', `translate(${M.left},${HZ.legend})`);
     this.hzSvg.append('g').attr('class', 'hz-bars');
     this.hzSvg.append('g').attr('class', 'y-axis');
     this.hzSvg.append('g').attr('class', 'x-axis').attr('transform', `translate(0,${HZ.bottom})`);
     this.hzSvg.append('line').attr('class', 'hz-marker').attr('stroke', BLUE).attr('stroke-width', 2).attr('y1', HZ.top - 3).attr('y2', HZ.bottom + 3);
-    this.hzSvg.append('text').attr('class', 'hz-readout').attr('y', HZ.bottom + 28).attr('font-size', 10.5).attr('fill', MUTED);
+    this.hzSvg.append('text').attr('class', 'hz-readout').attr('y', HZ.readout).attr('font-size', 11).attr('fill', MUTED);
     this.hzOverlay = this.hzSvg.append('rect').attr('class', 'hz-overlay').attr('fill', 'transparent').attr('y', HZ.top).attr('height', HZ.bottom - HZ.top);
     this.hzOverlay
       .on('mousemove', (event) => this.onHorizonMove(event))
@@ -264,7 +307,7 @@ export class RunPanel {
   /** Width available to the SVGs. */
   width() {
     const w = this.column.node().clientWidth - 18;
-    return Math.max(360, w);
+    return Math.max(MIN_WIDTH, w);
   }
 
   plotWidth() {
@@ -315,6 +358,7 @@ export class RunPanel {
       .attr('data-selected', this.selectedMeta?.meta.batch ?? '')
       .attr('data-preview', view.preview !== null && shown ? shown.meta.batch : '');
     const series = this.seriesFor(view.seriesKey);
+    this.describe(view, series);
     this.renderTitle(W, series);
     this.gMsg.selectAll('*').remove();
     if (!shown) {
@@ -340,6 +384,14 @@ export class RunPanel {
     this.renderInteresting(view, series);
   }
 
+  /** The charts' names for screen readers (and what their keys do). */
+  describe(view, series) {
+    const run = this.run?.id ?? 'no run';
+    const batch = this.shown ? `batch ${this.shown.meta.batch}` : 'no batch shown';
+    this.svg.attr('aria-label', `${run}, ${batch}: labels and predictions, gradient per step by distance, the gradient horizon of one loss, and the max gradient of every recorded batch. Keys: left and right arrows for the previous and next batch, [ and ] for the previous and next loss step.`);
+    this.hzSvg.attr('aria-label', `${run}: horizon over training, the share of ${series.key || 'the'} gradient from each distance, per column of batches.`);
+  }
+
   /** What the panel says while it has no batch to show. */
   emptyMessage() {
     const run = this.run;
@@ -356,9 +408,12 @@ export class RunPanel {
     if (!run) return;
     const t = g.append('text').attr('x', M.left).attr('y', Y.title).attr('font-size', 14).attr('fill', INK);
     t.append('tspan').attr('font-weight', 700).text(run.id);
-    const facts = [run.cell, run.hiddenSize !== null ? `H ${run.hiddenSize}` : null, run.n !== null ? `n ${run.n}` : null, run.k === null ? 'full itemization' : `k ${run.k}`, run.reduction ? `${run.reduction} norm` : null]
+    const known = (v) => v !== null && v !== undefined;
+    const facts = [run.cell, known(run.hiddenSize) ? `H ${run.hiddenSize}` : null, known(run.n) ? `n ${run.n}` : null, known(run.batchSize) && run.batchSize > 1 ? `B ${run.batchSize}` : null, itemizationText(run), run.reduction ? `${run.reduction} norm` : null]
       .filter(Boolean).join(' · ');
-    t.append('tspan').attr('fill', MUTED).attr('dx', 10).text(facts);
+    // A leading space, not dx: getComputedTextLength (which fitLine measures) ignores dx, and the
+    // facts then ran under the status text.
+    if (facts) t.append('tspan').attr('fill', MUTED).text(`\u2002${facts}`);
     const status = STATUS_TEXT[run.status] ?? run.status;
     const statusText = g.append('text').attr('class', 'status').attr('x', W - M.right).attr('y', Y.title).attr('text-anchor', 'end').attr('font-size', 11.5)
       .attr('fill', run.status === 'running' ? GREEN : run.status === 'failed' || run.status === 'error' ? RED : MUTED)
@@ -369,12 +424,18 @@ export class RunPanel {
     }
     const seriesText = series.gate ? `${series.param}, gate ${series.gate}` : series.param;
     const sub = g.append('text').attr('class', 'subtitle').attr('x', M.left).attr('y', Y.sub).attr('font-size', 11.5).attr('fill', MUTED);
-    if (runUnreadable(run)) sub.append('tspan').attr('fill', RED).text(`${run.kind === 'json' ? 'run.json' : 'the run description'} cannot be read (see the problems above)`);
-    else if (seriesText) sub.append('tspan').text(`gradient of ${seriesText}`);
-    if (series.fallback) sub.append('tspan').attr('fill', RED).text(` (the chosen ${this.app.seriesKey} is not itemized in this run)`);
-    if (run.recorder) sub.append('tspan').text(` · recorder ${run.recorder}`);
+    // Parts joined by " · ", so a missing one leaves no stray separator.
+    const parts = [];
+    if (runUnreadable(run)) parts.push([`${run.kind === 'json' ? 'run.json' : 'the run description'} cannot be read (see the problems above)`, RED]);
+    else if (seriesText) parts.push([`gradient of ${seriesText}`]);
+    if (series.fallback) parts.push([`(the chosen ${this.app.seriesKey} is not itemized in this run)`, RED]);
+    if (run.recorder) parts.push([`recorder ${run.recorder}`]);
+    parts.forEach(([text, fill], i) => {
+      const sep = i === 0 ? '' : series.fallback && i === 1 && !runUnreadable(run) ? ' ' : ' · ';
+      sub.append('tspan').attr('fill', fill ?? null).text(`${sep}${text}`);
+    });
     fitLine(sub, W - M.left - M.right);
-    fitLine(t, W - M.left - M.right - statusText.node().getComputedTextLength() - 12);
+    fitLine(t, W - M.left - M.right - statusText.node().getComputedTextLength() - 14);
   }
 
   renderLabels(x, shown, view) {
@@ -393,9 +454,12 @@ export class RunPanel {
     bg.selectAll('rect.hover-col').data(view.hoverT !== null && view.hoverT < n ? [view.hoverT] : []).join('rect').attr('class', 'hover-col')
       .attr('x', (t) => x(t) - 2).attr('width', band + 4).attr('y', Y.area1Top).attr('height', Y.area1Bottom - Y.area1Top)
       .attr('rx', 3).attr('fill', '#dbeafe');
+    const right = (t) => record.predictions[t] === record.targets[t];
     bg.selectAll('rect.pred-bg').data(steps).join('rect').attr('class', 'pred-bg')
+      .attr('data-correct', (t) => String(right(t)))
       .attr('x', (t) => x(t)).attr('width', band).attr('y', Y.predRow - 16).attr('height', 21).attr('rx', 2)
-      .attr('fill', (t) => (record.predictions[t] === record.targets[t] ? '#dcfce7' : '#fee2e2'));
+      .attr('fill', (t) => (right(t) ? PRED_RIGHT_BG : PRED_WRONG_BG));
+    this.renderPredictionKey();
     g.selectAll('text.label').data(steps).join('text').attr('class', 'label')
       .attr('data-t', (t) => t).attr('data-token', (t) => record.targets[t])
       .attr('x', (t) => x(t) + band / 2).attr('y', Y.labelRow).attr('text-anchor', 'middle')
@@ -409,8 +473,28 @@ export class RunPanel {
       .attr('x', (t) => x(t) + band / 2).attr('y', Y.predRow).attr('text-anchor', 'middle')
       .attr('font-family', MONO).attr('font-size', (t) => fontFor(tokenText(run, record.predictions[t])))
       .attr('font-weight', 600)
-      .attr('fill', (t) => (record.predictions[t] === record.targets[t] ? GREEN : RED))
+      .attr('fill', (t) => (right(t) ? GREEN : PRED_WRONG_TEXT))
       .text((t) => tokenText(run, record.predictions[t]));
+  }
+
+  /**
+   * Under the predictions, what their cells mean. Right and wrong differ in lightness (light cell,
+   * dark letter / dark cell, white letter), not only in hue, so they read without telling red from
+   * green.
+   */
+  renderPredictionKey() {
+    const g = this.g1.select('.texts');
+    g.select('g.pred-key').remove();
+    const key = g.append('g').attr('class', 'pred-key').attr('transform', `translate(${M.left},${Y.predKey})`);
+    const lead = key.append('text').attr('x', 0).attr('y', 0).attr('font-size', 11).attr('fill', MUTED).text('prediction:');
+    let x0 = lead.node().getComputedTextLength() + 6;
+    for (const [text, fill, ink, glyph] of [['right', PRED_RIGHT_BG, GREEN, 'a'], ['wrong', PRED_WRONG_BG, PRED_WRONG_TEXT, 'a']]) {
+      key.append('rect').attr('x', x0).attr('y', -10).attr('width', 13).attr('height', 13).attr('rx', 2).attr('fill', fill)
+        .attr('stroke', fill === PRED_RIGHT_BG ? '#86efac' : 'none');
+      key.append('text').attr('x', x0 + 6.5).attr('y', 0).attr('text-anchor', 'middle').attr('font-family', MONO).attr('font-size', 10).attr('font-weight', 600).attr('fill', ink).text(glyph);
+      const label = key.append('text').attr('x', x0 + 17).attr('y', 0).attr('font-size', 11).attr('fill', MUTED).text(text);
+      x0 += 17 + label.node().getComputedTextLength() + 12;
+    }
   }
 
   renderBars(x, shown, series, view) {
@@ -443,7 +527,7 @@ export class RunPanel {
       .attr('transform', (b) => `translate(${x(b.j)},0)`);
     barG.selectAll('rect.residual').data((b) => (residual ? [b] : [])).join('rect').attr('class', 'residual')
       .attr('width', band).attr('y', (b) => y(resH(b.j))).attr('height', (b) => Y.area2Bottom - y(resH(b.j)))
-      .attr('fill', RESIDUAL).attr('stroke', '#9ca3af').attr('stroke-dasharray', '2 2').attr('stroke-width', 0.6);
+      .attr('fill', this.residualFill).attr('stroke', '#6b7280').attr('stroke-width', 0.6);
     const hoverT = view.hoverT;
     // A hit area the plot's height behind each bar, so short bars are easy to hover: it picks the step's own loss.
     barG.selectAll('rect.bar-hit').data((b) => [b]).join('rect').attr('class', 'bar-hit')
@@ -459,15 +543,23 @@ export class RunPanel {
       .attr('stroke', (s) => (s.t === hoverT ? BLUE_DARK : '#ffffff'))
       .attr('stroke-width', (s) => (s.t === hoverT ? 0.8 : 0.4))
       .on('mouseenter', (event, s) => this.app.setHover(s.t));
-    flags.selectAll('text.nonfinite').data(bars.filter((b) => b.nonFinite)).join('text').attr('class', 'nonfinite')
-      .attr('data-j', (b) => b.j)
+    // A flag says what the bar holds (NaN, ∞, −∞) when that fits over the bar; over narrow bars the
+    // words ran into each other ("NaNNaNNaN"), so there it is a "!" and the words are its tooltip.
+    const kinds = (b) => [...b.nonFiniteKinds].sort().join('/');
+    const fits = (b) => kinds(b).length * 6.6 + 2 <= x.step();
+    const flag = flags.selectAll('g.flag').data(bars.filter((b) => b.nonFinite)).join('g').attr('class', 'flag');
+    flag.selectAll('title').data((b) => [b]).join('title').text((b) => `step ${b.j}: ${kinds(b)} in this bar`);
+    flag.selectAll('text.nonfinite').data((b) => [b]).join('text').attr('class', 'nonfinite')
+      .attr('data-j', (b) => b.j).attr('data-kinds', kinds)
       .attr('x', (b) => x(b.j) + band / 2).attr('y', Y.area2Top + 10).attr('text-anchor', 'middle')
-      .attr('font-size', 10).attr('font-weight', 700).attr('fill', RED).text((b) => [...b.nonFiniteKinds].sort().join('/'));
+      .attr('font-size', (b) => (fits(b) ? 10 : 11)).attr('font-weight', 700).attr('fill', RED).text((b) => (fits(b) ? kinds(b) : '!'));
     // Step numbers under the bars.
-    const every = Math.max(1, Math.ceil(26 / band));
-    this.gSteps.selectAll('text').data(d3.range(0, n, every)).join('text')
-      .attr('x', (j) => x(j) + band / 2).attr('y', Y.steps).attr('text-anchor', 'middle').attr('font-size', 10).attr('fill', '#9ca3af')
+    const every = Math.max(1, Math.ceil(28 / band));
+    this.gSteps.selectAll('text.step-num').data(d3.range(0, n, every)).join('text').attr('class', 'step-num')
+      .attr('x', (j) => x(j) + band / 2).attr('y', Y.steps).attr('text-anchor', 'middle').attr('font-size', 11).attr('fill', MUTED)
       .text((j) => j);
+    this.gSteps.selectAll('text.axis-name').data([0]).join('text').attr('class', 'axis-name')
+      .attr('x', M.left - 8).attr('y', Y.steps).attr('text-anchor', 'end').attr('font-size', 11).attr('fill', MUTED).text('step');
   }
 
   renderLegend(W, shown, series, view) {
@@ -492,16 +584,15 @@ export class RunPanel {
       return e;
     };
     const entries = [entry('loss from d steps ahead:')];
-    const ds = maxD <= 10 ? d3.range(maxD + 1) : [0, 1, 2, 3, Math.round(maxD / 2), maxD];
-    ds.forEach((d, i) => {
-      if (maxD > 10 && i === 4) entries.push(entry('…'));
-      const e = entry(d === 0 ? '0 (local)' : String(d), distanceColor(d, maxD));
-      e.select('rect').attr('class', 'legend-swatch').attr('data-d', d);
+    // One entry per shade: far distances share a shade by band (palette.js), named "8–15".
+    for (const band of distanceBands(maxD)) {
+      const e = entry(bandLabel(band), distanceColor(band.from, maxD));
+      e.select('rect').attr('class', 'legend-swatch').attr('data-d', band.from).attr('data-to', band.to);
       entries.push(e);
-    });
-    entries.push(entry('one loss (hovered)', BLUE, BLUE_DARK).attr('data-gap', 6));
+    }
+    entries.push(entry('the loss shown below', BLUE, BLUE_DARK).attr('data-gap', 6));
     if (residual) {
-      const e = entry('> k: dropped by truncation', RESIDUAL, '#9ca3af').attr('data-gap', 6);
+      const e = entry('> k: dropped by truncation', this.residualFill, '#6b7280').attr('data-gap', 6);
       e.select('rect').attr('class', 'legend-residual');
       entries.push(e);
     }
@@ -531,7 +622,8 @@ export class RunPanel {
     const title = g.selectAll('text.area-title').data([0]).join('text').attr('class', 'area-title')
       .attr('x', M.left).attr('y', Y.area3Title).attr('font-size', 12).attr('fill', INK);
     title.selectAll('*').remove();
-    g.selectAll('text.hint').remove();
+    title.select(':scope > title').remove();
+    g.selectAll('text.hint, text.area-detail, text.axis-name').remove();
     if (!row) {
       title.append('tspan').attr('font-weight', 600).text('Gradient horizon');
       g.selectAll('g.hz, .y-axis, line.base').remove();
@@ -545,14 +637,34 @@ export class RunPanel {
     const label = tokenText(run, record.targets[t]);
     const pred = tokenText(run, record.predictions[t]);
     title.append('tspan').attr('font-weight', 600).text(`Gradient horizon of the loss at step ${t}`);
-    title.append('tspan').attr('fill', MUTED).text(` — label `);
-    title.append('tspan').attr('font-family', MONO).attr('font-weight', 700).text(label);
-    title.append('tspan').attr('fill', MUTED).text(', predicted ');
-    title.append('tspan').attr('font-family', MONO).attr('font-weight', 700).attr('fill', record.predictions[t] === record.targets[t] ? GREEN : RED).text(pred);
-    title.append('tspan').attr('fill', MUTED).text(`, loss ${fmt(record.losses[t])}`);
+    // Until a loss is hovered (or picked with [ ]), area 3 shows the batch's largest loss.
+    const lossFinite = Number.isFinite(record.losses[t]);
+    const note = view.hoverDefault ? (lossFinite ? 'largest loss' : 'last step') : null;
+    // The details follow on the same line when it has room, else on a line of their own under it.
+    const full = W - M.left - M.right;
+    let detail = title;
+    if (note) title.append('tspan').attr('class', 'detail-start').attr('fill', MUTED).text(` · ${note}`);
+    title.append('tspan').attr('class', 'detail-start').attr('fill', MUTED).text(' — ');
+    if (title.node().getComputedTextLength() > full * 0.55) {
+      title.selectAll('tspan.detail-start').remove();
+      detail = g.append('text').attr('class', 'area-detail').attr('x', M.left).attr('y', Y.area3Title + 15).attr('font-size', 11.5).attr('fill', INK);
+      if (note) detail.append('tspan').attr('fill', MUTED).text(`${note}: `);
+    }
+    detail.append('tspan').attr('fill', MUTED).text('label ');
+    detail.append('tspan').attr('font-family', MONO).attr('font-weight', 700).text(label);
+    detail.append('tspan').attr('fill', MUTED).text(', predicted ');
+    const right = record.predictions[t] === record.targets[t];
+    detail.append('tspan').attr('font-family', MONO).attr('font-weight', 700).attr('fill', right ? GREEN : RED).text(pred);
+    detail.append('tspan').attr('fill', MUTED).text(right ? ' (right)' : ' (wrong)');
+    const loss = record.losses[t];
+    detail.append('tspan').attr('fill', MUTED).text(', loss ');
+    detail.append('tspan').attr('fill', Number.isFinite(loss) ? MUTED : RED).attr('font-weight', Number.isFinite(loss) ? null : 700).text(fmt(loss));
     const decay = decayPerStep(row);
-    if (decay !== null) title.append('tspan').attr('fill', MUTED).text(` · ×${fmtShort(decay)} per step back`);
-    fitLine(title, W - M.left - M.right);
+    if (decay !== null) detail.append('tspan').attr('fill', MUTED).text(` · ×${fmt(decay)} per step back`);
+    fitLine(title, full);
+    if (detail !== title) fitLine(detail, full);
+    g.append('text').attr('class', 'axis-name').attr('transform', `translate(14,${(Y.area3Top + Y.area3Bottom) / 2}) rotate(-90)`)
+      .attr('text-anchor', 'middle').attr('font-size', 11).attr('fill', MUTED).text('from this loss');
 
     const items = row.map((raw, d) => ({ d, j: t - d, raw, v: Math.abs(raw) })).filter((s) => s.j >= 0);
     const yMax = view.hzMax > 0 ? view.hzMax : 1;
@@ -560,27 +672,32 @@ export class RunPanel {
     const band = x.bandwidth();
     g.selectAll('line.base').data([0]).join('line').attr('class', 'base').attr('x1', M.left).attr('x2', W - M.right)
       .attr('y1', Y.area3Bottom + 0.5).attr('y2', Y.area3Bottom + 0.5).attr('stroke', GRID);
+    const rotate = band < 30;
     const hz = g.selectAll('g.hz').data([0]).join('g').attr('class', 'hz');
     hz.selectAll('rect.horizon-bar').data(items, (s) => s.d).join('rect').attr('class', 'horizon-bar')
       .attr('data-t', t).attr('data-d', (s) => s.d).attr('data-value', (s) => s.raw)
       .attr('x', (s) => x(s.j)).attr('width', band)
       .attr('y', (s) => (Number.isFinite(s.v) ? y(s.v) : Y.area3Top))
       .attr('height', (s) => (Number.isFinite(s.v) ? Y.area3Bottom - y(s.v) : Y.area3Bottom - Y.area3Top))
-      .attr('fill', (s) => (Number.isFinite(s.v) ? BLUE : RED)).attr('fill-opacity', (s) => 1 - 0.5 * (s.d / Math.max(1, items.length)));
-    const rotate = band < 30;
+      .attr('fill', (s) => (Number.isFinite(s.v) ? BLUE : RED)).attr('fill-opacity', (s) => 1 - (rotate ? 0.3 : 0.5) * (s.d / Math.max(1, items.length)));
+    // Rotated values of tall bars go inside the bar (white): above it they ran into the title.
+    const top = (s) => (Number.isFinite(s.v) ? y(s.v) : Y.area3Top);
+    const inside = (s) => rotate && Y.area3Bottom - top(s) > 8 + 6.2 * fmt(s.v).length;
     hz.selectAll('text.horizon-value').data(items, (s) => s.d).join('text').attr('class', 'horizon-value')
       .attr('data-d', (s) => s.d)
       .attr('transform', (s) => {
         const px = x(s.j) + band / 2;
-        const py = (Number.isFinite(s.v) ? y(s.v) : Y.area3Top) - 4;
+        if (inside(s)) return `translate(${px + 3.5},${top(s) + 4}) rotate(-90)`;
+        const py = top(s) - 4;
         return rotate ? `translate(${px + 3},${py}) rotate(-90)` : `translate(${px},${py})`;
       })
-      .attr('text-anchor', rotate ? 'start' : 'middle').attr('font-size', 10).attr('fill', INK)
+      .attr('text-anchor', (s) => (inside(s) ? 'end' : rotate ? 'start' : 'middle')).attr('font-size', 10)
+      .attr('fill', (s) => (inside(s) ? '#ffffff' : INK))
       .text((s) => fmt(s.v));
     hz.selectAll('text.horizon-d').data(items, (s) => s.d).join('text').attr('class', 'horizon-d')
-      .attr('x', (s) => x(s.j) + band / 2).attr('y', Y.dist).attr('text-anchor', 'middle').attr('font-size', 9.5).attr('fill', MUTED)
+      .attr('x', (s) => x(s.j) + band / 2).attr('y', Y.dist).attr('text-anchor', 'middle').attr('font-size', 11).attr('fill', MUTED)
       // Always with the "d": a bare "10" under a step column read as the step, not the distance.
-      .text((s) => (band >= 24 || s.d % 5 === 0 ? `d${s.d}` : ''));
+      .text((s) => (band >= 26 || s.d % 5 === 0 ? `d${s.d}` : ''));
     g.selectAll('.y-axis').data([0]).join('g').attr('class', 'y-axis').attr('transform', `translate(${M.left - 4},0)`)
       .call(d3.axisLeft(y).ticks(3).tickFormat(fmtShort).tickSizeOuter(0))
       .call((a) => a.selectAll('.tick line').attr('stroke', '#cbd5e1'))
@@ -603,6 +720,7 @@ export class RunPanel {
     const yMax = view.ovMax > 0 ? view.ovMax : 1;
     const y = d3.scaleLinear().domain([0, yMax]).nice(3).range([Y.area4Bottom, Y.area4Top]);
     const seriesText = series.gate ? `${series.param}:${series.gate}` : series.param;
+    g.select('text.y-name').text(this.run?.reduction ? `max ${this.run.reduction} norm` : 'max gradient');
     const title = g.select('text.area-title');
     title.selectAll('*').remove();
     title.append('tspan').text('Max gradient per recorded batch');
@@ -706,8 +824,9 @@ export class RunPanel {
     const previewing = view.preview !== null && meta.batch !== this.selectedMeta?.meta.batch;
     const t = g.append('text').attr('class', 'info').attr('x', M.left).attr('y', Y.info).attr('font-size', 12.5).attr('fill', INK)
       .attr('data-batch', meta.batch).attr('data-mode', previewing ? 'preview' : 'selected');
-    const bold = (s, fill) => t.append('tspan').attr('font-weight', 700).attr('fill', fill ?? INK).text(s);
-    const plain = (s) => t.append('tspan').attr('fill', MUTED).text(s);
+    let line = t;
+    const bold = (s, fill) => line.append('tspan').attr('font-weight', 700).attr('fill', fill ?? INK).text(s);
+    const plain = (s) => line.append('tspan').attr('fill', MUTED).text(s);
     plain(previewing ? 'previewing ' : 'batch ');
     if (previewing) plain('batch ');
     bold(fmtInt(meta.batch), previewing ? OVERVIEW_HOVER : BLUE);
@@ -720,13 +839,27 @@ export class RunPanel {
     const matrix = matrixOf(record, series);
     const bars = matrix ? segmentsOf(matrix, record.n) : null;
     const max = bars ? (bars.some((b) => b.nonFinite) ? NaN : Math.max(0, ...bars.map((b) => b.total))) : record.maxGradient;
-    plain(' of the corpus · max gradient ');
+    plain(' of the corpus');
+    // With minibatches (B > 1) one sequence of the batch is itemized: say which one is drawn.
+    const B = this.run?.batchSize;
+    if (B > 1 && Number.isInteger(record.sequence)) {
+      plain(' · sequence ');
+      bold(`${fmtInt(record.sequence + 1)} of ${fmtInt(B)}`).attr('class', 'sequence');
+    }
+    // A narrow panel: the numbers go on a second line rather than being cut off.
+    const room = W - M.left - M.right;
+    const second = t.node().getComputedTextLength() > room * 0.55;
+    if (second) line = g.append('text').attr('class', 'info info-2').attr('x', M.left).attr('y', Y.info + Y.infoLine).attr('font-size', 12.5).attr('fill', INK);
+    plain(second ? 'max gradient ' : ' · max gradient ');
     bold(fmt(max), Number.isFinite(max) ? INK : RED);
     plain(' · mean loss ');
-    bold(fmt(d3.mean(record.losses)));
+    // Any NaN or infinite loss makes the mean NaN or infinite, said in red, not skipped.
+    const meanLoss = meanOf(record.losses);
+    bold(fmt(meanLoss), meanLoss === null || Number.isFinite(meanLoss) ? INK : RED).attr('class', 'mean-loss');
     if (previewing) plain(' · click to select');
     else plain(` · ${fmtInt(meta.rank + 1)} of ${fmtInt(meta.total)}`);
-    fitLine(t, W - M.left - M.right);
+    fitLine(t, room);
+    if (second) fitLine(line, room);
   }
 
   renderContext(W, view) {
@@ -786,12 +919,19 @@ export class RunPanel {
     const x = this.overviewX(W, view);
     this.hzX = x;
     const seriesText = series.gate ? `${series.param}:${series.gate}` : series.param;
-    fitLine(svg.select('.hz-title').attr('font-size', 12).text('Horizon over training: where each batch’s gradient comes from'), W - M.left - M.right);
-    svg.select('.hz-sub').attr('font-size', 10.5).text(
+    const hzTitle = svg.select('.hz-title').attr('font-size', 12).text('Horizon over training: where each batch’s gradient comes from');
+    // A narrow panel keeps the chart's name whole rather than a cut sentence.
+    if (hzTitle.node().getComputedTextLength() > W - M.left - M.right) hzTitle.text('Horizon over training');
+    fitLine(hzTitle, W - M.left - M.right);
+    svg.select('.hz-sub').attr('font-size', 11).text(
       data
-        ? `share of ${seriesText}’s itemized gradient by distance d (same shades as the bars; darkest = local)${data.sampled ? ` · from ${data.sampled} sampled batches` : ''}`
+        ? `share of ${seriesText ? `${seriesText}’s` : 'the'} itemized gradient by distance d (same shades as the bars; darkest = local)${data.sampled ? ` · from ${data.sampled} sampled batches` : ''}`
         : 'loading…',
     );
+    // Narrow: the legend under the chart names the shades, so the parenthesis goes first.
+    if (data && svg.select('.hz-sub').node().getComputedTextLength() > W - M.left - M.right) {
+      svg.select('.hz-sub').text(`share of ${seriesText ? `${seriesText}’s` : 'the'} gradient by distance d${data.sampled ? ` · ${data.sampled} sampled` : ''}`);
+    }
     fitLine(svg.select('.hz-sub'), W - M.left - M.right);
     const bins = data?.bins ?? [];
     const width = data?.width ?? 1;
@@ -828,6 +968,23 @@ export class RunPanel {
     svg.select('.x-axis').call(batchAxis(x, W))
       .call((a) => a.selectAll('.tick line').attr('stroke', '#cbd5e1'))
       .call((a) => a.select('.domain').attr('stroke', '#cbd5e1'));
+    this.renderHorizonLegend(W, maxD, bins.length > 0);
+  }
+
+  /** The shades of the horizon-over-training chart, named by distance (a few, when there are many). */
+  renderHorizonLegend(W, maxD, shown) {
+    const g = this.hzSvg.select('.hz-legend');
+    g.selectAll('*').remove();
+    if (!shown || maxD < 0) return;
+    const lead = g.append('text').attr('x', 0).attr('y', 4).attr('font-size', 11).attr('fill', MUTED).text('d =');
+    let x0 = lead.node().getComputedTextLength() + 6;
+    for (const band of distanceBands(maxD)) {
+      const label = bandLabel(band);
+      if (x0 + 15 + label.length * 6.5 > W - M.left - M.right) break;
+      g.append('rect').attr('class', 'hz-swatch').attr('data-d', band.from).attr('x', x0).attr('y', -6).attr('width', 12).attr('height', 12).attr('rx', 2).attr('fill', distanceColor(band.from, maxD));
+      const text = g.append('text').attr('x', x0 + 15).attr('y', 4).attr('font-size', 11).attr('fill', MUTED).text(label);
+      x0 += 15 + text.node().getComputedTextLength() + 10;
+    }
   }
 
   // ------------------------------------------------------------- interesting batches
@@ -856,10 +1013,19 @@ export class RunPanel {
         b.append('span').attr('class', cls === 'nonFinite' ? 'bad' : null).text(value(it));
       }
     };
-    // Values may be "NaN"/"Infinity" strings (JSON has no such numbers).
-    list('Largest max gradient', '', data.largest, (it) => fmt(num(it.value)), 'largest');
+    // Values may be "NaN"/"Infinity" strings (JSON has no such numbers). A zero is not interesting:
+    // lists of "batch 5 … 0" said nothing, so zeros are left out.
+    const nonZero = (items) => (items ?? []).filter((it) => num(it.value) !== 0);
+    list('Largest max gradient', '', nonZero(data.largest), (it) => fmt(num(it.value)), 'largest');
     list('NaN / ∞', `(${fmtInt(data.nonFiniteCount)})`, data.nonFinite, (it) => fmt(num(it.value)), 'nonFinite');
-    list('Exploding', data.median !== null ? `(> ${data.factor}× median ${fmt(num(data.median))}: ${fmtInt(data.explodingCount)})` : '', data.exploding, (it) => fmt(num(it.value)), 'exploding');
-    list('Biggest truncation residual', this.run?.primary ? `(${this.run.primary})` : '', data.residual, (it) => `${fmt(num(it.value))} (${Math.round(num(it.share ?? 0) * 100)}%)`, 'residual');
+    const median = data.median !== null ? num(data.median) : null;
+    const explodingSub = median === null ? ''
+      : median === 0 ? '(the median max gradient is 0: no threshold)'
+        : `(> ${data.factor}× median ${fmt(median)}: ${fmtInt(data.explodingCount)})`;
+    list('Exploding', explodingSub, data.exploding, (it) => fmt(num(it.value)), 'exploding');
+    // Fully itemized runs drop nothing: no residual list to show.
+    if (itemizationText(this.run) !== 'full itemization') {
+      list('Biggest truncation residual', this.run?.primary ? `(${this.run.primary})` : '', nonZero(data.residual), (it) => `${fmt(num(it.value))} (${Math.round(num(it.share ?? 0) * 100)}%)`, 'residual');
+    }
   }
 }

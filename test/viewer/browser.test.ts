@@ -18,6 +18,16 @@ const SHOTS = path.resolve('test-output/viewer');
 const GREEN = '#15803d';
 const RED = '#dc2626';
 const BLUE = '#2563eb';
+const WHITE = '#ffffff';
+
+/** WCAG relative luminance of a #rrggbb colour (0 black .. 1 white). */
+function luminance(hex: string): number {
+  const [r, g, b] = [1, 3, 5].map((i) => {
+    const c = parseInt(hex.slice(i, i + 2), 16) / 255;
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  });
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
 
 let fx: ViewerFixture;
 let server: ViewerServer;
@@ -101,10 +111,62 @@ describe('the viewer page (paper areas 1-4)', () => {
     expect(await labels.allTextContents()).toEqual(last.targets.map((id) => visibleChar(vocab[id])));
     expect(await preds.allTextContents()).toEqual(last.predictions.map((id) => visibleChar(vocab[id])));
     const fills = await preds.evaluateAll((els) => els.map((e) => e.getAttribute('fill')));
-    expect(fills).toEqual(last.predictions.map((p, t) => (p === last.targets[t] ? GREEN : RED)));
+    expect(fills).toEqual(last.predictions.map((p, t) => (p === last.targets[t] ? GREEN : WHITE)));
+    // Right and wrong differ in lightness, not only in hue (deuteranopes cannot tell the red from
+    // the green): a wrong cell is dark with a white letter, a right one light with a dark letter.
+    const cells = await panel().locator('[data-area="1"] rect.pred-bg').evaluateAll((els) => els.map((e) => e.getAttribute('fill')!));
+    expect(cells).toHaveLength(last.n);
+    const wrong = last.predictions.map((p, t) => p !== last.targets[t]);
+    expect(wrong.some(Boolean)).toBe(true);
+    cells.forEach((fill, t) => {
+      if (wrong[t]) expect(luminance(fill), `step ${t}`).toBeLessThan(0.15);
+      else expect(luminance(fill), `step ${t}`).toBeGreaterThan(0.7);
+    });
+    // The page says what the cells mean, beside the predictions.
+    expect(await panel().locator('[data-area="1"] g.pred-key').textContent()).toMatch(/right.*wrong/);
+    // Axes say what they measure: the overview's max gradient in its norm and batches, area 3's
+    // gradient, the horizon over training's share and batches, with a legend of its shades.
+    expect(await panel().locator('[data-area="4"] text.y-name').textContent()).toBe('max l2 norm');
+    expect(await panel().locator('[data-area="4"] text.x-name').textContent()).toBe('batch');
+    expect(await panel().locator('[data-area="3"] text.axis-name').textContent()).toMatch(/\S/);
+    expect(await page.locator('#panel-0 svg.horizon-training text.axis-name').allTextContents()).toEqual(['share of gradient', 'batch']);
+    await page.waitForSelector('#panel-0 svg.horizon-training .hz-legend rect.hz-swatch');
+    // Small print is at least 11 px and in the muted grey (4.8:1 on white), not the faint #9ca3af.
+    const small = await page.evaluate(() => [
+      ...Array.from(document.querySelectorAll('#panel-0 [data-area="steps"] text, #panel-0 text.horizon-d')).map((e) => [e.getAttribute('font-size'), e.getAttribute('fill')]),
+      [getComputedStyle(document.querySelector('footer')!).fontSize.replace('px', ''), getComputedStyle(document.querySelector('footer')!).color],
+    ]);
+    for (const [size, fill] of small) {
+      expect(Number(size)).toBeGreaterThanOrEqual(11);
+      expect(['#6b7280', 'rgb(107, 114, 128)']).toContain(fill);
+    }
     // The text has whitespace in it: it must be visible, never an empty label.
     expect((await labels.allTextContents()).every((s) => s.trim().length > 0)).toBe(true);
     await shot('01-loaded');
+  });
+
+  it('area 3 shows the largest loss of the batch until one is hovered; [ and ] move it; the charts are focusable', async () => {
+    // The largest finite loss, computed here from the record.
+    let worst = last.n - 1;
+    last.losses.forEach((l, t) => {
+      if (Number.isFinite(l) && l > last.losses[worst]) worst = t;
+    });
+    const shownT = () => page.evaluate(() => document.querySelector('#panel-0 [data-area="3"] rect.horizon-bar')?.getAttribute('data-t') ?? null);
+    await page.waitForFunction(() => document.querySelectorAll('#panel-0 [data-area="3"] rect.horizon-bar').length > 0);
+    expect(await shownT()).toBe(String(worst));
+    expect(await panel().locator('[data-area="3"] rect.horizon-bar').count()).toBe(last.params.weight_hh.byDistance[worst].length);
+    const [key, next] = worst < last.n - 1 ? [']', worst + 1] : ['[', worst - 1];
+    await page.keyboard.press(key);
+    await page.waitForFunction((t) => document.querySelector('#panel-0 [data-area="3"] rect.horizon-bar')?.getAttribute('data-t') === String(t), next);
+    // Esc goes back to the largest loss.
+    await page.keyboard.press('Escape');
+    await page.waitForFunction((t) => document.querySelector('#panel-0 [data-area="3"] rect.horizon-bar')?.getAttribute('data-t') === String(t), worst);
+    // Keyboard users can reach the charts, and screen readers get their names.
+    for (const sel of ['#panel-0 svg.panel', '#panel-0 svg.horizon-training']) {
+      expect(await attr(sel, 'tabindex')).toBe('0');
+      expect(await attr(sel, 'aria-label')).toContain('rnn-json');
+    }
+    expect(await page.locator('#help').textContent()).toMatch(/\[ \]/);
   });
 
   it('draws area 2: n bars whose segments match the record, one per loss reaching the step', async () => {
@@ -216,6 +278,18 @@ describe('the viewer page (paper areas 1-4)', () => {
     await button.click();
     await waitAttr('#panel-0 svg.panel', 'data-selected', largest.batch);
     expect(urlParam('batch')).toBe(String(largest.batch));
+    // Reached by the keyboard, a list button shows a focus ring (not only the .current fill).
+    const second = page.locator('#panel-0 [data-list="largest"] button').nth(1);
+    await second.focus();
+    await page.keyboard.press('Shift+Tab');
+    await page.keyboard.press('Tab');
+    const ring = await second.evaluate((el) => {
+      const style = getComputedStyle(el);
+      return { focused: document.activeElement === el, visible: el.matches(':focus-visible'), style: style.outlineStyle, width: parseFloat(style.outlineWidth) };
+    });
+    expect(ring).toMatchObject({ focused: true, visible: true });
+    expect(ring.style).not.toBe('none');
+    expect(ring.width).toBeGreaterThanOrEqual(2);
   });
 
   it('exports the current view as SVG and PNG', async () => {
@@ -290,6 +364,10 @@ describe('past the paper', () => {
     expect(await panel().locator('[data-area="2"] text.nonfinite').count()).toBeGreaterThan(0);
     expect(await page.locator('#panel-0 [data-area="4"] rect.exploded').count()).toBe(1);
     expect(await page.locator('#panel-0 text.info').textContent()).toMatch(/max gradient NaN/);
+    // A non-finite loss makes the mean non-finite, said in red (d3.mean skipped NaN, hiding it).
+    const mean = page.locator('#panel-0 [data-area="info"] tspan.mean-loss');
+    expect(await mean.textContent()).toMatch(/^(NaN|∞|−∞)$/);
+    expect(await mean.getAttribute('fill')).toBe(RED);
     const listed = page.locator('#panel-0 [data-list="nonFinite"] button');
     expect(await listed.getAttribute('data-batch')).toBe(String(bad));
     expect(await listed.textContent()).toMatch(/NaN$/);
@@ -369,11 +447,24 @@ describe('past the paper', () => {
     for (const [d, delta] of deltas.entries()) expect(delta, `d${d} vs d${d + 1}`).toBeGreaterThan(5);
     const legend = await panel().locator('[data-area="legend"] rect.legend-swatch').evaluateAll((els) => els.map((e) => [e.getAttribute('data-d'), e.getAttribute('fill')]));
     expect(legend.length).toBeGreaterThan(2);
+    // The loss area 3 shows is blue (the legend's last swatch); every other segment has its distance's shade.
+    const shownT = await panel().locator('[data-area="3"] rect.horizon-bar').first().getAttribute('data-t');
     for (const [d, fill] of legend) {
-      const fills = await panel().locator(`rect.segment[data-d="${d}"]`).evaluateAll((els) => [...new Set(els.map((e) => e.getAttribute('fill')))]);
+      const fills = await panel().locator(`rect.segment[data-d="${d}"]:not([data-t="${shownT}"])`).evaluateAll((els) => [...new Set(els.map((e) => e.getAttribute('fill')))]);
       expect(fills, `d ${d}`).toEqual([fill]);
     }
     expect(new Set(legend.map(([, fill]) => fill)).size).toBe(legend.length);
+    // Far distances share a shade by band (d 0-3 alone, then 4–7, 8–15 …), each named in the
+    // legend: lstm-both is fully itemized over n = 10, so d runs 0..9 in six bands, not ten shades.
+    expect(legend.map(([d]) => Number(d))).toEqual([0, 1, 2, 3, 4, 8]);
+    const legendText = await panel().locator('[data-area="legend"]').textContent();
+    expect(legendText).toContain('4–7');
+    expect(legendText).toContain('8–9');
+    const segmentFills = await panel().locator(`rect.segment:not([data-t="${shownT}"])`).evaluateAll((els) => [...new Set(els.map((e) => e.getAttribute('fill')))]);
+    expect(new Set(segmentFills)).toEqual(new Set(legend.map(([, fill]) => fill)));
+    // Fully itemized: truncation dropped nothing, so there is no residual list.
+    await page.waitForSelector('#panel-0 [data-list="largest"]');
+    expect(await page.locator('#panel-0 [data-list="residual"]').count()).toBe(0);
   });
 
   it('offers the truncation residual only for truncated runs, and names it in the legend only there', async () => {
@@ -431,6 +522,7 @@ describe('past the paper', () => {
     expect(message).toMatch(/run\.json cannot be read/);
     expect(message).not.toMatch(/No batches recorded/);
     expect(await panel().locator('text.subtitle').textContent()).not.toMatch(/gradient of/);
+    expect(await panel().locator('[data-area="title"] text:not(.status)').first().textContent()).not.toMatch(/full itemization/);
     expect(await panel().locator('[data-area="4"] text.area-title').textContent()).not.toMatch(/— ,/);
     // Several polls later the banner still names the file once.
     const polls = await page.evaluate(() => new Promise<number>((resolve) => {
@@ -480,7 +572,7 @@ describe('past the paper', () => {
 
   it('keeps every text inside its panel and clear of its neighbours when panels are narrow', async () => {
     try {
-      for (const width of [400, 800, 1280]) {
+      for (const width of [400, 800, 1024, 1280]) {
         await page.setViewportSize({ width, height: 1100 });
         const compare = width > 400 ? '&compare=rnn-json' : '';
         await open(`?run=lstm-both${compare}`);
@@ -504,6 +596,10 @@ describe('past the paper', () => {
               const area3 = svg.querySelector('[data-area="3"] text.area-title');
               if (legend && area3 && legend.getBoundingClientRect().bottom > area3.getBoundingClientRect().top) out.push('the legend runs into area 3');
               if (legend?.getAttribute('transform')?.includes('scale')) out.push('the legend is squashed');
+              // The selected batch's marker sits above the overview, clear of its title.
+              const ovTitle = svg.querySelector('[data-area="4"] text.area-title');
+              const mark = svg.querySelector('[data-area="4"] path.mark');
+              if (ovTitle && mark && ovTitle.getBoundingClientRect().bottom > mark.getBoundingClientRect().top + 0.5) out.push('the overview title runs into the selected-batch marker');
             }
             return out;
           });
@@ -581,6 +677,100 @@ describe('past the paper', () => {
       await shot('11-light-poll');
     } finally {
       page.off('response', onResponse);
+    }
+  });
+
+  it('titles a run without records by what its recorder says, with no empty parts', async () => {
+    const dir = path.join(fx.logdir, 'no-records-yet');
+    mkdirSync(dir);
+    copyFileSync(path.join(fx.logdir, 'rnn-json', 'run.json'), path.join(dir, 'run.json'));
+    await page.goto(`${server.url}?run=no-records-yet`);
+    await page.waitForSelector('#panel-0 [data-area="message"] text');
+    await page.waitForFunction(() => !!document.querySelector('#panel-0 svg.horizon-training .hz-sub')?.textContent?.startsWith('share'));
+    // The API's k is null until a first record fixes it: that is not full itemization (k = 4 here).
+    const title = await panel().locator('[data-area="title"] text:not(.status)').first().textContent();
+    expect(title).not.toMatch(/full itemization/);
+    expect(title).toMatch(/k 4/);
+    expect(await panel().locator('text.subtitle').textContent()).not.toMatch(/^\s*·/);
+    expect(await page.locator('#panel-0 svg.horizon-training .hz-sub').textContent()).not.toMatch(/of ’s/);
+  });
+
+  it('writes huge numbers with an exponent and a NaN mean as NaN', async () => {
+    // A string, not a function: vitest would rewrite the function's import() for node.
+    const out: string[] = await page.evaluate(`(async () => {
+      const { fmt, fmtShort, meanOf } = await import('/assets/format.js');
+      return [fmt(1.18e21), fmtShort(3.4e9), fmt(123456), fmt(meanOf([1, NaN, 2])), fmt(0.8612)];
+    })()`);
+    expect(out[0]).not.toMatch(/[kMGTPEZY]/);
+    expect(Number(out[0])).toBeCloseTo(1.18e21, -19);
+    expect(Number(out[1])).toBeCloseTo(3.4e9, -8);
+    expect(out[2]).toBe('123,456');
+    expect(out[3]).toBe('NaN');
+    expect(out[4]).toBe('0.861');
+  });
+
+  it('a running run picked from the run menu follows its newest batch, as opening it by URL does', async () => {
+    const dir = path.join(fx.logdir, 'menu-live');
+    mkdirSync(dir);
+    for (const file of ['run.json', 'records.jsonl']) copyFileSync(path.join(fx.logdir, 'rnn-json', file), path.join(dir, file));
+    const { records } = readRun(fx.logdir, 'rnn-json');
+    await open(`?run=rnn-json&batch=${records[2].batch}&poll=250`);
+    await waitAttr('#panel-0 svg.panel', 'data-selected', records[2].batch);
+    await page.waitForFunction(() => Array.from(document.querySelectorAll('#run-select option')).some((o) => (o as HTMLOptionElement).value === 'menu-live'));
+    expect(await page.locator('#follow-toggle').isChecked()).toBe(false);
+    await page.selectOption('#run-select', 'menu-live');
+    await waitAttr('#panel-0 svg.panel', 'data-run', 'menu-live');
+    await waitAttr('#panel-0 svg.panel', 'data-selected', records.at(-1)!.batch);
+    expect(await page.locator('#follow-toggle').isChecked()).toBe(true);
+  });
+
+  it('on a phone (390 px) stacks compared runs, never scrolls sideways, and flags NaN bars without overlap', async () => {
+    try {
+      await page.setViewportSize({ width: 390, height: 844 });
+      await open('?run=lstm-both&compare=rnn-json');
+      await page.waitForSelector('#panel-1 svg.panel text.label');
+      await page.waitForSelector('#panel-1 [data-area="4"] rect.ov-bar');
+      expect(await page.evaluate(() => document.scrollingElement!.scrollWidth)).toBeLessThanOrEqual(390);
+      const [a, b] = await Promise.all([0, 1].map((i) => page.locator(`#panel-${i}`).boundingBox()));
+      expect(b!.y).toBeGreaterThanOrEqual(a!.y + a!.height);
+      await shot('12-phone-compare');
+      const { records } = readRun(fx.logdir, 'rnn-json');
+      await open(`?run=exploded&batch=${records[3].batch}`);
+      await waitAttr('#panel-0 svg.panel', 'data-batch', records[3].batch);
+      expect(await page.evaluate(() => document.scrollingElement!.scrollWidth)).toBeLessThanOrEqual(390);
+      const flags = await panel().locator('text.nonfinite').evaluateAll((els) => els.map((e) => e.getBoundingClientRect()).map((r) => [r.left, r.right]));
+      expect(flags.length).toBeGreaterThan(0);
+      flags.sort((p, q) => p[0] - q[0]);
+      for (let i = 1; i < flags.length; i++) expect(flags[i][0], `flag ${i}`).toBeGreaterThanOrEqual(flags[i - 1][1]);
+      await shot('13-phone-nan');
+    } finally {
+      await page.setViewportSize({ width: 1400, height: 1100 });
+    }
+  });
+
+  it('says a lost server in one line, dims the panels, and comes back when the server does', async () => {
+    const other = await startViewer({ logdir: fx.logdir, port: 0 });
+    let back: ViewerServer | null = null;
+    const before = pageErrors.length;
+    try {
+      await page.goto(`${other.url}?run=rnn-json&poll=250`);
+      await page.waitForSelector('#panel-0 svg.panel text.label');
+      await other.close();
+      await page.waitForFunction(() => document.querySelector('#problems.offline') !== null);
+      const box = page.locator('#problems');
+      expect(await box.textContent()).toMatch(/^Lost connection to the viewer server .*retrying/);
+      expect(await box.locator('li').count()).toBe(0);
+      expect(await page.locator('#panels').getAttribute('class')).toMatch(/\boffline\b/);
+      await shot('14-server-lost');
+      back = await startViewer({ logdir: fx.logdir, port: other.port });
+      await page.waitForFunction(() => !document.querySelector('#panels')!.classList.contains('offline'));
+      expect(await page.locator('#problems.offline').count()).toBe(0);
+    } finally {
+      await other.close().catch(() => {});
+      await back?.close();
+      // The browser logs each refused request; those are the point of this test, not script errors.
+      const refused = pageErrors.splice(before).filter((e) => !/ERR_CONNECTION_REFUSED|Failed to fetch/.test(e));
+      pageErrors.push(...refused);
     }
   });
 
