@@ -2,6 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { createRegistry } from '../builtins.js';
 import { loadCheckpoint, saveCheckpoint, toCheckpoint } from '../core/checkpoint.js';
+import { resumeDefaults } from '../core/resume-defaults.js';
 import { learningRate, parseConfig, type RunConfig, type RunConfigInput } from '../core/config.js';
 import type { ItemizeRequest, State } from '../core/engine.js';
 import { createEngineWithBackend, engineSlots } from '../core/engine/create-engine.js';
@@ -126,11 +127,14 @@ const CHECKPOINT_FILE = 'checkpoint.json';
  * @category Training
  */
 export async function train(input: RunConfigInput | RunConfig, options: TrainOptions = {}): Promise<TrainResult> {
-  const config = parseConfig(input);
+  let config = parseConfig(input);
   const registry = options.registry ?? (await createRegistry(config.plugins));
 
   // Resolve every part and read every input before anything is written.
   const resumed = config.resume ? loadCheckpoint(config.resume, (n) => registry.cell(n)) : undefined;
+  // What the input leaves out comes from the checkpoint (optimizer, n, B), as on the command
+  // line. A parsed RunConfig names every field, so it keeps its own.
+  if (resumed) config = parseConfig({ ...resumeDefaults({ training: resumed.training }), ...input });
   // The model comes from the checkpoint: a config that names another one is a mistake to report,
   // not to train past. (A parsed RunConfig names every field; the CLI fills them from the checkpoint.)
   if (resumed && (input as RunConfigInput).cell !== undefined && (input as RunConfigInput).cell !== resumed.cell.name) {
@@ -285,7 +289,7 @@ async function trainWith(config: RunConfig, options: TrainOptions, parts: Resolv
   const otherN = training?.seqLength !== undefined && training.seqLength !== config.seqLength;
   const fits = !otherN && carried?.length === cell.state.length && carried.every((s) => s.length === config.batchSize * hiddenSize);
   if (otherN) {
-    say(`resuming with n=${config.seqLength}: the checkpoint trained with n=${training!.seqLength}, so batch ${firstBatch} starts at another place in the text and the state starts at zero (pass -n ${training!.seqLength} to continue exactly)`);
+    say(`resuming with n=${config.seqLength}: the checkpoint trained with n=${training!.seqLength}, so batch ${firstBatch} starts at another place in the text and the state starts at zero (-n / seqLength ${training!.seqLength} continues exactly)`);
   } else if (carried && !fits) say(`resuming with B=${config.batchSize}: the checkpoint's carried state is for another batch size, so the state starts at zero`);
   let state: State = fits ? carried!.map((s) => Float32Array.from(s)) : zeroState(cell, dims, config.batchSize);
   const zero = zeroState(cell, dims, 1);

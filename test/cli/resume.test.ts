@@ -59,7 +59,7 @@ describe('rnnbow train --resume', () => {
   it('says so when -n differs from the checkpoint\'s: batch indices then address other text', () => {
     const res = runCli(['train', ...quick, '--resume', checkpoint('lstm-adam'), '-n', '9', '--run-name', 'n9']);
     expect(res.status, res.stderr).toBe(0);
-    expect(res.stdout + res.stderr).toMatch(/resuming with n=9: the checkpoint trained with n=5, .*state starts at zero \(pass -n 5 to continue exactly\)/);
+    expect(res.stdout + res.stderr).toMatch(/resuming with n=9: the checkpoint trained with n=5, .*state starts at zero \(-n \/ seqLength 5 continues exactly\)/);
     expect(runJson('n9').seqLength).toBe(9);
   });
 });

@@ -172,6 +172,22 @@ describe('train()', () => {
     expect(said.filter((m) => /other text/.test(m))).toHaveLength(1);
   });
 
+  it('a resumed run takes the optimizer, n and B the input leaves out from the checkpoint, as the CLI does', async () => {
+    const { seqLength: _n, hiddenSize: _h, ...shapeless } = base;
+    const a = await train({ ...base, steps: 4, batchSize: 3, seqLength: 7, optimizer: 'adam', runName: 'lib-shape-a', recorder: { name: 'full' } });
+    const said: string[] = [];
+    const b = await train({ ...shapeless, steps: 2, resume: a.checkpoint, runName: 'lib-shape-b', recorder: { name: 'full' } }, { onMessage: (m) => said.push(m) });
+    expect([b.config.seqLength, b.config.batchSize, b.config.optimizer]).toEqual([7, 3, 'adam']);
+    expect(said.filter((m) => /resuming with|state starts at zero/.test(m))).toEqual([]);
+    // The streams go on: the first resumed sequence starts n characters after the last recorded one.
+    const before = readJsonRun(a.runDir).records.at(-1)!.corpusOffset;
+    expect(readJsonRun(b.runDir).records[0].corpusOffset).toBe(before + 7);
+    // What the input does say wins, and is said.
+    const c = await train({ ...shapeless, seqLength: 5, steps: 1, resume: a.checkpoint, runName: 'lib-shape-c' }, { onMessage: (m) => said.push(m) });
+    expect(c.config.seqLength).toBe(5);
+    expect(said.some((m) => /resuming with n=5: the checkpoint trained with n=7/.test(m))).toBe(true);
+  });
+
   it('a checkpoint written every N batches, or when a callback fails, resumes after the last batch trained', async () => {
     const file = path.join(base.logdir, 'periodic-ckpt', 'checkpoint.json');
     let periodic: number | undefined;

@@ -5,7 +5,7 @@ import { ENGINE_PREFERENCES, REDUCTIONS } from '../../core/engine.js';
 import type { TrainOptions, TrainResult } from '../../train/trainer.js';
 import { collect, collectList, parseInteger, parseNumber } from '../parse.js';
 import { recorderFromFlags } from '../recorder-flags.js';
-import { resumeDefaults } from '../resume-defaults.js';
+import { resumeDefaultsFromFile } from '../resume-defaults.js';
 import { createProgressView } from '../progress.js';
 import { ConfigError, formatError } from '../../core/errors.js';
 import type { RunSummary } from '../../core/record.js';
@@ -126,7 +126,7 @@ export function configFromFlags(flags: TrainFlags, overrides: RunConfigInput = {
   set('plugins', flags.plugin ? [...(base.plugins ?? []), ...flags.plugin] : undefined);
   set('resume', flags.resume);
   set('onNonFinite', flags.onNonFinite);
-  const fromCheckpoint = base.resume ? resumeDefaults(base.resume) : {};
+  const fromCheckpoint = base.resume ? resumeDefaultsFromFile(base.resume) : {};
   return parseConfig({ ...fromCheckpoint, ...base, ...overrides }, flags.config ?? 'options');
 }
 
