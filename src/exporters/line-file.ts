@@ -61,7 +61,12 @@ export class LineFile {
     this.pending = [];
     let done = 0;
     try {
-      while (done < chunk.length) done += this.fs.writeSync(fd, chunk, done, chunk.length - done);
+      while (done < chunk.length) {
+        const wrote = this.fs.writeSync(fd, chunk, done, chunk.length - done);
+        // A write that makes no progress would loop forever: a full disk, said as the OS would.
+        if (wrote <= 0) throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
+        done += wrote;
+      }
     } catch (err) {
       // Keep the whole lines that made it; cut the part of one that did not.
       const whole = done > 0 ? chunk.lastIndexOf(NEWLINE, done - 1) + 1 : 0;

@@ -42,11 +42,13 @@ export interface StopSignals {
  */
 export function installStopSignals(handlers: StopSignalHandlers): StopSignals {
   let received: StopSignal | undefined;
+  firstReceived = undefined;
   let phase: 'training' | 'closing' = 'training';
   let waited = false;
   const handler = (signal: StopSignal) => {
     if (received === undefined) {
       received = signal;
+      firstReceived = signal;
       if (phase === 'training') return handlers.onStop(signal);
       waited = true;
       return handlers.onWait(signal);
@@ -71,6 +73,18 @@ export function installStopSignals(handlers: StopSignalHandlers): StopSignals {
   };
 }
 
+/** The first stop signal of the newest {@link installStopSignals}, kept after its handlers are removed. */
+let firstReceived: StopSignal | undefined;
+
+/**
+ * The signal that stopped the newest run that handled signals, if one did: a run that then fails
+ * (its final checkpoint cannot be written, say) ends in an error rather than a result, and the CLI
+ * still exits by the signal after reporting it, as a run stopped by Ctrl-C should.
+ */
+export function receivedStopSignal(): StopSignal | undefined {
+  return firstReceived;
+}
+
 /**
  * Ends the process the way `signal` would have, after its handlers did their work: the shell then
  * sees a process killed by Ctrl-C (`$?` 130), and a script looping over runs stops instead of
@@ -82,6 +96,8 @@ export function exitBySignal(signal: StopSignal): never {
   // no exit handlers that would show it again.
   if (process.stderr.isTTY) process.stderr.write('\x1b[?25h');
   for (const s of STOP_SIGNALS) process.removeAllListeners(s);
-  process.kill(process.pid, signal);
+  // Windows has no signals to end by (process.kill there only kills, or throws for SIGHUP): the
+  // status alone says it.
+  if (process.platform !== 'win32') process.kill(process.pid, signal);
   process.exit(128 + constants.signals[signal]);
 }

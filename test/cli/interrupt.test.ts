@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { constants } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -114,6 +114,22 @@ describe('a run killed or interrupted at any point', () => {
     expect(readdirSync(path.join(logdir, 'r'))).toContain('checkpoint.json');
     expect(run.stdout()).toMatch(/stopped by signal/);
     expect(run.stderr()).toMatch(/stopping after this batch/);
+  });
+
+  it('Ctrl-C whose final checkpoint cannot be written: one line saying why, and the process still ends by the signal', async () => {
+    const logdir = path.join(dir, 'interrupted-unsaved');
+    // No periodic checkpoint: the one at the end is the first.
+    const run = startTraining(logdir, ['--checkpoint-every', '0']);
+    const records = path.join(logdir, 'r', 'records.jsonl');
+    await waitFor(() => recordLines(records) >= 3);
+    // A folder where the checkpoint goes: the rename onto it fails, as a full disk would fail it.
+    mkdirSync(path.join(logdir, 'r', 'checkpoint.json'));
+    run.child.kill('SIGINT');
+    const ended = await run.exited;
+    expect(run.stderr()).toMatch(/cannot write checkpoint/);
+    expect(run.stderr()).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m); // no stack trace
+    expect(endedBy(ended, 'SIGINT'), JSON.stringify(ended) + run.stderr()).toBe(true);
+    expect(readJsonRun(path.join(logdir, 'r')).summary?.status).toBe('failed');
   });
 
   it('a signal while the exporters open still ends the run as interrupted, with a summary and a checkpoint; a second only waits', async () => {

@@ -44,4 +44,16 @@ describe('LineFile on a disk that fills up', () => {
     expect(fs.readFileSync(file, 'utf8')).toBe('{"a":1}\n{"b":2}\n');
     expect(calls).toBe(4);
   });
+
+  it('fails, rather than looping for ever, on a write that makes no progress', () => {
+    const file = path.join(dir, 'stuck.jsonl');
+    fs.writeFileSync(file, '{"before":0}\n');
+    let calls = 0;
+    const stuck: LineFileSystem = { ...fs, writeSync: (fd, buffer, offset, length) => (calls++ === 0 ? fs.writeSync(fd, buffer, offset, Math.min(length, 5)) : 0) };
+    const lines = new LineFile(file, stuck);
+    lines.open();
+    lines.push('{"line":1}');
+    expect(() => lines.flush()).toThrow(/ENOSPC/);
+    expect(fs.readFileSync(file, 'utf8')).toBe('{"before":0}\n');
+  });
 });

@@ -29,7 +29,7 @@ const DESCRIPTIONS = {
   smoothedTrainLoss: 'Training loss smoothed over batches (exponential moving average, 0.99 on the past); the final value is summary.json\'s finalLoss. Steadier than loss/train for comparing runs.',
   validationLoss: 'Mean per-character cross-entropy on the validation text.',
   charsPerSec: 'Training throughput, characters per second.',
-  batchesTrained: 'Batches trained so far. Its last value is how long the run trained: runs limited by time train different numbers of batches, so compare their losses with this in view.',
+  batchesTrained: 'Batches the model has trained (a resumed run counts those before its checkpoint too). Runs limited by time train different numbers of batches: compare their losses with this in view.',
   gradNorm: 'Global gradient norm before clipping.',
   maxGradient: 'Recorded batches: height of the tallest bar, max over steps j of Σ_t m[t][j] for the primary parameter.',
   horizon: (f: number) =>

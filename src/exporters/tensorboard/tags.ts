@@ -12,8 +12,9 @@ export const TAGS = {
   /** Scalar: training throughput in characters per second. */
   charsPerSec: 'perf/chars_per_sec',
   /**
-   * Scalar: batches trained so far (the step plus one). Its last value is how long a run trained,
-   * a column of the HParams table beside the losses it explains.
+   * Scalar: batches the model has trained (the step plus one; a resumed run counts the batches
+   * before its checkpoint too, as its steps do). Its last value is a column of the HParams table
+   * beside the losses it explains.
    */
   batchesTrained: 'progress/batches_trained',
   /** Scalar: global gradient norm before clipping, when reported. */
