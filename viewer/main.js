@@ -274,6 +274,10 @@ class App {
   /** Loads the selected batch into every panel (the nearest recorded one in each run). */
   loadSelected() {
     const target = this.selected;
+    // Each load is one request of the selection: answers to an older one are dropped. (Comparing
+    // `selected` instead dropped the other panels' answers whenever the first panel's run lacked
+    // the batch and moved the selection to its nearest.)
+    const request = (this.selectRequest = (this.selectRequest ?? 0) + 1);
     if (target === null) {
       this.render();
       return;
@@ -285,18 +289,21 @@ class App {
         .get(p.run.id, target, p.run.version, series)
         .then((res) => {
           // An answer for a series since replaced by another must not overwrite the newer one.
-          if (this.selected !== target || series !== this.batchSeries(p)) return;
+          if (request !== this.selectRequest || series !== this.batchSeries(p)) return;
           p.selectedMeta = res;
           p.error = null;
           if (this.preview === null) p.shown = res;
           if (i === 0 && res.meta.batch !== target) {
+            // The first run lacks the batch: its nearest becomes the selection, and the other
+            // panels load the batch nearest to that one, so all show the same moment.
             this.selected = res.meta.batch;
             this.updateUrl();
+            if (this.panels.length > 1) this.loadSelected();
           }
           this.render();
         })
         .catch((err) => {
-          if (this.selected !== target || series !== this.batchSeries(p)) return;
+          if (request !== this.selectRequest || series !== this.batchSeries(p)) return;
           p.error = err instanceof ApiFailure ? err.message : String(err);
           this.render();
         });
@@ -364,11 +371,13 @@ class App {
   /**
    * The loss step whose horizon area 3 shows: the hovered one, else the batch's largest finite loss
    * (the step the network got most wrong, whose horizon is usually the one worth reading first; the
-   * last step when no loss is finite). Area 3 is never a blank box once a batch is shown.
+   * last step when no loss is finite). Area 3 is never a blank box once a batch is shown. Side by
+   * side, a hovered step is the same in every panel (to compare it), while each panel's default is
+   * its own run's largest loss.
    */
-  shownLoss() {
+  shownLoss(panel = this.panels[0]) {
     if (this.hoverT !== null) return { t: this.hoverT, fallback: false };
-    const record = this.panels[0]?.shown?.record;
+    const record = panel?.shown?.record;
     if (!record?.n) return { t: null, fallback: false };
     let best = record.n - 1;
     let bestLoss = -Infinity;
@@ -413,6 +422,8 @@ class App {
 
   onKey(e) {
     if (e.target.closest?.('select, input, textarea')) return;
+    // Cmd-[ / Ctrl-[ and the like belong to the browser (back, forward).
+    if (e.metaKey || e.ctrlKey || e.altKey) return;
     if (e.key === 'Escape') {
       this.setHover(null);
       return;
@@ -609,9 +620,9 @@ class App {
   }
 
   renderNow(detailOnly = false) {
-    const loss = this.shownLoss();
+    const losses = new Map(this.panels.map((p) => [p, this.shownLoss(p)]));
     const view = {
-      seriesKey: this.seriesKey, hoverT: loss.t, hoverDefault: loss.fallback, preview: this.preview, zoom: this.zoom,
+      seriesKey: this.seriesKey, preview: this.preview, zoom: this.zoom,
       domain: this.domain(), fullDomain: this.fullDomain(), showResidual: this.showResidual && this.residualAvailable(),
       barMax: 0, hzMax: 0, ovMax: 0,
     };
@@ -620,11 +631,15 @@ class App {
       const series = p.drawnSeries(this.seriesKey);
       if (p.shown) {
         view.barMax = Math.max(view.barMax, barMax(p.shown.record, series, this.showResidual));
-        if (loss.t !== null) view.hzMax = Math.max(view.hzMax, rowMax(p.shown.record, series, loss.t));
+        const { t } = losses.get(p);
+        if (t !== null) view.hzMax = Math.max(view.hzMax, rowMax(p.shown.record, series, t));
       }
       if (p.overview?.max) view.ovMax = Math.max(view.ovMax, p.overview.max);
     }
-    for (const p of this.panels) p.render(view, detailOnly);
+    for (const p of this.panels) {
+      const { t, fallback } = losses.get(p);
+      p.render({ ...view, hoverT: t, hoverDefault: fallback }, detailOnly);
+    }
     if (detailOnly) return;
     d3.select('#panels').classed('compare', this.panels.length > 1);
     this.renderProblems();

@@ -326,6 +326,34 @@ describe('past the paper', () => {
     await shot('06-compare');
   });
 
+  it('side by side, area 3 of each panel starts at its own run\'s largest loss', async () => {
+    await open('?run=rnn-json&compare=lstm-both');
+    await page.waitForSelector('#panel-1 svg.panel [data-area="3"] rect.horizon-bar');
+    const largest = (losses: number[]) => losses.reduce((best, l, t) => (Number.isFinite(l) && l > losses[best] ? t : best), 0);
+    for (const [i, id] of [[0, 'rnn-json'], [1, 'lstm-both']] as const) {
+      const batch = Number(await panel(i).getAttribute('data-batch'));
+      const record = readRun(fx.logdir, id).records.find((r) => r.batch === batch)!;
+      await page.waitForFunction(
+        ([sel, text]) => document.querySelector(sel)?.textContent?.includes(text),
+        [`#panel-${i} svg.panel [data-area="3"] text.area-title`, `step ${largest(record.losses)}`] as const,
+      );
+    }
+  });
+
+  it('side by side, a batch the first run lacks: every panel shows the batch nearest to where the first one moved', async () => {
+    const first = readRun(fx.logdir, 'rnn-json').records.map((r) => r.batch);
+    const second = readRun(fx.logdir, 'lstm-both').records.map((r) => r.batch);
+    const target = second.find((b) => !first.includes(b));
+    expect(target).toBeDefined();
+    await page.goto(`${server.url}?run=rnn-json&compare=lstm-both&batch=${target}`);
+    await page.waitForFunction(() => [0, 1].every((i) => (document.querySelector(`#panel-${i} svg.panel`)?.getAttribute('data-batch') ?? '') !== ''));
+    const moved = Number(await panel(0).getAttribute('data-batch'));
+    expect(first).toContain(moved);
+    expect(urlParam('batch')).toBe(String(moved));
+    const nearest = second.reduce((a, b) => (Math.abs(b - moved) < Math.abs(a - moved) ? b : a));
+    expect(Math.abs(Number(await panel(1).getAttribute('data-batch')) - moved)).toBe(Math.abs(nearest - moved));
+  });
+
   it('chooses the parameter and the LSTM gate whose gradient is shown', async () => {
     await open('?run=lstm-both');
     const { records } = readRun(fx.logdir, 'lstm-both');
