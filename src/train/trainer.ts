@@ -230,7 +230,7 @@ async function trainWith(config: RunConfig, options: TrainOptions, parts: Resolv
         stop = 'interrupted';
         say(`${named(signal)}: stopping after this batch, then saving the checkpoint and closing the run`);
       },
-      onWait: (signal) => say(`${named(signal)}: already stopping, the run is being saved and closed; once more quits at once, leaving it without a summary`),
+      onWait: (signal) => say(`${named(signal)}: already stopping: the current batch ends, then the run is saved and closed (a large checkpoint takes seconds); once more quits at once, leaving it without a summary`),
       onForce: (signal) => {
         for (const e of exporters) {
           try {
