@@ -275,6 +275,8 @@ async function trainWith(config: RunConfig, options: TrainOptions, parts: Resolv
   }[kind];
   say(`training ${cell.name} (H=${hiddenSize}, B=${config.batchSize}, n=${config.seqLength}) on ${engine.name}${engineNote}`);
   say(describeCorpus(data.corpus, config.corpus.maxChars));
+  // The progress bar counts this run's batches; steps, records and scalars go on from here.
+  if (resumed) say(`resuming ${config.resume} at batch ${firstBatch}: steps continue from there`);
 
   if (training?.corpus !== undefined && training.corpus !== data.fingerprint) {
     say(`resuming on other text than the checkpoint was trained on (another corpus, --max-chars or --validation): training goes on from batch ${firstBatch} of this text`);

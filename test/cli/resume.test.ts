@@ -22,6 +22,8 @@ describe('rnnbow train --resume', () => {
     expect([run.cell, run.hiddenSize, run.optimizer.name]).toEqual(['lstm', 6, 'adam']);
     expect([run.config.cell, run.config.hiddenSize]).toEqual(['lstm', 6]);
     expect(res.stdout + res.stderr).not.toMatch(/does not carry over|carried state/);
+    // Where it goes on from is said, since the progress bar counts this run's batches from 1.
+    expect(res.stdout + res.stderr).toMatch(/resuming .*lstm-adam.checkpoint\.json at batch 3: steps continue from there/);
   });
 
   it('refuses a hidden size or cell other than the checkpoint\'s', () => {
