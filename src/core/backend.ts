@@ -45,8 +45,8 @@ async function loadTfjsNode(): Promise<void> {
   } catch (err) {
     throw new RnnbowError(
       'BACKEND',
-      `backend "tensorflow" needs @tensorflow/tfjs-node, which could not be loaded (${(err as Error).message.split('\n')[0]})`,
-      'npm install @tensorflow/tfjs-node (needs internet to download libtensorflow), or use --backend wasm',
+      `backend "tensorflow" needs @tensorflow/tfjs-node (or @tensorflow/tfjs-node-gpu), which could not be loaded (${(err as Error).message.split('\n')[0]})`,
+      'npm install @tensorflow/tfjs-node, or @tensorflow/tfjs-node-gpu with CUDA (each needs internet to download libtensorflow), or use --backend wasm',
     );
   }
 }
