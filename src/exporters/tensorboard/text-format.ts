@@ -4,7 +4,9 @@
  * Markdown or HTML would interpret is written as a numeric entity, so any text survives as text.
  */
 
-/** Visible stand-ins for whitespace and control characters. */
+import { visibleChar } from '../../data/visible-char.js';
+
+/** Visible stand-ins for whitespace and control characters in running text (samples). */
 const VISIBLE: Record<string, string> = {
   ' ': '␣',
   '\n': '⏎',
@@ -16,8 +18,12 @@ const VISIBLE: Record<string, string> = {
 /** Characters Markdown (with tables) or HTML would treat as syntax. */
 const SPECIAL = new Set(['&', '<', '>', '|', '\\', '`', '*', '_', '[', ']', '(', ')', '{', '}', '#', '+', '-', '.', '!', '~', ':', '"', "'", '=', '^', '$']);
 
-/** A character as the user should see it: whitespace and control characters shown by symbols. */
-export function visibleChar(ch: string): string {
+/**
+ * A whitespace or control character inside running text (a generated sample) as a one-glyph
+ * symbol: the control pictures ␀..␟ keep the text's shape, where a token's own cell uses the
+ * viewer's and CLI's `visibleChar` (`U+0007`), so a label reads the same everywhere.
+ */
+export function controlPicture(ch: string): string {
   const v = VISIBLE[ch];
   if (v) return v;
   const code = ch.codePointAt(0) ?? 0;
@@ -106,7 +112,7 @@ export function predictionsTable(r: PredictionRows, vocab: readonly string[]): s
  * other than newline and tab are shown by symbols.
  */
 export function sampleMarkdown(batch: number, text: string): string {
-  const shown = Array.from(text, (ch) => (ch === '\n' || ch === '\t' ? ch : ch.codePointAt(0)! < 0x20 || ch === '\x7f' ? visibleChar(ch) : ch)).join('');
+  const shown = Array.from(text, (ch) => (ch === '\n' || ch === '\t' ? ch : ch.codePointAt(0)! < 0x20 || ch === '\x7f' ? controlPicture(ch) : ch)).join('');
   const body = shown
     .split('\n')
     .map((line) => `    ${line}`)

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { escapeMarkdown, predictionsTable, sampleMarkdown, tokenCell, visibleChar } from '../../../src/exporters/tensorboard/text-format.js';
+import { controlPicture, escapeMarkdown, predictionsTable, sampleMarkdown, tokenCell } from '../../../src/exporters/tensorboard/text-format.js';
+import { visibleChar } from '../../../src/data/visible-char.js';
 
 const vocab = ['a', ' ', '\n', '\t', '|', '<', '\x01', '*'];
 
@@ -8,8 +9,16 @@ function decodeEntities(s: string): string {
 }
 
 describe('text for the text dashboard', () => {
-  it('makes whitespace and control characters visible', () => {
-    expect([' ', '\n', '\t', '\r', '\x01', 'x'].map(visibleChar)).toEqual(['␣', '⏎', '⇥', '␍', '␁', 'x']);
+  it('makes whitespace and control characters in running text visible as one glyph each', () => {
+    expect([' ', '\n', '\t', '\r', '\x01', 'x'].map(controlPicture)).toEqual(['␣', '⏎', '⇥', '␍', '␁', 'x']);
+  });
+
+  it('writes a token cell as the viewer and the CLI show the character', () => {
+    for (const ch of ['\x07', '\x7f', '\u00a0', '\u200b', '\ufeff', '\u0301', ' ', '\n', 'é', '😀']) {
+      const i = vocab.length;
+      expect(decodeEntities(tokenCell(i, [...vocab, ch])), JSON.stringify(ch)).toBe(visibleChar(ch));
+    }
+    expect(decodeEntities(tokenCell(6, vocab))).toBe('U+0001');
   });
 
   it('writes Markdown and HTML syntax as entities that decode back to the text', () => {
