@@ -158,7 +158,9 @@ export function itemizationText(run) {
   if (run.records > 0 && run.k === null) return 'full itemization';
   const recorder = typeof run.recorder === 'string' ? run.recorder : '';
   const k = /truncated\(k=(\d+)/.exec(recorder);
-  if (k) return `k ${k[1]}`;
+  // A k that reaches back over the whole sequence keeps every distance: the records say full
+  // itemization (k null), and so does the title before the first one arrives.
+  if (k) return Number.isFinite(run.n) && Number(k[1]) >= run.n - 1 ? 'full itemization' : `k ${k[1]}`;
   if (/\bfull\b/.test(recorder)) return 'full itemization';
   return null;
 }

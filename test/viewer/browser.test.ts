@@ -723,6 +723,20 @@ describe('past the paper', () => {
     expect(await page.locator('#panel-0 svg.horizon-training .hz-sub').textContent()).not.toMatch(/of ’s/);
   });
 
+  it('titles a run without records whose k reaches over the whole sequence as full itemization, as its records will', async () => {
+    const dir = path.join(fx.logdir, 'no-records-k-past-n');
+    mkdirSync(dir);
+    const run = JSON.parse(readFileSync(path.join(fx.logdir, 'rnn-json', 'run.json'), 'utf8'));
+    expect(run.recorder).toMatch(/truncated\(k=4/);
+    run.recorder = run.recorder.replace(/truncated\(k=4/, `truncated(k=${run.seqLength + 5}`);
+    writeFileSync(path.join(dir, 'run.json'), JSON.stringify(run));
+    await page.goto(`${server.url}?run=no-records-k-past-n`);
+    await page.waitForSelector('#panel-0 [data-area="message"] text');
+    const title = await panel().locator('[data-area="title"] text:not(.status)').first().textContent();
+    expect(title).toMatch(/full itemization/);
+    expect(title).not.toMatch(/\bk \d/);
+  });
+
   it('writes huge numbers with an exponent and a NaN mean as NaN', async () => {
     // A string, not a function: vitest would rewrite the function's import() for node.
     const out: string[] = await page.evaluate(`(async () => {
