@@ -723,6 +723,43 @@ describe('past the paper', () => {
     expect(await page.locator('#panel-0 svg.horizon-training .hz-sub').textContent()).not.toMatch(/of ’s/);
   });
 
+  it('says B and which sequence of the batch is drawn when a batch holds several', async () => {
+    const dir = path.join(fx.logdir, 'b4-copy');
+    mkdirSync(dir);
+    const run = JSON.parse(readFileSync(path.join(fx.logdir, 'rnn-json', 'run.json'), 'utf8'));
+    writeFileSync(path.join(dir, 'run.json'), JSON.stringify({ ...run, batchSize: 4, config: { ...run.config, batchSize: 4 } }));
+    const lines = readFileSync(path.join(fx.logdir, 'rnn-json', 'records.jsonl'), 'utf8').trim().split('\n');
+    writeFileSync(path.join(dir, 'records.jsonl'), lines.map((l) => JSON.stringify({ ...JSON.parse(l), sequence: 2 })).join('\n') + '\n');
+    await open('?run=b4-copy');
+    expect(await panel().locator('[data-area="title"] text:not(.status)').first().textContent()).toMatch(/· B 4 ·/);
+    await page.waitForSelector('#panel-0 svg.panel .sequence');
+    expect(await panel().locator('.sequence').first().textContent()).toBe('3 of 4');
+    // A batch of one sequence says neither.
+    await open('?run=rnn-json');
+    expect(await panel().locator('[data-area="title"] text:not(.status)').first().textContent()).not.toMatch(/\bB \d/);
+    expect(await panel().locator('.sequence').count()).toBe(0);
+  });
+
+  it('says it is loading until the first run list arrives, with nothing to export meanwhile', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    await page.route('**/api/runs/summary', async (route) => {
+      await held;
+      await route.continue();
+    });
+    try {
+      await page.goto(server.url);
+      await expect.poll(() => page.locator('#empty').textContent()).toBe('Loading runs…');
+      expect(await page.locator('#export-svg').isDisabled()).toBe(true);
+      release();
+      await page.waitForSelector('#panel-0 svg.panel text.label');
+      expect(await page.locator('#empty').isVisible()).toBe(false);
+    } finally {
+      release();
+      await page.unroute('**/api/runs/summary');
+    }
+  });
+
   it('titles a run without records whose k reaches over the whole sequence as full itemization, as its records will', async () => {
     const dir = path.join(fx.logdir, 'no-records-k-past-n');
     mkdirSync(dir);
