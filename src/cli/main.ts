@@ -30,9 +30,7 @@ async function main(): Promise<void> {
     process.stderr.write(formatError(err) + '\n');
     // A run stopped by Ctrl-C that then failed (say, its final checkpoint found the disk full)
     // still ends as interrupted, so a shell loop over runs stops there too.
-    const { receivedStopSignal, exitBySignal } = await import('../train/stop-signals.js');
-    const signal = receivedStopSignal();
-    if (signal) exitBySignal(signal);
+    await (await import('./exit-by-signal.js')).exitIfStoppedBySignal();
     process.exit(1);
   }
 }

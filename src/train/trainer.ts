@@ -90,7 +90,8 @@ export interface TrainResult {
   config: RunConfig;
   /**
    * With `handleSignals`: the signal that stopped the run (or arrived while it was closing), so
-   * that the CLI can exit by it once it has reported the run.
+   * that a caller can exit by it once it has reported the run. (The CLI asks `stop-signals`
+   * instead, which also knows it when the run then ended in an error.)
    */
   signal?: 'SIGINT' | 'SIGTERM' | 'SIGHUP';
 }

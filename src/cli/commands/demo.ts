@@ -2,7 +2,8 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { parseConfig } from '../../core/config.js';
 import { parseInteger, parseNumber } from '../parse.js';
-import { exitBySignalOf, printRunResult, runTraining } from './train.js';
+import { exitIfStoppedBySignal } from '../exit-by-signal.js';
+import { printRunResult, runTraining } from './train.js';
 
 /** `rnnbow demo`: the paper's settings on the bundled corpus for about a minute, every exporter on. */
 export function demoCommand(): Command {
@@ -40,6 +41,6 @@ export function demoCommand(): Command {
           `  npx rnnbow inspect ${flags.logdir}            # what the event files hold\n` +
           `  ${path.join(result.runDir, 'records.jsonl')}  # the records as JSON Lines (docs/json-schema.md)\n`,
       );
-      await exitBySignalOf(result);
+      await exitIfStoppedBySignal();
     });
 }

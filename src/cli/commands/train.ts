@@ -13,7 +13,7 @@ import { DEFAULT_HOST, DEFAULT_PORT } from '../../viewer/defaults.js';
 import type { ViewerServer } from '../../viewer/index.js';
 import { parsePort, viewerBanner } from './serve.js';
 import { withResumeCorpusHint } from '../../data/resume-corpus.js';
-import { exitBySignal } from '../../train/stop-signals.js';
+import { exitIfStoppedBySignal } from '../exit-by-signal.js';
 
 /** Flags of `rnnbow train` as commander parses them (all optional: unset flags keep config/defaults). */
 export interface TrainFlags {
@@ -171,19 +171,6 @@ export function printRunResult(result: TrainResult): void {
   );
 }
 
-/**
- * Ends the process by the signal that stopped `result`'s run (if one did), once what was printed
- * has reached the terminal or pipe: exit status 130 after Ctrl-C, and a shell script that loops
- * over runs stops at Ctrl-C instead of starting the next run.
- */
-export async function exitBySignalOf(result: TrainResult): Promise<void> {
-  if (!result.signal) return;
-  const written = (stream: NodeJS.WriteStream) => new Promise<void>((resolve) => stream.write('', () => resolve()));
-  // A stream that never calls back (a stalled pipe) must not keep the process from exiting.
-  await Promise.race([Promise.all([written(process.stdout), written(process.stderr)]), new Promise((r) => setTimeout(r, 2000))]);
-  exitBySignal(result.signal);
-}
-
 /** Flags of `rnnbow train` that start the viewer beside the run. */
 export interface ServeBesideFlags {
   /** Start the viewer on the logdir while training. */
@@ -220,8 +207,8 @@ export function trainCommand(): Command {
           }
         : undefined;
       const config = configFromFlags(flags);
-      let result: TrainResult;
       try {
+        let result: TrainResult;
         try {
           result = await runTraining(config, { onStart });
         } catch (err) {
@@ -233,6 +220,6 @@ export function trainCommand(): Command {
       } finally {
         await viewer?.close();
       }
-      await exitBySignalOf(result);
+      await exitIfStoppedBySignal();
     });
 }
