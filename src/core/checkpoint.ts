@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { CellDefinition } from './cell.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { CheckpointError } from './errors.js';
+import { writeFailureReason } from './write-failure.js';
 import { modelParams } from './model.js';
 import type { ParamStore } from './params.js';
 import { sizeOf } from './params.js';
@@ -113,23 +114,10 @@ export function saveCheckpoint(file: string, checkpoint: CheckpointJson): void {
   try {
     writeFileAtomic(file, text);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
     const kept = existsSync(file) ? 'the previous checkpoint there is intact' : 'no earlier checkpoint is there';
-    throw new CheckpointError(`cannot write checkpoint ${file}: ${WRITE_FAILURES[code ?? ''] ?? code ?? (err as Error).message} (${kept})`, 'check that the run folder exists and is writable and that the disk has space');
+    throw new CheckpointError(`cannot write checkpoint ${file}: ${writeFailureReason(err)} (${kept})`, 'check that the run folder exists and is writable and that the disk has space');
   }
 }
-
-/** What the usual reasons a checkpoint cannot be written mean, by error code. */
-const WRITE_FAILURES: Record<string, string> = {
-  ENOENT: 'its folder does not exist (removed while training?)',
-  ENOTDIR: 'a part of its path is not a folder',
-  EACCES: 'permission denied',
-  EPERM: 'permission denied',
-  EROFS: 'the file system is read-only',
-  ENOSPC: 'the disk is full',
-  EDQUOT: 'the disk quota is exhausted',
-  EISDIR: 'a folder has its name',
-};
 
 function flatten(file: string, name: string, value: unknown, shape: readonly number[]): Float32Array {
   const expected = shape.length === 1 ? `[${shape[0]}]` : `[${shape[0]} x ${shape[1]}]`;

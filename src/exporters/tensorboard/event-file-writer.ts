@@ -1,6 +1,7 @@
 import * as nodeFs from 'node:fs';
 import { join } from 'node:path';
 import { ExportError } from '../../core/errors.js';
+import { writeFailureReason } from '../../core/write-failure.js';
 import { eventFileName, hostName, nextFileCounter } from './event-file-name.js';
 import { tensorboardProtos, type EventMessage } from './proto.js';
 import { FRAME_OVERHEAD, writeFrame } from './tfrecord.js';
@@ -47,27 +48,6 @@ export interface EventFileWriterOptions {
 
 /** The file_version every TensorBoard event file starts with. */
 export const FILE_VERSION = 'brain.Event:2';
-
-function describeIoError(err: unknown): string {
-  const e = err as NodeJS.ErrnoException;
-  switch (e?.code) {
-    case 'ENOSPC':
-      return 'the disk is full';
-    case 'EDQUOT':
-      return 'the disk quota is exhausted';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'ENOENT':
-      return 'the folder does not exist';
-    case 'ENOTDIR':
-      return 'a part of the path is a file, not a folder';
-    case 'EROFS':
-      return 'the file system is read-only';
-    default:
-      return e?.message ?? String(err);
-  }
-}
 
 const HINT = 'check that the folder exists and is writable and that the disk has space; events flushed before the error are intact';
 
@@ -123,7 +103,7 @@ export class EventFileWriter {
         break;
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code === 'EEXIST' && attempt < 100) continue;
-        throw new ExportError(`cannot create a TensorBoard event file in ${dir}: ${describeIoError(err)}`, HINT, { cause: err });
+        throw new ExportError(`cannot create a TensorBoard event file in ${dir}: ${writeFailureReason(err)}`, HINT, { cause: err });
       }
     }
     const writer = new EventFileWriter(path, fd, fs, options.maxPendingBytes ?? 8 * 1024 * 1024);
@@ -198,7 +178,7 @@ export class EventFileWriter {
       } catch {
         // The reader skips a cut-short last record anyway.
       }
-      this.fail(new ExportError(`cannot write TensorBoard events to ${this.path}: ${describeIoError(err)}`, HINT, { cause: err }));
+      this.fail(new ExportError(`cannot write TensorBoard events to ${this.path}: ${writeFailureReason(err)}`, HINT, { cause: err }));
       throw this.failure;
     }
     this.written += this.pendingLength;
@@ -230,7 +210,7 @@ export class EventFileWriter {
         try {
           this.fs.fsyncSync(fd);
         } catch (err) {
-          this.fail(new ExportError(`cannot sync TensorBoard events to disk at ${this.path}: ${describeIoError(err)}`, HINT, { cause: err }));
+          this.fail(new ExportError(`cannot sync TensorBoard events to disk at ${this.path}: ${writeFailureReason(err)}`, HINT, { cause: err }));
         }
       }
     } finally {
