@@ -743,12 +743,18 @@ describe('past the paper', () => {
   it('says it is loading until the first run list arrives, with nothing to export meanwhile', async () => {
     let release!: () => void;
     const held = new Promise<void>((r) => (release = r));
-    await page.route('**/api/runs/summary', async (route) => {
+    // The page asks for the list once its script has set the page up: checked from then on (the
+    // static page already says "Loading runs…", before the script has disabled anything).
+    let asked!: () => void;
+    const askedFor = new Promise<void>((r) => (asked = r));
+    await page.route('**/api/runs/summary*', async (route) => {
+      asked();
       await held;
       await route.continue();
     });
     try {
       await page.goto(server.url);
+      await askedFor;
       await expect.poll(() => page.locator('#empty').textContent()).toBe('Loading runs…');
       expect(await page.locator('#export-svg').isDisabled()).toBe(true);
       release();
@@ -756,7 +762,7 @@ describe('past the paper', () => {
       expect(await page.locator('#empty').isVisible()).toBe(false);
     } finally {
       release();
-      await page.unroute('**/api/runs/summary');
+      await page.unroute('**/api/runs/summary*');
     }
   });
 
