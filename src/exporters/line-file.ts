@@ -1,5 +1,6 @@
 import * as nodeFs from 'node:fs';
 import { ExportError } from '../core/errors.js';
+import { writeFailureReason } from '../core/write-failure.js';
 
 /** The file-system calls a {@link LineFile} makes; tests swap them to simulate a full disk. */
 export interface LineFileSystem {
@@ -94,7 +95,7 @@ export class LineFile {
 const NEWLINE = 0x0a;
 
 function ioError(file: string, err: unknown): ExportError {
-  const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
-  const hint = code === 'ENOSPC' ? 'free disk space; records flushed before this point are intact' : 'check that the logdir is writable';
-  return new ExportError(`cannot write ${file}: ${code}`, hint, { cause: err });
+  const full = (err as NodeJS.ErrnoException | undefined)?.code === 'ENOSPC';
+  const hint = full ? 'free disk space; records flushed before this point are intact' : 'check that the logdir is writable';
+  return new ExportError(`cannot write ${file}: ${writeFailureReason(err)}`, hint, { cause: err });
 }

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { itemizeCommand } from '../../src/cli/commands/itemize.js';
@@ -134,6 +134,24 @@ describe('rnnbow itemize: the output path', () => {
     writeFileSync(out, 'old');
     await itemize(['--checkpoint', checkpoint, '--text', 'int', '--out', out]);
     expect(JSON.parse(readFileSync(out, 'utf8')).n).toBe(2);
+    // Written through a temporary sibling, which the rename leaves no trace of.
+    expect(readdirSync(dir).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('keeps an existing file whole when the new one cannot be written', async () => {
+    const { checkpoint } = await trained;
+    const out = path.join(dir, 'kept.json');
+    writeFileSync(out, 'old');
+    // A folder where the temporary file goes makes the write fail after the itemization ran.
+    const blocker = path.join(dir, `.kept.json.${process.pid}.tmp`);
+    mkdirSync(blocker);
+    try {
+      const e = await refusal(['--checkpoint', checkpoint, '--text', 'int', '--out', out]);
+      expect(e.message).toBe(`cannot write --out ${out}: a folder has its name`);
+      expect(readFileSync(out, 'utf8')).toBe('old');
+    } finally {
+      rmSync(blocker, { recursive: true });
+    }
   });
 
   it('refuses a folder as --out, naming a file to use instead', async () => {

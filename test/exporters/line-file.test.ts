@@ -27,7 +27,16 @@ describe('LineFile on a disk that fills up', () => {
     const lines = new LineFile(file, fillingDisk(30));
     lines.open();
     for (const n of [1, 2, 3]) lines.push(`{"line":${n}}`);
-    expect(() => lines.flush()).toThrow(ExportError);
+    let failure: unknown;
+    try {
+      lines.flush();
+    } catch (err) {
+      failure = err;
+    }
+    expect(failure).toBeInstanceOf(ExportError);
+    // Said in words, with what the user can do and what is safe.
+    expect((failure as ExportError).message).toBe(`cannot write ${file}: the disk is full`);
+    expect((failure as ExportError).hint).toBe('free disk space; records flushed before this point are intact');
     // 30 bytes fit: two lines of 11 bytes and 8 bytes of the third, which are cut off again.
     expect(fs.readFileSync(file, 'utf8')).toBe('{"before":0}\n{"line":1}\n{"line":2}\n');
   });
@@ -53,7 +62,7 @@ describe('LineFile on a disk that fills up', () => {
     const lines = new LineFile(file, stuck);
     lines.open();
     lines.push('{"line":1}');
-    expect(() => lines.flush()).toThrow(/ENOSPC/);
+    expect(() => lines.flush()).toThrow(/: the disk is full$/);
     expect(fs.readFileSync(file, 'utf8')).toBe('{"before":0}\n');
   });
 });

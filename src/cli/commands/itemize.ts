@@ -1,7 +1,9 @@
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Command, Option } from 'commander';
+import { writeFileAtomic } from '../../core/atomic-write.js';
 import { RnnbowError } from '../../core/errors.js';
+import { writeFailureReason } from '../../core/write-failure.js';
 import type { ItemizePlan, ItemizeReduction } from '../../train/itemize-text.js';
 import { collect } from '../parse.js';
 
@@ -107,9 +109,10 @@ export function itemizeCommand(): Command {
         throw tooLargeForJson(output.n, flags.reduction);
       }
       try {
-        writeFileSync(flags.out, json);
+        // Through a temporary file: a full disk must not leave a cut-off file where one was.
+        writeFileAtomic(flags.out, json);
       } catch (err) {
-        throw new RnnbowError('INPUT', `cannot write --out ${flags.out}: ${(err as NodeJS.ErrnoException).code}`, 'choose an --out path in a folder you can write to');
+        throw new RnnbowError('INPUT', `cannot write --out ${flags.out}: ${writeFailureReason(err)}`, 'choose an --out path in a folder you can write to, on a disk with space');
       }
       // Per character, as train reports it; the file's `loss` is the sum over the steps.
       const steps = `${output.n} step${output.n === 1 ? '' : 's'}`;
