@@ -6,30 +6,20 @@
 
 import { visibleChar } from '../../data/visible-char.js';
 
-/** Visible stand-ins for whitespace and control characters in running text (samples). */
-const VISIBLE: Record<string, string> = {
-  ' ': '␣',
-  '\n': '⏎',
-  '\t': '⇥',
-  '\r': '␍',
-  '\x7f': '␡',
-};
-
 /** Characters Markdown (with tables) or HTML would treat as syntax. */
 const SPECIAL = new Set(['&', '<', '>', '|', '\\', '`', '*', '_', '[', ']', '(', ')', '{', '}', '#', '+', '-', '.', '!', '~', ':', '"', "'", '=', '^', '$']);
 
 /**
- * A whitespace or control character inside running text (a generated sample) as a one-glyph
- * symbol: the control pictures ␀..␟ keep the text's shape, where a token's own cell uses the
- * viewer's and CLI's `visibleChar` (`U+0007`), so a label reads the same everywhere.
+ * A control character inside running text (a generated sample) as a one-glyph symbol: the
+ * control pictures ␀..␟ and ␡ keep the text's shape, where a token's own cell uses the viewer's
+ * and CLI's `visibleChar` (`U+0007`), so a label reads the same everywhere. Any other character
+ * is returned as it is.
  */
 export function controlPicture(ch: string): string {
-  const v = VISIBLE[ch];
-  if (v) return v;
   const code = ch.codePointAt(0) ?? 0;
-  // U+2400..U+241F are the "control pictures" of C0 controls.
+  // U+2400..U+241F are the "control pictures" of C0 controls, U+2421 that of DEL.
   if (code < 0x20) return String.fromCodePoint(0x2400 + code);
-  return ch;
+  return code === 0x7f ? '\u2421' : ch;
 }
 
 /** Escapes text for a Markdown table cell or paragraph: specials become numeric entities. */
@@ -112,7 +102,7 @@ export function predictionsTable(r: PredictionRows, vocab: readonly string[]): s
  * other than newline and tab are shown by symbols.
  */
 export function sampleMarkdown(batch: number, text: string): string {
-  const shown = Array.from(text, (ch) => (ch === '\n' || ch === '\t' ? ch : ch.codePointAt(0)! < 0x20 || ch === '\x7f' ? controlPicture(ch) : ch)).join('');
+  const shown = Array.from(text, (ch) => (ch === '\n' || ch === '\t' ? ch : controlPicture(ch))).join('');
   const body = shown
     .split('\n')
     .map((line) => `    ${line}`)

@@ -9,8 +9,9 @@ function decodeEntities(s: string): string {
 }
 
 describe('text for the text dashboard', () => {
-  it('makes whitespace and control characters in running text visible as one glyph each', () => {
-    expect([' ', '\n', '\t', '\r', '\x01', 'x'].map(controlPicture)).toEqual(['␣', '⏎', '⇥', '␍', '␁', 'x']);
+  it('makes control characters in running text visible as one glyph each, and leaves other characters alone', () => {
+    expect(['\x00', '\r', '\x01', '\x1f', '\x7f'].map(controlPicture)).toEqual(['␀', '␍', '␁', '␟', '␡']);
+    expect([' ', 'x', '\u00a0', '😀'].map(controlPicture)).toEqual([' ', 'x', '\u00a0', '😀']);
   });
 
   it('writes a token cell as the viewer and the CLI show the character', () => {
@@ -53,8 +54,8 @@ describe('text for the text dashboard', () => {
   });
 
   it('shows a sample as an indented code block, line breaks kept', () => {
-    const md = sampleMarkdown(300, 'first line\n  second\x02');
+    const md = sampleMarkdown(300, 'first line\n  second\x02\tend\x7f');
     expect(md).toContain('**sample at batch 300**');
-    expect(md.split('\n').slice(2)).toEqual(['    first line', '      second␂']);
+    expect(md.split('\n').slice(2)).toEqual(['    first line', '      second␂\tend␡']);
   });
 });
