@@ -10,6 +10,7 @@
 
 import { num } from './api.js';
 import { fmt, fmtInt, fmtShort, meanOf, tokenText } from './format.js';
+import { layoutLegendRows } from './legend-layout.js';
 import { fitLine, wrapLines } from './text-fit.js';
 import {
   BLUE, BLUE_DARK, FONT, GREEN, GRID, INK, MONO, MUTED, OVERVIEW_BAR, OVERVIEW_HOVER, RED, RESIDUAL, bandLabel, distanceBands, distanceColor,
@@ -35,7 +36,9 @@ const PRED_WRONG_TEXT = '#ffffff';
 const M = { left: 66, right: 16 };
 /** Height of a legend row (a narrow panel's legend takes two). */
 const LEGEND_ROW = 15;
+/** Height of the horizon-over-training chart with a one-row legend; each further row adds a LEGEND_ROW. */
 const HZ_HEIGHT = 222;
+/** Vertical layout of the horizon-over-training chart (px): `legend` and `readout` are for a one-row legend. */
 const HZ = { top: 36, bottom: 168, legend: 198, readout: 216 };
 /** Smallest width a panel's charts are drawn at (a phone's column is about 340 px). */
 const MIN_WIDTH = 260;
@@ -353,7 +356,7 @@ export class RunPanel {
     }
     this.lastWidth = W;
     this.svg.attr('width', W).attr('viewBox', `0 0 ${W} ${Y.height}`);
-    this.hzSvg.attr('width', W).attr('viewBox', `0 0 ${W} ${HZ_HEIGHT}`);
+    this.sizeHorizonChart(W);
     const shown = this.shown;
     this.svg.attr('data-run', this.run?.id ?? '')
       .attr('data-batch', shown?.meta.batch ?? '')
@@ -598,20 +601,10 @@ export class RunPanel {
       e.select('rect').attr('class', 'legend-residual');
       entries.push(e);
     }
-    const widths = entries.map((e) => e.node().getBBox().width);
-    const total = widths.reduce((a, w) => a + w + 8, 0);
     // One row from the plot's left edge when it fits; otherwise rows from the panel's left edge.
-    const left = total <= W - M.left - M.right ? M.left : 8;
-    let xPos = left;
-    let row = 0;
-    entries.forEach((e, i) => {
-      const gap = Number(e.attr('data-gap') ?? 0);
-      if (xPos > left && xPos + gap + widths[i] > W - M.right) {
-        row++;
-        xPos = left;
-      } else xPos += gap;
-      e.attr('transform', `translate(${xPos},${Y.legend + row * LEGEND_ROW})`);
-      xPos += widths[i] + 8;
+    layoutLegendRows(entries, {
+      left: M.left, wrapLeft: 8, right: W - M.right, top: Y.legend, rowHeight: LEGEND_ROW,
+      gapBefore: (i) => Number(entries[i].attr('data-gap') ?? 0),
     });
   }
 
@@ -912,7 +905,9 @@ export class RunPanel {
       return;
     }
     const shares = bin.share.slice(0, 4).map((s, d) => `d${d} ${Math.round(s * 100)}%`).join(' · ');
-    out.attr('x', M.left).text(`batches ${fmtInt(bin.from)}–${fmtInt(bin.to)} (${bin.count} averaged): ${shares}${bin.share.length > 4 ? ' …' : ''}`);
+    out.attr('x', M.left).attr('font-size', 11).text(`batches ${fmtInt(bin.from)}–${fmtInt(bin.to)} (${bin.count} averaged): ${shares}${bin.share.length > 4 ? ' …' : ''}`);
+    // A narrow panel shrinks or cuts the line rather than letting it run off the chart's edge.
+    fitLine(out, this.width() - M.left - M.right);
   }
 
   renderHorizonTraining(W, view, series) {
@@ -973,20 +968,40 @@ export class RunPanel {
     this.renderHorizonLegend(W, maxD, bins.length > 0);
   }
 
-  /** The shades of the horizon-over-training chart, named by distance (a few, when there are many). */
+  /**
+   * The shades of the horizon-over-training chart, each band named by distance. Every band the
+   * chart draws is named: on a narrow panel the names wrap onto more rows (after "d =") and the
+   * chart grows by a row for each, rather than leaving the far bands unnamed.
+   */
   renderHorizonLegend(W, maxD, shown) {
     const g = this.hzSvg.select('.hz-legend');
     g.selectAll('*').remove();
-    if (!shown || maxD < 0) return;
-    const lead = g.append('text').attr('x', 0).attr('y', 4).attr('font-size', 11).attr('fill', MUTED).text('d =');
-    let x0 = lead.node().getComputedTextLength() + 6;
-    for (const band of distanceBands(maxD)) {
-      const label = bandLabel(band);
-      if (x0 + 15 + label.length * 6.5 > W - M.left - M.right) break;
-      g.append('rect').attr('class', 'hz-swatch').attr('data-d', band.from).attr('x', x0).attr('y', -6).attr('width', 12).attr('height', 12).attr('rx', 2).attr('fill', distanceColor(band.from, maxD));
-      const text = g.append('text').attr('x', x0 + 15).attr('y', 4).attr('font-size', 11).attr('fill', MUTED).text(label);
-      x0 += 15 + text.node().getComputedTextLength() + 10;
+    let rows = 0;
+    if (shown && maxD >= 0) {
+      const lead = g.append('text').attr('x', 0).attr('y', 4).attr('font-size', 11).attr('fill', MUTED).text('d =');
+      const entries = distanceBands(maxD).map((band) => {
+        const e = g.append('g').attr('class', 'hz-entry');
+        e.append('rect').attr('class', 'hz-swatch').attr('data-d', band.from).attr('data-to', band.to)
+          .attr('y', -6).attr('width', 12).attr('height', 12).attr('rx', 2).attr('fill', distanceColor(band.from, maxD));
+        e.append('text').attr('x', 15).attr('y', 4).attr('font-size', 11).attr('fill', MUTED).text(bandLabel(band));
+        return e;
+      });
+      rows = layoutLegendRows(entries, {
+        left: lead.node().getComputedTextLength() + 6, right: W - M.left - M.right, top: 0, rowHeight: LEGEND_ROW, spacing: 10,
+      });
     }
+    this.hzLegendRows = rows;
+    this.sizeHorizonChart(W);
+  }
+
+  /**
+   * Sets the horizon-over-training chart's size for its legend: each legend row past the first
+   * adds a LEGEND_ROW, and the hover readout moves down under the last row.
+   */
+  sizeHorizonChart(W) {
+    const extra = Math.max(0, (this.hzLegendRows ?? 1) - 1) * LEGEND_ROW;
+    this.hzSvg.attr('width', W).attr('height', HZ_HEIGHT + extra).attr('viewBox', `0 0 ${W} ${HZ_HEIGHT + extra}`);
+    this.hzSvg.select('.hz-readout').attr('y', HZ.readout + extra);
   }
 
   // ------------------------------------------------------------- interesting batches

@@ -8,8 +8,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRegistry } from '../../src/builtins.js';
 import type { BatchRecord } from '../../src/core/record.js';
 import { visibleChar } from '../../src/data/visible-char.js';
+import { train } from '../../src/train/trainer.js';
 import { startViewer, type ViewerServer } from '../../src/viewer/index.js';
 import { append, makeViewerFixture, readRun, referenceSegmentCounts, type ViewerFixture } from './fixture.js';
 
@@ -828,6 +830,69 @@ describe('past the paper', () => {
       flags.sort((p, q) => p[0] - q[0]);
       for (let i = 1; i < flags.length; i++) expect(flags[i][0], `flag ${i}`).toBeGreaterThanOrEqual(flags[i - 1][1]);
       await shot('13-phone-nan');
+    } finally {
+      await page.setViewportSize({ width: 1400, height: 1100 });
+    }
+  });
+
+  it('on a narrow panel the horizon-over-training legend wraps to name every band the chart draws, and the chart grows to hold it', async () => {
+    // A fully itemized run over 40 steps: distances 0..39, eight bands (0 1 2 3 4–7 8–15 16–31 32–39),
+    // more than one row of a 420 px panel holds.
+    await train(
+      { corpus: { maxChars: 20_000 }, batchSize: 1, sampleEvery: 0, validateEvery: 0, checkpointEvery: 0, logEvery: 5, seed: 7, logdir: fx.logdir, runName: 'wide-horizon', cell: 'rnn', hiddenSize: 4, seqLength: 40, steps: 4, recorder: { name: 'full' }, exporters: ['json'] },
+      { registry: await createRegistry() },
+    );
+    const { records } = readRun(fx.logdir, 'wide-horizon');
+    const maxD = Math.max(...records.flatMap((r) => r.params[r.primary].byDistance.map((row) => row.length - 1)));
+    expect(maxD).toBe(39);
+    // The bands, worked out here: 0..3 alone, then doubling bands from 4, the last cut at maxD.
+    const expected: number[] = [0, 1, 2, 3];
+    for (let from = 4; from <= maxD; from *= 2) expected.push(from);
+    try {
+      await page.setViewportSize({ width: 420, height: 1100 });
+      await open('?run=wide-horizon');
+      const hz = '#panel-0 svg.horizon-training';
+      await page.waitForSelector(`${hz} .hz-bars rect`, { state: 'attached' });
+      await page.waitForSelector(`${hz} .hz-legend rect.hz-swatch`);
+      const swatches = await page.locator(`${hz} .hz-legend rect.hz-swatch`).evaluateAll((els) => els.map((e) => [Number(e.getAttribute('data-d')), e.getAttribute('fill')!] as const));
+      expect(swatches.map(([d]) => d)).toEqual(expected);
+      // Every shade the chart draws is named in the legend, and the legend names no other.
+      const drawn = await page.locator(`${hz} .hz-bars rect`).evaluateAll((els) => [...new Set(els.map((e) => e.getAttribute('fill')))]);
+      expect(new Set(drawn)).toEqual(new Set(swatches.map(([, fill]) => fill)));
+      // The names wrapped: the narrow panel has not room for them on one row.
+      const rows = await page.locator(`${hz} .hz-legend rect.hz-swatch`).evaluateAll((els) => new Set(els.map((e) => Math.round(e.getBoundingClientRect().top))).size);
+      expect(rows).toBeGreaterThan(1);
+      // Hovering the chart writes its readout line: it, the axis labels and the legend stay apart
+      // and inside the chart.
+      await page.locator(`${hz} rect.hz-overlay`).hover();
+      await page.waitForFunction((sel) => (document.querySelector(`${sel} .hz-readout`)?.textContent ?? '') !== '', hz);
+      const problems = await page.evaluate((sel) => {
+        const svg = document.querySelector(sel)!;
+        const box = svg.getBoundingClientRect();
+        const out: string[] = [];
+        const named = (e: Element) => `${e.getAttribute('class') ?? e.tagName} "${e.textContent}"`;
+        const legend = Array.from(svg.querySelectorAll('.hz-legend text, .hz-legend rect'));
+        const others = Array.from(svg.querySelectorAll('.hz-readout, .x-axis text, text.axis-name'));
+        const rects = new Map([...legend, ...others].map((e) => [e, e.getBoundingClientRect()]));
+        const meet = (a: DOMRect, b: DOMRect) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+        for (const [e, r] of rects) {
+          if (r.width === 0) continue;
+          if (r.left < box.left - 1 || r.right > box.right + 1 || r.top < box.top - 1 || r.bottom > box.bottom + 1) out.push(`${named(e)} leaves the chart`);
+        }
+        for (const e of legend) {
+          for (const o of others) if (meet(rects.get(e)!, rects.get(o)!)) out.push(`${named(e)} overlaps ${named(o)}`);
+        }
+        for (let i = 0; i < legend.length; i++) {
+          for (let j = i + 1; j < legend.length; j++) {
+            const a = legend[i];
+            const b = legend[j];
+            if (meet(rects.get(a)!, rects.get(b)!)) out.push(`${named(a)} overlaps ${named(b)}`);
+          }
+        }
+        return out;
+      }, hz);
+      expect(problems).toEqual([]);
+      await page.locator(hz).screenshot({ path: path.join(SHOTS, '15-narrow-horizon-legend.png') });
     } finally {
       await page.setViewportSize({ width: 1400, height: 1100 });
     }
