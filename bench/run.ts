@@ -12,7 +12,7 @@ import { benchItemizedTraining } from './itemized-training.js';
 import { kerasRows, runKerasBaseline } from './keras-baseline.js';
 import { describeMachine, loadLine, machineLines } from './machine.js';
 import { machineRows, probeMachine } from './machine-probe.js';
-import { benchMemory } from './memory-run.js';
+import { benchMemory, benchTrainerMemory } from './memory-run.js';
 import { numpyRows, runNumpyBaseline } from './numpy-baseline.js';
 import { benchPlainTraining, type TrainingBenchOptions } from './plain-training.js';
 import { type BenchRow, formatRate, renderTable } from './table.js';
@@ -105,7 +105,10 @@ async function main(): Promise<void> {
   if (!args.skip.has('tfjs')) rows.push(...benchTfjsReference(o, plainB1));
   if (!args.skip.has('numpy')) rows.push(...numpyRows(runNumpyBaseline(args.runs, args.quick ? 15_000 : 50_000), { plainB1, fullB1 }));
   if (!args.skip.has('keras')) rows.push(...kerasRows(runKerasBaseline(args.runs, args.seconds), plain.rates));
-  if (!args.skip.has('memory')) rows.push(...benchMemory(o.dims, o.n, args.quick ? 200_000 : 1_000_000));
+  if (!args.skip.has('memory')) {
+    const chars = args.quick ? 200_000 : 1_000_000;
+    rows.push(...benchMemory(o.dims, o.n, chars), ...benchTrainerMemory(chars));
+  }
 
   if (!args.skip.has('tensorboard')) {
     const tb = await optionalSection('./tensorboard-write.js');

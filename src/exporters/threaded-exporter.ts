@@ -89,6 +89,15 @@ export function createRunExporter(def: ExporterDefinition, options: Record<strin
 }
 
 /**
+ * The export thread's young generation, in MiB. Each record arrives as a fresh copy and leaves as
+ * strings, buffers and PNGs, all short-lived; with V8's default a thread's young generation kept
+ * growing with that traffic, and a default run's resident memory with it (137 -> 231 MiB over
+ * 5 million characters, against a flat heap after each collection). At 8 MiB it stays flat and a
+ * run that records every batch exports as fast (measured side by side).
+ */
+const EXPORT_YOUNG_GENERATION_MB = 8;
+
+/**
  * A built-in exporter run on a worker thread: the training thread's calls are queued to it in
  * order, so writing a recorded batch costs the training thread a structured clone instead of
  * its rendering. Same contract as any {@link Exporter}: `flush` resolves once everything
@@ -121,7 +130,7 @@ export class ThreadedExporter implements Exporter {
     this.syncPort = sync.port1;
     const data: ExportWorkerData = { exporter, options, shared };
     const workerData = { data, port: channel.port2, syncPort: sync.port2, entry: siblingModule('export-worker', import.meta.url), hooks: sourceModeHooks() };
-    this.worker = new Worker(BOOTSTRAP, { eval: true, workerData, transferList: [channel.port2, sync.port2] });
+    this.worker = new Worker(BOOTSTRAP, { eval: true, workerData, transferList: [channel.port2, sync.port2], resourceLimits: { maxYoungGenerationSizeMb: EXPORT_YOUNG_GENERATION_MB } });
     // Neither keeps the process alive: the port is ref'd only while a request waits for its answer.
     this.worker.unref();
     this.port.unref();
