@@ -66,7 +66,7 @@ export { setupBackend, hasTfjsNode, type BackendName } from './core/backend.js';
 
 // Running things.
 export { parseConfig, loadConfigFile, learningRate, DEFAULT_RECORDER, ConfigValidationError, type ConfigIssue, type RunConfig, type RunConfigInput, type CorpusConfig, type PartConfig } from './core/config.js';
-export { train, type TrainOptions, type TrainResult, type TrainingProgress } from './train/trainer.js';
+export { train, type TrainOptions, type TrainResult, type TrainingMessageKind, type TrainingProgress } from './train/trainer.js';
 export { itemizeText, itemizeOutputNumbers, type ItemizeOutput, type ItemizePlan, type ItemizeReduction, type ItemizeTextOptions, type Nested } from './train/itemize-text.js';
 export { loadCheckpoint, saveCheckpoint, toCheckpoint, type CheckpointJson, type LoadedCheckpoint, type TrainingState } from './core/checkpoint.js';
 export { SeededRandom } from './core/random.js';

@@ -48,6 +48,14 @@ export interface TrainingProgress {
 }
 
 /**
+ * What a {@link TrainOptions.onMessage} line is: a `validation` loss or a `sample` (each on its
+ * schedule, `validateEvery` and `sampleEvery` batches), or a one-off `notice`.
+ *
+ * @category Training
+ */
+export type TrainingMessageKind = 'validation' | 'sample' | 'notice';
+
+/**
  * Hooks and shared objects for {@link train}.
  *
  * @category Training
@@ -57,8 +65,12 @@ export interface TrainOptions {
   registry?: PartRegistry;
   /** Called after every batch. */
   onProgress?(progress: TrainingProgress): void;
-  /** Human-readable events: samples, validation, checkpoints. */
-  onMessage?(line: string): void;
+  /**
+   * Human-readable events: samples, validation losses, resumes, signals. `kind` tells the two
+   * periodic ones apart, which a fast run produces many times a second, so that a console can
+   * pace them (the CLI does) while the exporters keep every one.
+   */
+  onMessage?(line: string, kind: TrainingMessageKind): void;
   /** Called once the run folder exists and exporters are open (e.g. to start the viewer beside it). */
   onStart?(info: { runDir: string; runId: string; logdir: string }): void | Promise<void>;
   /**
@@ -187,7 +199,7 @@ const CORPUS_NOTE_MS = 2000;
 /** Everything of {@link train} from reading the corpus on. */
 async function trainWith(config: RunConfig, options: TrainOptions, parts: ResolvedParts, installed: InstalledSignals): Promise<TrainResult> {
   const { resumed, cell, hiddenSize, recorder, exporters } = parts;
-  const say = options.onMessage ?? (() => {});
+  const say = (line: string, kind: TrainingMessageKind = 'notice') => options.onMessage?.(line, kind);
   // A large tree takes seconds to read: a line every few seconds shows it moves.
   let lastNote = Date.now();
   const data = prepareData(config, resumed?.vocab, (read) => {
@@ -377,7 +389,7 @@ async function trainWith(config: RunConfig, options: TrainOptions, parts: Resolv
         valLoss = data.validationLoss(engine, params, (b) => zeroState(cell, dims, b));
         if (valLoss !== undefined) lastValLoss = valLoss;
         // Batch indices as TensorBoard's steps and the viewer show them (the 500th batch is 499).
-        say(`batch ${batch}: validation loss ${valLoss?.toFixed(4) ?? 'n/a (no validation text)'}`);
+        say(`batch ${batch}: validation loss ${valLoss?.toFixed(4) ?? 'n/a (no validation text)'}`, 'validation');
       }
       if (batch % config.logEvery === 0 || valLoss !== undefined) {
         const scalars: TrainingScalars = { loss, smoothedLoss: smoothLoss, gradNorm, ...(charsPerSec ? { charsPerSec } : {}), ...(valLoss !== undefined ? { valLoss } : {}) };
@@ -390,7 +402,7 @@ async function trainWith(config: RunConfig, options: TrainOptions, parts: Resolv
       if (config.sampleEvery > 0 && (batch + 1) % config.sampleEvery === 0) {
         const text = data.vocab.decode(Int32Array.from(sampleTokens(engine, params, zero, data1.inputs[0], config.sampleLength, rng)));
         for (const e of exporters) e.writeSample(batch, text, wallTime);
-        say(`sample at batch ${batch}:\n${text}`);
+        say(`sample at batch ${batch}:\n${text}`, 'sample');
       }
       // This batch is done: a resumed run starts from the next.
       if (config.checkpointEvery > 0 && (batch + 1) % config.checkpointEvery === 0) {

@@ -27,4 +27,16 @@ describe('rnnbow train: the closing line', () => {
     expect(res.status).toBe(0);
     expect(resultLine(res.stdout)).toMatch(/, loss \d+\.\d{4}, \d+ records$/);
   });
+
+  it('paces the validation losses it prints, and says where every one is kept', () => {
+    const res = runCli(['train', ...quick, '--steps', '60', '--validate-every', '2', '--run-name', 'paced']);
+    expect(res.status).toBe(0);
+    const said = res.stdout + res.stderr;
+    const shown = said.split('\n').filter((l) => /^batch \d+: validation loss/.test(l));
+    // 30 validations in well under 10 s: the first is shown, the rest are kept by the exporter.
+    expect(shown).toEqual([expect.stringMatching(/^batch 1: validation loss \d+\.\d{4}$/)]);
+    expect(said).toContain('shown here at most every 10 s and 30 s; the json exporter keeps every one)');
+    const kept = readJsonRun(path.join(logdir, 'paced')).scalars.filter((s) => s.valLoss !== undefined);
+    expect(kept).toHaveLength(30);
+  });
 });

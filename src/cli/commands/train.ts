@@ -5,6 +5,7 @@ import { ENGINE_PREFERENCES, REDUCTIONS } from '../../core/engine.js';
 import type { TrainOptions, TrainResult } from '../../train/trainer.js';
 import { collect, collectList, parseInteger, parseNumber } from '../parse.js';
 import { recorderFromFlags } from '../recorder-flags.js';
+import { paceMessages } from '../message-pace.js';
 import { resumeDefaultsFromFile } from '../resume-defaults.js';
 import { createProgressView } from '../progress.js';
 import { ConfigError, formatError } from '../../core/errors.js';
@@ -136,7 +137,7 @@ export async function runTraining(config: RunConfig, hooks: Pick<TrainOptions, '
   const { train } = await import('../../train/trainer.js');
   const view = createProgressView(config.maxSeconds);
   try {
-    const result = await train(config, { handleSignals: true, onProgress: (p) => view.update(p), onMessage: (l) => view.log(l), onStart: hooks.onStart });
+    const result = await train(config, { handleSignals: true, onProgress: (p) => view.update(p), onMessage: paceMessages((l) => view.log(l), config.exporters.map((e) => (typeof e === 'string' ? e : e.name))), onStart: hooks.onStart });
     view.stop();
     return result;
   } catch (err) {
