@@ -58,7 +58,7 @@ export async function createViewerApp(options: Pick<ViewerOptions, 'logdir' | 'r
   try {
     root = await SafeRoot.open(options.logdir);
   } catch {
-    throw new ViewerError('LOGDIR', `logdir ${options.logdir} does not exist`, `train a run first (rnnbow train --logdir ${options.logdir}) or pass --logdir`);
+    throw new ViewerError('LOGDIR', `logdir ${options.logdir} does not exist`, `pass the folder runs are trained into; to watch a run that is about to start, start the viewer with it (rnnbow train --logdir ${options.logdir} --serve), or create the folder first (mkdir ${options.logdir}): new runs appear in the page as they start`);
   }
   // Refused here, as `inspect` refuses it: served, a file would only say `cannot list: ENOTDIR` on the page.
   if (!(await stat(root.real)).isDirectory()) {

@@ -3,8 +3,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { train } from '../../src/train/trainer.js';
+import { startViewer } from '../../src/viewer/index.js';
 import { CLI, runCli } from '../helpers/cli.js';
-import { smallCorpus, tempDir } from '../helpers/temp.js';
+import { smallCorpus, smallRunConfig, tempDir } from '../helpers/temp.js';
 
 const dir = tempDir('rnnbow-viewer-cli-');
 const corpus = smallCorpus(dir, 30_000);
@@ -34,7 +36,23 @@ describe('rnnbow serve', () => {
     const res = runCli(['serve', '--logdir', path.join(dir, 'nope'), '--port', '0']);
     expect(res.status).not.toBe(0);
     expect(res.stderr).toMatch(/logdir .*nope does not exist/);
+    // How to watch a run that has not started yet.
+    expect(res.stderr).toContain(`rnnbow train --logdir ${path.join(dir, 'nope')} --serve`);
     expect(res.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('serves an empty logdir, and lists a run that starts in it later', async () => {
+    const empty = path.join(dir, 'empty-then-run');
+    mkdirSync(empty);
+    const viewer = await startViewer({ logdir: empty, port: 0, refresh: { listMs: 50, runMs: 50 } });
+    try {
+      const ids = async () => ((await (await fetch(`${viewer.url}api/runs`)).json()) as { runs: { id: string }[] }).runs.map((r) => r.id);
+      expect(await ids()).toEqual([]);
+      await train({ ...smallRunConfig(dir), logdir: empty, runName: 'late', steps: 2 });
+      await expect.poll(ids, { timeout: 10_000 }).toEqual(['late']);
+    } finally {
+      await viewer.close();
+    }
   });
 
   it('rejects a port out of range', () => {
