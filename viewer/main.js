@@ -2,6 +2,7 @@
 // previewed batch, hovered loss, zoom, series) in one place and in the URL, and redraws the panels.
 
 import { ApiFailure, BatchCache, getJson } from './api.js';
+import { continuationToFollow, followedText } from './continuity.js';
 import { exportPng, exportSvg } from './export.js';
 import { fmtInt } from './format.js';
 import { RunPanel, barMax, resolveSeries, rowMax } from './panel.js';
@@ -57,6 +58,8 @@ class App {
     this.horizonTimer = null;
     /** Things the address asked for that could not be shown, as `{ where, message }` for the banner. */
     this.urlNotices = [];
+    /** What the page did by itself that the user should know (following a run into its continuation): one line in the banner, or null. */
+    this.notice = null;
   }
 
   // ------------------------------------------------------------------ start and runs
@@ -167,6 +170,45 @@ class App {
     this.updateUrl();
     this.reloadCharts();
     this.loadSelected();
+  }
+
+  /**
+   * Switches panel `index` to run `id` (a continuity link in its title), as picking the run in
+   * the toolbar's menu does: the main panel follows a running run's newest batch; otherwise the
+   * selected batch stays, so going from a run to its continuation shows where the two meet.
+   */
+  showRunInPanel(index, id) {
+    if (!this.runs.has(id)) return;
+    this.urlNotices = [];
+    this.notice = null;
+    const ids = this.panels.map((p) => p.run?.id ?? null);
+    ids[index] = id;
+    const [main, compare] = ids;
+    if (index === 0) {
+      this.zoom = null;
+      this.follow = this.runs.get(id).status === 'running';
+      if (this.follow) this.selected = null;
+      d3.select('#follow-toggle').property('checked', this.follow);
+    }
+    this.setRuns(main, compare && compare !== main ? compare : null);
+  }
+
+  /**
+   * Follow latest, when the run followed has stopped and a run that continues it (resumed from its
+   * checkpoint) is running: moves the main panel on to that run and says so in the banner. True
+   * when it did.
+   */
+  followIntoContinuation() {
+    const from = this.panels[0]?.run;
+    const next = this.follow ? continuationToFollow(from, this.runs) : null;
+    if (!next) return false;
+    const to = this.runs.get(next);
+    this.notice = { where: to.id, message: followedText(from, to) };
+    this.zoom = null;
+    this.selected = null;
+    const compare = this.panels[1]?.run?.id;
+    this.setRuns(next, compare && compare !== next ? compare : null);
+    return true;
   }
 
   // ------------------------------------------------------------------ data
@@ -486,6 +528,7 @@ class App {
         if (fresh.records < p.run.records) this.cache.forget(fresh.id);
         p.run = fresh;
       }
+      if (this.followIntoContinuation()) return;
       if (changed.length) {
         const main = this.panels[0].run;
         if (this.follow && main.lastBatch !== null) this.selectBatch(main.lastBatch, { keepFollow: true });
@@ -509,6 +552,7 @@ class App {
     d3.select('#run-select').on('change', (e) => {
       const main = e.target.value;
       this.urlNotices = []; // a run chosen by hand answers what the address asked for
+      this.notice = null;
       const compare = this.panels[1]?.run?.id;
       this.zoom = null;
       // A running run picked from the menu follows its newest batch, as when it is opened by URL.
@@ -520,6 +564,7 @@ class App {
       this.setRuns(main, compare && compare !== main ? compare : null);
     });
     d3.select('#compare-select').on('change', (e) => {
+      this.notice = null;
       this.zoom = null;
       this.setRuns(this.panels[0]?.run?.id, e.target.value || null);
     });
@@ -669,7 +714,7 @@ class App {
     // show is the last thing the server sent.
     d3.select('#panels').classed('offline', this.serverError !== null);
     if (this.serverError) {
-      const box = d3.select('#problems').attr('hidden', null).classed('offline', true).attr('title', this.serverError).html('');
+      const box = d3.select('#problems').attr('hidden', null).classed('offline', true).classed('info', false).attr('title', this.serverError).html('');
       box.append('b').text('Lost connection to the viewer server');
       box.append('span').text(` — retrying every ${this.pollMs >= 1000 ? `${Math.round(this.pollMs / 1000)} s` : `${this.pollMs} ms`}; what is shown is the last data received.`);
       return;
@@ -686,7 +731,10 @@ class App {
       if (panel.error) items.push({ where: run.id, message: panel.error });
     }
     const box = d3.select('#problems');
-    box.attr('hidden', items.length ? null : true).html('');
+    box.attr('hidden', items.length || this.notice ? null : true).classed('info', !items.length && this.notice !== null).html('');
+    // What the page did by itself (following a run into its continuation) comes first; it is no
+    // problem, so an otherwise empty banner is drawn as information, not as a warning.
+    if (this.notice) box.append('div').attr('class', 'notice').attr('data-run', this.notice.where).text(this.notice.message);
     if (!items.length) return;
     const what = items.length === this.urlNotices.length ? 'with the address' : 'reading the logdir';
     box.append('b').text(`${items.length} problem${items.length === 1 ? '' : 's'} ${what} — the rest is shown as usual:`);

@@ -9,6 +9,7 @@
 //         a context strip under it to zoom by brushing.
 
 import { num } from './api.js';
+import { continuityLinks, continuityWords } from './continuity.js';
 import { fmt, fmtInt, fmtShort, meanOf, tokenText } from './format.js';
 import { layoutLegendRows } from './legend-layout.js';
 import { fitLine, wrapLines } from './text-fit.js';
@@ -439,8 +440,54 @@ export class RunPanel {
       const sep = i === 0 ? '' : series.fallback && i === 1 && !runUnreadable(run) ? ' ' : ' · ';
       sub.append('tspan').attr('fill', fill ?? null).text(`${sep}${text}`);
     });
-    fitLine(sub, W - M.left - M.right);
+    const links = this.renderContinuity(g, W, sub);
+    fitLine(sub, W - M.left - M.right - (links ? links + 14 : 0));
     fitLine(t, W - M.left - M.right - statusText.node().getComputedTextLength() - 14);
+  }
+
+  /**
+   * The right end of the subtitle line, under the status: the run this one continues ("continues
+   * A") and the newest run that continues it ("continued in B →"), each a link that switches this
+   * panel to that run. On a narrow panel the words give way to arrows ("← A", "→ B"; the tooltip
+   * keeps them) before the subtitle is cut short for them. Returns the width drawn (0: no links).
+   */
+  renderContinuity(g, W, sub) {
+    const links = continuityLinks(this.run);
+    if (!links.length) return 0;
+    const avail = W - M.left - M.right;
+    const words = links.map(continuityWords);
+    const line = g.append('text').attr('class', 'continuity').attr('x', W - M.right).attr('y', Y.sub).attr('text-anchor', 'end')
+      .attr('font-size', 11.5).attr('fill', MUTED);
+    const draw = (form) => {
+      line.selectAll('*').remove();
+      words.forEach((w, i) => {
+        const [before, id, after] = w[form];
+        if (i > 0) line.append('tspan').text(' · ');
+        if (before) line.append('tspan').text(before);
+        // A real link (focusable, Enter follows it, middle-click opens the run in a new tab); a
+        // plain click switches this panel the way the run menu would.
+        const a = line.append('a').attr('class', 'run-link').attr('data-link', links[i].kind).attr('data-run', id)
+          .attr('href', `?run=${encodeURIComponent(id)}`)
+          .on('click', (event) => {
+            event.preventDefault();
+            this.app.showRunInPanel(this.index, id);
+          });
+        a.append('title').text(w.title);
+        a.append('tspan').attr('fill', BLUE_DARK).attr('text-decoration', 'underline').text(id);
+        if (after) line.append('tspan').text(after);
+      });
+      return line.node().getComputedTextLength();
+    };
+    let width = draw('full');
+    const subWidth = sub.node().getComputedTextLength();
+    if (subWidth + 14 + width > avail && avail - width - 14 < avail / 2) width = draw('short');
+    if (width > avail * 0.6) {
+      // Still too wide (very long ids): cut, with the whole line as the tooltip.
+      line.selectAll('a > title').remove();
+      fitLine(line, avail * 0.6);
+      width = line.node().getComputedTextLength();
+    }
+    return width;
   }
 
   renderLabels(x, shown, view) {

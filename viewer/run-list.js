@@ -11,6 +11,12 @@ import { getJson, getJsonIfChanged } from './api.js';
  */
 export const FULL_LIST_AT = 8;
 
+/** A run description without its links to other runs (`resumedFrom`, `continuedIn`), which only the summary's copy decides. */
+function withoutLinks(description) {
+  const { resumedFrom: _from, continuedIn: _in, ...rest } = description;
+  return rest;
+}
+
 /** The logdir's runs, each described in full, kept up to date at the cost of a summary per poll. */
 export class RunList {
   constructor() {
@@ -44,7 +50,9 @@ export class RunList {
     const listed = new Set(summary.runs.map((r) => r.id));
     for (const id of [...this.details.keys()]) if (!listed.has(id)) this.details.delete(id);
     // The summary's fields are the ones that move: they win over the description's older copy.
-    const runs = summary.runs.filter((r) => this.details.has(r.id)).map((r) => ({ ...this.details.get(r.id), ...r }));
+    // The continuity links are left out of the summary when a run has none: the description's
+    // copy (from before its continuation was removed, say) must not stand in for them.
+    const runs = summary.runs.filter((r) => this.details.has(r.id)).map((r) => ({ ...withoutLinks(this.details.get(r.id)), ...r }));
     return { logdir: summary.logdir, runs, problems: summary.problems ?? [] };
   }
 }

@@ -5,7 +5,7 @@ import { horizonBins, overviewBins, rangeOf } from './binning.js';
 import { interestingBatches } from './interesting.js';
 import type { LogdirIndex } from './logdir-index.js';
 import { filterRecordSeries } from './record-filter.js';
-import { describeRun, summarizeRun } from './run-description.js';
+import { continuityOf, describeRun, summarizeRun } from './run-description.js';
 import type { RunSource } from './run-source.js';
 import { seriesMatrix, type Series } from './series.js';
 
@@ -156,24 +156,30 @@ export function apiRouter(index: LogdirIndex): Router {
     '/runs',
     handle(async (req, res) => {
       const runs = await index.runs();
-      sendTagged(req, res, stringifyJson({ logdir: index.root.given, runs: runs.map(describeRun), problems: index.problems.slice(0, 50) }));
+      const links = continuityOf(runs);
+      sendTagged(req, res, stringifyJson({ logdir: index.root.given, runs: runs.map((r) => describeRun(r, links.get(r.id))), problems: index.problems.slice(0, 50) }));
     }),
   );
 
   // What the page polls: per run only what changes while it trains, a few hundred bytes
   // whatever its vocabulary; the rest is fetched from /api/run when its `detail` tag changes.
+  // The continuity links are in it, so a run resumed as another changes the body (and its ETag).
   api.get(
     '/runs/summary',
     handle(async (req, res) => {
       const runs = await index.runs();
-      sendTagged(req, res, stringifyJson({ logdir: index.root.given, runs: runs.map(summarizeRun), problems: index.problems.slice(0, 50) }));
+      const links = continuityOf(runs);
+      sendTagged(req, res, stringifyJson({ logdir: index.root.given, runs: runs.map((r) => summarizeRun(r, links.get(r.id))), problems: index.problems.slice(0, 50) }));
     }),
   );
 
   api.get(
     '/run',
     handle(async (req, res) => {
-      sendJson(res, describeRun(await runParam(index, req)));
+      const run = await runParam(index, req);
+      // The run's links depend on the other runs' descriptions (which run resumed which).
+      const links = continuityOf(await index.runs());
+      sendJson(res, describeRun(run, links.get(run.id)));
     }),
   );
 

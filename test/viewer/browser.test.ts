@@ -898,6 +898,146 @@ describe('past the paper', () => {
     }
   });
 
+  describe('runs that continue one another (train --resume)', () => {
+    /** A small run trained into the fixture logdir: `resume` continues another run's checkpoint. */
+    const trainRun = async (runName: string, steps: number, resume?: string, logdir = fx.logdir) =>
+      train(
+        { corpus: { maxChars: 20_000 }, batchSize: 1, sampleEvery: 0, validateEvery: 0, checkpointEvery: 0, logEvery: 5, seed: 7, logdir, runName, cell: 'rnn', hiddenSize: 4, seqLength: 8, steps, recorder: { name: 'full' }, exporters: ['json'], ...(resume ? { resume } : {}) },
+        { registry: await createRegistry() },
+      );
+    const link = (kind: 'continued-in' | 'continues', i = 0) => page.locator(`#panel-${i} svg.panel a.run-link[data-link="${kind}"]`);
+    /** The words of a panel's continuity line as drawn (its tooltips left out). */
+    /** A picture of the page's top: the toolbar and the head of the panels (where the links are). */
+    const headShot = async (name: string) => {
+      await page.evaluate(() => window.scrollTo(0, 0));
+      const box = (await page.locator('#panels').boundingBox())!;
+      await page.screenshot({ path: path.join(SHOTS, `${name}.png`), clip: { x: 0, y: 0, width: page.viewportSize()!.width, height: box.y + 140 } });
+    };
+    const continuityText = (i = 0) =>
+      page.locator(`#panel-${i} svg.panel text.continuity`).evaluate((t) => Array.from(t.querySelectorAll('tspan'), (s) => s.textContent).join(''));
+
+    beforeAll(async () => {
+      // A, then B resumed from A's checkpoint (absolute paths, as a library caller passes them),
+      // then C resumed from B's with paths relative to the working folder, as typed in
+      // `rnnbow train --logdir runs --resume runs/B/checkpoint.json`: a chain A -> B -> C.
+      const a = await trainRun('cont-a', 3);
+      const b = await trainRun('cont-b', 2, a.checkpoint);
+      await trainRun('cont-c', 2, path.relative(process.cwd(), b.checkpoint), path.relative(process.cwd(), fx.logdir));
+      const resumes = ['cont-b', 'cont-c'].map((id) => readRun(fx.logdir, id).run.config);
+      expect(resumes.map((c) => path.isAbsolute(String(c.resume)))).toEqual([true, false]);
+    });
+
+    it('a continued run links to its continuation, which links back; each link switches the panel', async () => {
+      const { records: aRecords } = readRun(fx.logdir, 'cont-a');
+      const { records: bRecords } = readRun(fx.logdir, 'cont-b');
+      // B's batches go on from A's.
+      expect(bRecords[0].batch).toBe(aRecords.at(-1)!.batch + 1);
+      await open('?run=cont-a');
+      await waitAttr('#panel-0 svg.panel', 'data-batch', aRecords.at(-1)!.batch);
+      await link('continued-in').waitFor();
+      expect(await link('continued-in').getAttribute('data-run')).toBe('cont-b');
+      expect(await continuityText()).toBe('continued in cont-b →');
+      expect(await link('continues').count()).toBe(0);
+      // Muted 11.5 px like the subtitle it ends, on the subtitle's line, right of it.
+      const look = await page.evaluate(() => {
+        const line = document.querySelector('#panel-0 svg.panel text.continuity')!;
+        const sub = document.querySelector('#panel-0 svg.panel text.subtitle')!;
+        return { size: line.getAttribute('font-size'), fill: line.getAttribute('fill'), y: line.getAttribute('y'), subY: sub.getAttribute('y'), gap: line.getBoundingClientRect().left - sub.getBoundingClientRect().right };
+      });
+      expect(look).toMatchObject({ size: '11.5', fill: '#6b7280', y: look.subY });
+      expect(look.gap).toBeGreaterThan(0);
+      await headShot('16-continued-in');
+      await link('continued-in').click();
+      await waitAttr('#panel-0 svg.panel', 'data-run', 'cont-b');
+      expect(urlParam('run')).toBe('cont-b');
+      // The batch selected in A stays selected: B shows its nearest, where the two runs meet.
+      await waitAttr('#panel-0 svg.panel', 'data-batch', bRecords[0].batch);
+      await link('continues').waitFor();
+      expect(await link('continues').getAttribute('data-run')).toBe('cont-a');
+      expect(await link('continued-in').getAttribute('data-run')).toBe('cont-c');
+      expect(await continuityText()).toBe('continues cont-a · continued in cont-c →');
+      await link('continues').click();
+      await waitAttr('#panel-0 svg.panel', 'data-run', 'cont-a');
+      expect(urlParam('run')).toBe('cont-a');
+    });
+
+    it('switches only the panel whose link is clicked when comparing', async () => {
+      await open('?run=rnn-json&compare=cont-a');
+      await page.waitForSelector('#panel-1 svg.panel a.run-link');
+      expect(await link('continued-in', 0).count()).toBe(0);
+      await link('continued-in', 1).click();
+      await waitAttr('#panel-1 svg.panel', 'data-run', 'cont-b');
+      expect(await attr('#panel-0 svg.panel', 'data-run')).toBe('rnn-json');
+      expect(urlParam('compare')).toBe('cont-b');
+    });
+
+    it('on a narrow (420 px) panel the links give way to arrows and stay clear of the subtitle and the status', async () => {
+      try {
+        await page.setViewportSize({ width: 420, height: 1100 });
+        await open('?run=cont-b');
+        await link('continues').waitFor();
+        expect(await continuityText()).toBe('← cont-a · → cont-c');
+        const problems = await page.evaluate(() => {
+          const svg = document.querySelector('#panel-0 svg.panel')!;
+          const box = svg.getBoundingClientRect();
+          const line = svg.querySelector('text.continuity')!.getBoundingClientRect();
+          const sub = svg.querySelector('text.subtitle')!.getBoundingClientRect();
+          const status = svg.querySelector('[data-area="title"] text.status')!.getBoundingClientRect();
+          const out: string[] = [];
+          if (line.left < box.left || line.right > box.right) out.push('the links leave the panel');
+          if (sub.right > line.left) out.push('the subtitle runs under the links');
+          if (status.bottom > line.top + 2) out.push('the links run into the status');
+          return out;
+        });
+        expect(problems).toEqual([]);
+        // The words are a tooltip away.
+        expect(await link('continued-in').locator('title').textContent()).toMatch(/^cont-c resumed from this run's checkpoint/);
+        await headShot('17-continuity-narrow');
+      } finally {
+        await page.setViewportSize({ width: 1400, height: 1100 });
+      }
+    });
+
+    it('follow latest moves on to the continuation once the followed run has stopped, and says so', async () => {
+      // A live run (no summary.json yet), followed; then its continuation starts and it ends.
+      const liveA = path.join(fx.logdir, 'live-a');
+      mkdirSync(liveA);
+      for (const f of ['run.json', 'records.jsonl']) copyFileSync(path.join(fx.logdir, 'cont-a', f), path.join(liveA, f));
+      await open('?run=live-a&poll=250');
+      expect(await page.locator('#follow-toggle').isChecked()).toBe(true);
+      // B starts, resumed from live A's checkpoint, while A still runs: A shows the link, and
+      // the page stays on A (it may still write batches).
+      const liveB = path.join(fx.logdir, 'live-b');
+      mkdirSync(liveB);
+      const info = JSON.parse(readFileSync(path.join(fx.logdir, 'cont-b', 'run.json'), 'utf8'));
+      writeFileSync(path.join(liveB, 'run.json'), JSON.stringify({ ...info, runId: 'live-b', config: { ...info.config, resume: path.join(liveA, 'checkpoint.json') } }));
+      copyFileSync(path.join(fx.logdir, 'cont-b', 'records.jsonl'), path.join(liveB, 'records.jsonl'));
+      await link('continued-in').waitFor();
+      expect(await link('continued-in').getAttribute('data-run')).toBe('live-b');
+      expect(await attr('#panel-0 svg.panel', 'data-run')).toBe('live-a');
+      expect(await page.locator('#problems .notice').count()).toBe(0);
+      // A is stopped (Ctrl-C): the page follows B's newest batch and says why.
+      const summary = JSON.parse(readFileSync(path.join(fx.logdir, 'cont-a', 'summary.json'), 'utf8'));
+      writeFileSync(path.join(liveA, 'summary.json'), JSON.stringify({ ...summary, status: 'interrupted' }));
+      await waitAttr('#panel-0 svg.panel', 'data-run', 'live-b');
+      const { records: bRecords } = readRun(fx.logdir, 'live-b');
+      await waitAttr('#panel-0 svg.panel', 'data-selected', bRecords.at(-1)!.batch);
+      expect(await page.locator('#follow-toggle').isChecked()).toBe(true);
+      expect(urlParam('run')).toBe('live-b');
+      // The banner says it first, above the logdir's problems (this fixture has some: links out of it).
+      const notice = page.locator('#problems > :first-child');
+      expect(await notice.isVisible()).toBe(true);
+      expect(await notice.getAttribute('class')).toBe('notice');
+      expect(await notice.textContent()).toBe('live-a was interrupted; now following live-b, which continues it from its checkpoint.');
+      await headShot('18-followed-into-continuation');
+      // Picking a run by hand answers the notice.
+      await page.selectOption('#run-select', 'rnn-json');
+      await waitAttr('#panel-0 svg.panel', 'data-run', 'rnn-json');
+      await page.waitForSelector('#problems li');
+      expect(await page.locator('#problems .notice').count()).toBe(0);
+    });
+  });
+
   it('says a lost server in one line, dims the panels, and comes back when the server does', async () => {
     const other = await startViewer({ logdir: fx.logdir, port: 0 });
     let back: ViewerServer | null = null;

@@ -4,7 +4,7 @@
  * changes, and `/api/batch?series=` that sends only the gradients the page draws. Each is checked
  * against the full answer it stands for.
  */
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 // The page's own module (plain browser JS; it only needs fetch, pointed at the server below).
@@ -348,6 +348,86 @@ describe("the page's batch cache with a series", () => {
       expect(asked.slice(2)).toEqual(['gone', null]);
       expect(fallback.series).toBeNull();
       expect(Object.keys(fallback.record.params.w.gates)).toEqual(['f']);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+});
+
+describe('continuity links: a run resumed from another run\'s checkpoint', () => {
+  const resumeFrom = (from: string, startedAt: string) => (info: Record<string, unknown>) => {
+    info.startedAt = startedAt;
+    // As the trainer writes it: the checkpoint path as given (here absolute, as is the fixture's logdir).
+    info.config = { ...(info.config as object), resume: path.join(viewer.fx.logdir, from, 'checkpoint.json') };
+  };
+  const entry = (body: string, id: string) => (JSON.parse(body) as { runs: Entry[] }).runs.find((r) => r.id === id)!;
+
+  it('links both runs in the summary, so a new continuation changes the summary (no 304 hides it) but not the detail tag', async () => {
+    copyRun('rnn-json', 'resumed-a');
+    const before = await rawGet(viewer.port, '/api/runs/summary');
+    const a0 = entry(before.body, 'resumed-a');
+    expect(a0).not.toHaveProperty('continuedIn');
+    expect(a0).not.toHaveProperty('resumedFrom');
+    expect((await rawGet(viewer.port, '/api/runs/summary', { headers: { 'if-none-match': before.headers.etag as string } })).status).toBe(304);
+
+    copyRun('rnn-json', 'resumed-b', resumeFrom('resumed-a', '2030-01-01T00:00:00.000Z'));
+    const after = await rawGet(viewer.port, '/api/runs/summary', { headers: { 'if-none-match': before.headers.etag as string } });
+    expect(after.status).toBe(200);
+    const a1 = entry(after.body, 'resumed-a');
+    const b1 = entry(after.body, 'resumed-b');
+    expect(a1.continuedIn).toEqual(['resumed-b']);
+    expect(b1.resumedFrom).toBe('resumed-a');
+    expect(b1).not.toHaveProperty('continuedIn');
+    // The links move with the summary: A's description tag stays, so the page need not fetch it again.
+    expect(a1.detail).toBe(a0.detail);
+    // The full list and /api/run say the same.
+    const full = await fullList();
+    for (const id of ['resumed-a', 'resumed-b']) {
+      const listed = full.runs.find((r) => r.id === id)!;
+      const one = (await getJson<Entry>(viewer.port, `/api/run?run=${id}`)).body;
+      expect(one).toEqual(listed);
+      expect([listed.resumedFrom, listed.continuedIn]).toEqual(id === 'resumed-a' ? [undefined, ['resumed-b']] : ['resumed-a', undefined]);
+    }
+
+    // A second resume of A (started later) comes first; a resume from a checkpoint outside the
+    // logdir links nothing, though a run here has its folder's name.
+    copyRun('rnn-json', 'resumed-c', resumeFrom('resumed-a', '2030-01-02T00:00:00.000Z'));
+    copyRun('rnn-json', 'resumed-x', (info) => {
+      info.config = { ...(info.config as object), resume: path.join(viewer.fx.outside, 'resumed-a', 'checkpoint.json') };
+    });
+    const third = (await rawGet(viewer.port, '/api/runs/summary')).body;
+    expect(entry(third, 'resumed-a').continuedIn).toEqual(['resumed-c', 'resumed-b']);
+    expect(entry(third, 'resumed-x')).not.toHaveProperty('resumedFrom');
+  });
+
+  it("reaches the page's run list from the summary, and leaves it once the continuation is gone", async () => {
+    copyRun('rnn-json', 'page-a');
+    const b = copyRun('rnn-json', 'page-b', resumeFrom('page-a', '2030-02-01T00:00:00.000Z'));
+    const base = `http://127.0.0.1:${viewer.port}/`;
+    const realFetch = globalThis.fetch;
+    const asked: string[] = [];
+    vi.stubGlobal('fetch', (url: string, init?: RequestInit) => {
+      asked.push(url.replace(/\?$/, ''));
+      return realFetch(base + url, { headers: init?.headers });
+    });
+    try {
+      const list = new RunList();
+      const find = async (id: string) => (await list.load()).runs.find((r: Entry) => r.id === id);
+      // A's description is fetched while B continues it: it holds the link too.
+      expect((await find('page-a')).continuedIn).toEqual(['page-b']);
+      expect((await find('page-b')).resumedFrom).toBe('page-a');
+      // A second continuation reaches the list through the summary alone.
+      const c = copyRun('rnn-json', 'page-c', resumeFrom('page-a', '2030-02-02T00:00:00.000Z'));
+      const n = asked.length;
+      expect((await find('page-a')).continuedIn).toEqual(['page-c', 'page-b']);
+      expect(asked.slice(n)).toEqual(['api/runs/summary', 'api/run?run=page-c']);
+      expect(await list.load()).toEqual(await fullList());
+      // Both deleted: A's description (whose tag did not change, so it is not fetched again)
+      // must not keep the old links.
+      rmSync(b, { recursive: true });
+      rmSync(c, { recursive: true });
+      expect(await find('page-a')).not.toHaveProperty('continuedIn');
+      expect(await list.load()).toEqual(await fullList());
     } finally {
       vi.unstubAllGlobals();
     }
