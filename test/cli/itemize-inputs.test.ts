@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { itemizeCommand } from '../../src/cli/commands/itemize.js';
@@ -138,6 +138,17 @@ describe('rnnbow itemize: the output path', () => {
     expect(readdirSync(dir).filter((name) => name.endsWith('.tmp'))).toEqual([]);
   });
 
+  it('writes through a symbolic link to its target, and the link stays a link', async () => {
+    const { checkpoint } = await trained;
+    const target = path.join(dir, 'link-target.json');
+    const link = path.join(dir, 'link.json');
+    writeFileSync(target, 'old');
+    symlinkSync(target, link);
+    await itemize(['--checkpoint', checkpoint, '--text', 'int', '--out', link]);
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(JSON.parse(readFileSync(target, 'utf8')).n).toBe(2);
+  });
+
   it('keeps an existing file whole when the new one cannot be written', async () => {
     const { checkpoint } = await trained;
     const out = path.join(dir, 'kept.json');
@@ -147,7 +158,8 @@ describe('rnnbow itemize: the output path', () => {
     mkdirSync(blocker);
     try {
       const e = await refusal(['--checkpoint', checkpoint, '--text', 'int', '--out', out]);
-      expect(e.message).toBe(`cannot write --out ${out}: a folder has its name`);
+      // The temporary file's name is writeFileAtomic's (src/core/atomic-write.ts).
+      expect(e.message).toBe(`cannot write --out ${out}: a folder has its name (its temporary file ${blocker})`);
       expect(readFileSync(out, 'utf8')).toBe('old');
     } finally {
       rmSync(blocker, { recursive: true });

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { lstatSync, mkdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, Option } from 'commander';
 import { writeFileAtomic } from '../../core/atomic-write.js';
@@ -40,6 +40,28 @@ function readText(flags: ItemizeFlags): string {
     const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a folder' : `cannot be read (${code ?? (err as Error).message})`;
     throw new RnnbowError('INPUT', `--text-file ${flags.textFile} ${why}`, 'pass a UTF-8 text file; its whole content, a final newline included, is the sequence');
   }
+}
+
+/**
+ * Writes the output file. A regular file (or a new one) is replaced through a temporary file, so
+ * a full disk cannot leave a cut-off file where a good one was; a symbolic link is followed and
+ * its target replaced that way, so the link stays a link; anything else that exists (a pipe,
+ * `/dev/stdout`) is written to directly, as a rename would replace the device's name itself.
+ */
+function writeOutput(out: string, json: string): void {
+  const existing = lstatSync(out, { throwIfNoEntry: false });
+  if (existing?.isSymbolicLink()) {
+    let target: string | null = null;
+    try {
+      target = realpathSync(out);
+    } catch {
+      // A link to nothing yet: writing through it creates its target.
+    }
+    if (target && statSync(target).isFile()) return writeFileAtomic(target, json);
+    return writeFileSync(out, json);
+  }
+  if (existing && !existing.isFile()) return writeFileSync(out, json);
+  writeFileAtomic(out, json);
 }
 
 /**
@@ -109,10 +131,12 @@ export function itemizeCommand(): Command {
         throw tooLargeForJson(output.n, flags.reduction);
       }
       try {
-        // Through a temporary file: a full disk must not leave a cut-off file where one was.
-        writeFileAtomic(flags.out, json);
+        writeOutput(flags.out, json);
       } catch (err) {
-        throw new RnnbowError('INPUT', `cannot write --out ${flags.out}: ${writeFailureReason(err)}`, 'choose an --out path in a folder you can write to, on a disk with space');
+        // The temporary file's own failure names it: "--out x.json: a folder has its name" would be false.
+        const at = (err as NodeJS.ErrnoException).path;
+        const where = at && path.resolve(at) !== path.resolve(flags.out) ? ` (its temporary file ${at})` : '';
+        throw new RnnbowError('INPUT', `cannot write --out ${flags.out}: ${writeFailureReason(err)}${where}`, 'choose an --out path in a folder you can write to, on a disk with space');
       }
       // Per character, as train reports it; the file's `loss` is the sum over the steps.
       const steps = `${output.n} step${output.n === 1 ? '' : 's'}`;
