@@ -8,7 +8,7 @@ import type { CellDims } from '../src/core/cell.js';
 import { createEngine } from '../src/core/engine/create-engine.js';
 import { EngineLoop, PAPER_DEFAULT } from './engine-loop.js';
 import { type BenchRow, formatRate } from './table.js';
-import type { TrainerMemorySample } from './trainer-memory-child.js';
+import type { TrainerMemoryResult } from './trainer-memory-child.js';
 
 const MiB = 2 ** 20;
 
@@ -55,12 +55,14 @@ export function benchTrainerMemory(chars: number): BenchRow[] {
   try {
     const child = fileURLToPath(new URL('./trainer-memory-child.js', import.meta.url));
     const res = spawnSync(process.execPath, ['--expose-gc', child, logdir, String(chars)], { encoding: 'utf8', timeout: 10 * 60_000 });
+    const failed = (why: string): BenchRow[] => [{ measure, engine: 'train()', value: 'failed', compare: why }];
     const line = res.stdout?.trim().split('\n').pop() ?? '';
-    if (res.status !== 0 || !line.startsWith('{')) {
-      const why = res.error?.message ?? (res.stderr.trim().split('\n').pop() || `exit status ${res.status}`);
-      return [{ measure, engine: 'train()', value: 'failed', compare: why }];
-    }
-    const { samples, charsPerSecond } = JSON.parse(line) as { samples: TrainerMemorySample[]; charsPerSecond: number };
+    const said = line.startsWith('{') ? (JSON.parse(line) as Partial<TrainerMemoryResult> & { error?: string }) : null;
+    if (said?.error) return failed(said.error);
+    if (res.error) return failed(res.error.message);
+    if (res.status !== 0 || !said) return failed(res.signal ? `killed by ${res.signal}` : `exit status ${res.status}: ${res.stderr.trim().split('\n')[0] ?? ''}`);
+    const samples = said.samples ?? [];
+    if (samples.length !== 3) return failed(`the run stopped after ${samples[samples.length - 1]?.batch ?? 0} batches, before its last sample`);
     const [started, half, end] = samples;
     const mib = (bytes: number) => (bytes / MiB).toFixed(0);
     return [
@@ -68,7 +70,7 @@ export function benchTrainerMemory(chars: number): BenchRow[] {
         measure,
         engine: 'train()',
         value: `${mib(half.peakRss)} -> ${mib(end.peakRss)} MiB`,
-        compare: `${mib(started.rss)} MiB at ${formatRate(started.batch * 25)} chars; main heap after GC ${mib(half.heapUsed)} -> ${mib(end.heapUsed)} MiB; ${formatRate(charsPerSecond)} chars/s`,
+        compare: `${mib(started.rss)} MiB at ${formatRate(started.batch * said.seqLength!)} chars; main heap after GC ${mib(half.heapUsed)} -> ${mib(end.heapUsed)} MiB; ${formatRate(said.charsPerSecond!)} chars/s`,
       },
     ];
   } finally {

@@ -19,6 +19,16 @@ export interface TrainerMemorySample {
   heapUsed: number;
 }
 
+/** What the child prints: its samples (three for a whole run), or the error that stopped it. */
+export interface TrainerMemoryResult {
+  /** Samples once started, at the half and at the end. */
+  samples: TrainerMemorySample[];
+  /** Characters per sequence (B = 1: characters per batch). */
+  seqLength: number;
+  /** Characters per second over the second half. */
+  charsPerSecond: number;
+}
+
 const SEQ_LENGTH = 25;
 /** Batches before the first sample: start-up, the first records and validation. */
 const STARTED_BATCHES = 2_000;
@@ -37,15 +47,23 @@ const started = Math.min(STARTED_BATCHES, Math.floor(half / 2));
 const samples: TrainerMemorySample[] = [];
 let halfAt = 0;
 let endAt = 0;
-await train(
-  { cell: 'rnn', batchSize: 1, seqLength: SEQ_LENGTH, logdir, steps: total },
-  {
-    // Sampled while the run is live (export threads open), between batches.
-    onProgress: (p) => {
-      if (p.batch === total) endAt = performance.now();
-      if (p.batch === started || p.batch === half || p.batch === total) samples.push(sample(p.batch));
-      if (p.batch === half) halfAt = performance.now();
+try {
+  await train(
+    { cell: 'rnn', batchSize: 1, seqLength: SEQ_LENGTH, logdir, steps: total },
+    {
+      // Sampled while the run is live (export threads open), between batches.
+      onProgress: (p) => {
+        if (p.batch === total) endAt = performance.now();
+        if (p.batch === started || p.batch === half || p.batch === total) samples.push(sample(p.batch));
+        if (p.batch === half) halfAt = performance.now();
+      },
     },
-  },
-);
-process.stdout.write(`${JSON.stringify({ samples, charsPerSecond: (half * SEQ_LENGTH) / ((endAt - halfAt) / 1000) })}\n`);
+  );
+  // A run that stopped early (a non-finite loss, say) has fewer samples: the parent says so.
+  const result: TrainerMemoryResult = { samples, seqLength: SEQ_LENGTH, charsPerSecond: endAt > halfAt ? (half * SEQ_LENGTH) / ((endAt - halfAt) / 1000) : NaN };
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+} catch (err) {
+  // One line the parent can show: an uncaught error would leave only Node's version as stderr's last line.
+  process.stdout.write(`${JSON.stringify({ error: err instanceof Error ? err.message : String(err) })}\n`);
+  process.exitCode = 1;
+}

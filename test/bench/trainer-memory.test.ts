@@ -16,4 +16,10 @@ describe("bench: rnnbow train's memory row", () => {
     expect(end).toBeGreaterThanOrEqual(half);
     expect(row.compare).toMatch(/^\d+ MiB at 1,250 chars; main heap after GC \d+ -> \d+ MiB; [\d,]+ chars\/s$/);
   });
+
+  it("says why the run failed, in the child's own words, instead of crashing the bench", () => {
+    const [row] = benchTrainerMemory(Number.NaN);
+    expect(row.value).toBe('failed');
+    expect(row.compare).toBe('config: steps must be a number');
+  });
 });
