@@ -182,6 +182,9 @@ class App {
     this.urlNotices = [];
     this.notice = null;
     const ids = this.panels.map((p) => p.run?.id ?? null);
+    // The other panel already shows that run: the two swap, so neither run leaves the page.
+    const other = 1 - index;
+    if (ids[other] === id) ids[other] = ids[index];
     ids[index] = id;
     const [main, compare] = ids;
     if (index === 0) {
@@ -206,8 +209,9 @@ class App {
     this.notice = { where: to.id, message: followedText(from, to) };
     this.zoom = null;
     this.selected = null;
+    // A comparison with the continuation itself becomes one with the run that stopped.
     const compare = this.panels[1]?.run?.id;
-    this.setRuns(next, compare && compare !== next ? compare : null);
+    this.setRuns(next, compare === next ? from.id : compare ?? null);
     return true;
   }
 

@@ -469,6 +469,8 @@ export class RunPanel {
         const a = line.append('a').attr('class', 'run-link').attr('data-link', links[i].kind).attr('data-run', id)
           .attr('href', `?run=${encodeURIComponent(id)}`)
           .on('click', (event) => {
+            // Ctrl/Cmd/Shift-click opens the run elsewhere, as any link does.
+            if (event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;
             event.preventDefault();
             this.app.showRunInPanel(this.index, id);
           });

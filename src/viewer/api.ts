@@ -177,8 +177,9 @@ export function apiRouter(index: LogdirIndex): Router {
     '/run',
     handle(async (req, res) => {
       const run = await runParam(index, req);
-      // The run's links depend on the other runs' descriptions (which run resumed which).
-      const links = continuityOf(await index.runs());
+      // The run's links depend on the other runs' descriptions (which run resumed which); those
+      // are read as the page's poll left them, rather than refreshing every run for one.
+      const links = continuityOf(index.known());
       sendJson(res, describeRun(run, links.get(run.id)));
     }),
   );

@@ -71,6 +71,14 @@ export class LogdirIndex {
     return all;
   }
 
+  /**
+   * Every run as last listed and read, without refreshing any: for what needs only their
+   * descriptions (which run resumed which) while one run's request is answered.
+   */
+  known(): RunSource[] {
+    return [...this.sources.values()];
+  }
+
   /** The run with this id (brought up to date), or undefined when the listing has no such run. */
   async get(id: string): Promise<RunSource | undefined> {
     let source = this.sources.get(id);

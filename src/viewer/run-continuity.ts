@@ -32,19 +32,21 @@ const slashes = (p: string): string => p.replace(/\\/g, '/');
 const isAbsolute = (p: string): boolean => p.startsWith('/') || /^[A-Za-z]:\//.test(p);
 
 /**
- * A base no relative path typed by a user climbs out of with `..`: relative paths are resolved
- * against it, never against this process's working folder (which is not the trainer's).
+ * A stand-in for the trainer's working folder, which the viewer does not know: relative paths
+ * are resolved against it, never against this process's working folder. Its parts hold a NUL,
+ * which no run id can, so a placement that climbed into it (`--logdir ..`) is recognised as
+ * depending on the unknown folder.
  */
-const VIRTUAL_BASE = '/' + Array.from({ length: 64 }, (_, i) => `v${i}`).join('/');
+const UNKNOWN = '\0';
+const VIRTUAL_BASE = '/' + Array.from({ length: 64 }, () => UNKNOWN).join('/');
 
 /**
- * The run folder a `resume` path names, `/`-separated and normalised: the path itself when it
- * names a folder, its folder when it names a `.json` file (`runs/A/checkpoint.json` → `runs/A`).
- * Only the text is looked at; the file system is not.
+ * The run folder a `resume` path names, `/`-separated and normalised: the folder of the
+ * checkpoint file (`runs/A/checkpoint.json` → `runs/A`, whatever the file is called; the trainer
+ * refuses a folder as `--resume`). Only the text is looked at; the file system is not.
  */
 export function resumedFolder(resume: string): string {
-  const p = path.posix.normalize(slashes(resume)).replace(/(.)\/+$/, '$1');
-  return /\.json$/i.test(path.posix.basename(p)) ? path.posix.dirname(p) : p;
+  return path.posix.dirname(path.posix.normalize(slashes(resume)).replace(/(.)\/+$/, '$1'));
 }
 
 /**
@@ -85,8 +87,11 @@ export function resumedFromId(run: RunOrigin, ids: ReadonlySet<string>): string 
       const rel = path.posix.relative(path.posix.join(VIRTUAL_BASE, logdir), path.posix.join(VIRTUAL_BASE, folder));
       if (rel === '') return undefined; // the trainer's logdir itself, not a run folder in it
       const placed = path.posix.normalize(path.posix.join(path.posix.dirname(run.id), rel));
-      if (placed === '.' || placed === '..' || placed.startsWith('../')) return undefined; // outside this logdir
-      if (ids.has(placed)) return placed === run.id ? undefined : placed;
+      // Placed through the unknown working folder (the logdir was above it): only the name can tell.
+      if (!placed.includes(UNKNOWN)) {
+        if (placed === '.' || placed === '..' || placed.startsWith('../')) return undefined; // outside this logdir
+        if (ids.has(placed)) return placed === run.id ? undefined : placed;
+      }
     }
   }
   return matchByName(folder, ids, run.id);
@@ -114,9 +119,14 @@ export function runContinuity(runs: readonly RunOrigin[]): Map<string, RunLinks>
     return e;
   };
   const children = new Map<string, RunOrigin[]>();
+  const startOf = new Map(runs.map((r) => [r.id, typeof r.startedAt === 'string' ? r.startedAt : '']));
   for (const run of runs) {
     const from = resumedFromId(run, ids);
     if (from === undefined) continue;
+    // A checkpoint is older than any run resumed from it: a run that started later cannot be the
+    // source (two runs matched by name alone could otherwise name each other).
+    const [fromStart, runStart] = [startOf.get(from) ?? '', startOf.get(run.id) ?? ''];
+    if (fromStart && runStart && fromStart > runStart) continue;
     entry(run.id).resumedFrom = from;
     let list = children.get(from);
     if (!list) children.set(from, (list = []));

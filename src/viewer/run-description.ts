@@ -17,7 +17,10 @@ export const SUMMARY_FIELDS = ['id', 'status', 'indexing', 'version', 'records',
  * One run as `/api/runs/summary` lists it: {@link SUMMARY_FIELDS} and the {@link detailTag} of the
  * rest (`resumedFrom` and `continuedIn` are left out, not sent as null, when the run has no link).
  */
-export type RunSummaryEntry = Record<(typeof SUMMARY_FIELDS)[number] | 'detail', unknown>;
+export type RunSummaryEntry = Record<Exclude<(typeof SUMMARY_FIELDS)[number], LinkField> | 'detail', unknown> & Partial<Record<LinkField, unknown>>;
+
+/** The summary fields a run has only when it is linked to another run. */
+type LinkField = 'resumedFrom' | 'continuedIn';
 
 /** Characters of the {@link detailTag} (base64url of SHA-1: 72 bits, so two descriptions never share one by chance). */
 const TAG_CHARS = 12;

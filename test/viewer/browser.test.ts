@@ -906,13 +906,13 @@ describe('past the paper', () => {
         { registry: await createRegistry() },
       );
     const link = (kind: 'continued-in' | 'continues', i = 0) => page.locator(`#panel-${i} svg.panel a.run-link[data-link="${kind}"]`);
-    /** The words of a panel's continuity line as drawn (its tooltips left out). */
     /** A picture of the page's top: the toolbar and the head of the panels (where the links are). */
     const headShot = async (name: string) => {
       await page.evaluate(() => window.scrollTo(0, 0));
       const box = (await page.locator('#panels').boundingBox())!;
       await page.screenshot({ path: path.join(SHOTS, `${name}.png`), clip: { x: 0, y: 0, width: page.viewportSize()!.width, height: box.y + 140 } });
     };
+    /** The words of a panel's continuity line as drawn (its tooltips left out). */
     const continuityText = (i = 0) =>
       page.locator(`#panel-${i} svg.panel text.continuity`).evaluate((t) => Array.from(t.querySelectorAll('tspan'), (s) => s.textContent).join(''));
 
@@ -969,6 +969,15 @@ describe('past the paper', () => {
       await waitAttr('#panel-1 svg.panel', 'data-run', 'cont-b');
       expect(await attr('#panel-0 svg.panel', 'data-run')).toBe('rnn-json');
       expect(urlParam('compare')).toBe('cont-b');
+    });
+
+    it('swaps the panels when the link names the run the other panel shows, so neither run leaves the page', async () => {
+      await open('?run=cont-a&compare=cont-b');
+      await page.waitForSelector('#panel-0 svg.panel a.run-link');
+      await link('continued-in', 0).click();
+      await waitAttr('#panel-0 svg.panel', 'data-run', 'cont-b');
+      await waitAttr('#panel-1 svg.panel', 'data-run', 'cont-a');
+      expect([urlParam('run'), urlParam('compare')]).toEqual(['cont-b', 'cont-a']);
     });
 
     it('on a narrow (420 px) panel the links give way to arrows and stay clear of the subtitle and the status', async () => {

@@ -8,16 +8,14 @@ import { resumedFolder, resumedFromId, runContinuity, type RunOrigin } from '../
 const ids = (...list: string[]) => new Set(list);
 
 describe('resumedFolder', () => {
-  it('is the folder of a checkpoint file, or the path itself when it names a folder', () => {
+  it('is the folder of the checkpoint file, whatever the file is called', () => {
     expect(resumedFolder('runs/A/checkpoint.json')).toBe('runs/A');
     expect(resumedFolder('/home/me/runs/A/checkpoint.json')).toBe('/home/me/runs/A');
-    expect(resumedFolder('runs/A')).toBe('runs/A');
-    expect(resumedFolder('runs/A/')).toBe('runs/A');
     expect(resumedFolder('./runs//A/./Checkpoint.JSON')).toBe('runs/A');
     expect(resumedFolder('runs\\A\\checkpoint.json')).toBe('runs/A');
+    expect(resumedFolder('runs/A/ckpt-10000')).toBe('runs/A');
+    expect(resumedFolder('runs/A/checkpoint.json.bak')).toBe('runs/A');
     expect(resumedFolder('checkpoint.json')).toBe('.');
-    // A folder whose name merely contains ".json" is still a folder.
-    expect(resumedFolder('runs/A.json.d')).toBe('runs/A.json.d');
   });
 });
 
@@ -37,9 +35,15 @@ describe('resumedFromId', () => {
     expect(resumedFromId({ id: 'B', logdir: 'C:\\data\\runs', resume: 'C:\\data\\runs\\A\\checkpoint.json' }, logdirIds)).toBe('A');
   });
 
-  it('accepts a path naming the run folder instead of its checkpoint', () => {
-    expect(resumedFromId({ id: 'B', logdir: 'runs', resume: 'runs/A' }, logdirIds)).toBe('A');
-    expect(resumedFromId({ id: 'B', logdir: '/data/runs', resume: '/data/runs/A/' }, logdirIds)).toBe('A');
+  it('takes a checkpoint file of any name', () => {
+    expect(resumedFromId({ id: 'B', logdir: 'runs', resume: 'runs/A/ckpt-10000' }, logdirIds)).toBe('A');
+    expect(resumedFromId({ id: 'B', logdir: '/data/runs', resume: '/data/runs/A/checkpoint.json.bak' }, logdirIds)).toBe('A');
+  });
+
+  it('matches by name alone where the place depends on the trainer\'s unknown working folder (--logdir above it)', () => {
+    // cd runs/A && rnnbow train --logdir .. --resume checkpoint.json: the folder has no name to go by.
+    expect(resumedFromId({ id: 'B', logdir: '..', resume: 'checkpoint.json' }, logdirIds)).toBeUndefined();
+    expect(resumedFromId({ id: 'B', logdir: '../..', resume: '../A/checkpoint.json' }, logdirIds)).toBe('A');
   });
 
   it('finds the resumed run in another folder of a logdir served from above the trainer\'s', () => {
@@ -89,7 +93,7 @@ describe('runContinuity', () => {
     const links = runContinuity([
       run('A', '2026-01-01T00:00:00Z'),
       run('B', '2026-01-01T01:00:00Z', 'runs/A/checkpoint.json'),
-      run('C', '2026-01-01T03:00:00Z', 'runs/A'),
+      run('C', '2026-01-01T03:00:00Z', 'runs/A/checkpoint.json'),
       run('D', '2026-01-01T02:00:00Z', '/abs/elsewhere/A/checkpoint.json'), // absolute vs relative logdir: by name
     ]);
     expect(links.get('A')).toEqual({ continuedIn: ['C', 'D', 'B'] });
@@ -113,7 +117,16 @@ describe('runContinuity', () => {
   });
 
   it('orders runs with the same (or no) start time by id, newest name first', () => {
-    const links = runContinuity([run('A', ''), { id: 'r1', resume: 'runs/A', logdir: 'runs' }, { id: 'r2', resume: 'runs/A', logdir: 'runs' }]);
+    const links = runContinuity([run('A', ''), { id: 'r1', resume: 'runs/A/checkpoint.json', logdir: 'runs' }, { id: 'r2', resume: 'runs/A/checkpoint.json', logdir: 'runs' }]);
     expect(links.get('A')?.continuedIn).toEqual(['r2', 'r1']);
+  });
+
+  it('never links a run to one that started after it (two runs matched by name could name each other)', () => {
+    const links = runContinuity([
+      { id: 'A', logdir: 'runs', resume: '/backup/B/checkpoint.json', startedAt: '2026-01-01T00:00:00Z' },
+      run('B', '2026-01-01T01:00:00Z', 'runs/A/checkpoint.json'),
+    ]);
+    expect(links.get('A')).toEqual({ continuedIn: ['B'] });
+    expect(links.get('B')).toEqual({ resumedFrom: 'A' });
   });
 });
