@@ -9,12 +9,12 @@ export const CONSOLE_PACE_SECONDS: Readonly<Record<Exclude<TrainingMessageKind, 
 
 /**
  * Wraps a console printer so that validation losses and samples show at most once per
- * {@link CONSOLE_PACE_SECONDS}: the first of each kind, then the first after each pause. Notices
- * always print. The first time a line is held back, one line says so and where every one is
- * kept; the run's last validation loss is in the line that ends it.
+ * {@link CONSOLE_PACE_SECONDS}: the first of each kind, then the first after each pause. Every
+ * other line prints as it comes. The first time a line is held back, one line says so and where
+ * every one goes; the run's last validation loss is in the line that ends it.
  *
  * @param print writes one line (or a sample's lines) to the console
- * @param exporters names of the run's exporters, which keep every one
+ * @param exporters names of the run's exporters, which receive every one
  * @param now clock in milliseconds (tests)
  */
 export function paceMessages(print: (line: string) => void, exporters: readonly string[], now: () => number = Date.now): (line: string, kind?: TrainingMessageKind) => void {
@@ -31,7 +31,7 @@ export function paceMessages(print: (line: string) => void, exporters: readonly 
     if (told) return;
     told = true;
     const { validation, sample } = CONSOLE_PACE_SECONDS;
-    const keptBy = exporters.length === 1 ? `the ${exporters[0]} exporter keeps` : `the exporters (${exporters.join(', ')}) keep`;
-    print(`(validation losses and samples come faster than a console can be read: shown here at most every ${validation} s and ${sample} s; ${keptBy} every one)`);
+    const to = exporters.length === 1 ? `the ${exporters[0]} exporter` : `the exporters (${exporters.join(', ')})`;
+    print(`(validation losses and samples come faster than a console can be read: shown here at most every ${validation} s and ${sample} s respectively; every one goes to ${to})`);
   };
 }

@@ -18,6 +18,11 @@ export interface PartConfig {
   options?: Record<string, unknown>;
 }
 
+/** The registered name of a part as a config gives it: a bare name or a {@link PartConfig}. */
+export function partName(part: string | PartConfig): string {
+  return typeof part === 'string' ? part : part.name;
+}
+
 /** How often the default recorder itemizes a batch (the paper: every 100 batches). */
 export const DEFAULT_RECORD_EVERY = 100;
 
@@ -65,7 +70,7 @@ export const RunConfigSchema = z
       .array(z.union([z.string().min(1), PartSpec]))
       .min(1, 'must name at least one exporter')
       .superRefine((list, ctx) => {
-        const names = list.map((e) => (typeof e === 'string' ? e : e.name));
+        const names = list.map(partName);
         const twice = [...new Set(names.filter((name, i) => names.indexOf(name) !== i))];
         if (twice.length) ctx.addIssue({ code: 'custom', message: `must name each exporter once; ${twice.map((n) => `"${n}"`).join(', ')} given twice` });
       })

@@ -49,6 +49,11 @@ export interface ViewerServer {
 
 export { DEFAULT_HOST, DEFAULT_PORT };
 
+/** `text` as one shell word, so a hint's command can be pasted as it is (`'my runs'`). */
+function shellWord(text: string): string {
+  return /^[\w./:@%+=,-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
 /**
  * The express app of the viewer: the page, d3, and the JSON API under `/api`, with security headers.
  * Exported for tests; {@link startViewer} is what programs call.
@@ -58,7 +63,8 @@ export async function createViewerApp(options: Pick<ViewerOptions, 'logdir' | 'r
   try {
     root = await SafeRoot.open(options.logdir);
   } catch {
-    throw new ViewerError('LOGDIR', `logdir ${options.logdir} does not exist`, `pass the folder runs are trained into; to watch a run that is about to start, start the viewer with it (rnnbow train --logdir ${options.logdir} --serve), or create the folder first (mkdir ${options.logdir}): new runs appear in the page as they start`);
+    const dir = shellWord(options.logdir);
+    throw new ViewerError('LOGDIR', `logdir ${options.logdir} does not exist`, `pass --logdir DIR, the folder runs are trained into; to watch a run before it starts: rnnbow train --logdir ${dir} --serve, or mkdir ${dir} first`);
   }
   // Refused here, as `inspect` refuses it: served, a file would only say `cannot list: ENOTDIR` on the page.
   if (!(await stat(root.real)).isDirectory()) {

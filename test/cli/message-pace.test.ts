@@ -29,7 +29,7 @@ describe('the console paces validation losses and samples', () => {
       'batch 499: validation loss 3.0',
       'sample at batch 999:\nabc',
       // Said once, the first time a line is held back.
-      '(validation losses and samples come faster than a console can be read: shown here at most every 10 s and 30 s; the exporters (json, tensorboard) keep every one)',
+      '(validation losses and samples come faster than a console can be read: shown here at most every 10 s and 30 s respectively; every one goes to the exporters (json, tensorboard))',
       'resuming …',
       'SIGINT: stopping after this batch',
       'batch 1499: validation loss 2.8',
@@ -41,7 +41,7 @@ describe('the console paces validation losses and samples', () => {
     const { printed, say } = pacedConsole(['tensorboard']);
     say('batch 1: validation loss 3.0', 'validation');
     say('batch 2: validation loss 3.0', 'validation');
-    expect(printed[1]).toMatch(/; the tensorboard exporter keeps every one\)$/);
+    expect(printed[1]).toMatch(/; every one goes to the tensorboard exporter\)$/);
   });
 
   it('leaves a slow run alone: one line per schedule when they are further apart than the pace', () => {

@@ -29,13 +29,17 @@ describe('rnnbow train: the closing line', () => {
   });
 
   it('paces the validation losses it prints, and says where every one is kept', () => {
+    const started = Date.now();
     const res = runCli(['train', ...quick, '--steps', '60', '--validate-every', '2', '--run-name', 'paced']);
+    const seconds = (Date.now() - started) / 1000;
     expect(res.status).toBe(0);
     const said = res.stdout + res.stderr;
     const shown = said.split('\n').filter((l) => /^batch \d+: validation loss/.test(l));
-    // 30 validations in well under 10 s: the first is shown, the rest are kept by the exporter.
-    expect(shown).toEqual([expect.stringMatching(/^batch 1: validation loss \d+\.\d{4}$/)]);
-    expect(said).toContain('shown here at most every 10 s and 30 s; the json exporter keeps every one)');
+    // 30 validations: the first is shown at once, then at most one per 10 s of the run (a run
+    // takes about a second here, so one line; a slow machine may show a few more, never all).
+    expect(shown[0]).toMatch(/^batch 1: validation loss \d+\.\d{4}$/);
+    expect(shown.length).toBeLessThanOrEqual(Math.floor(seconds / 10) + 1);
+    expect(said).toContain('shown here at most every 10 s and 30 s respectively; every one goes to the json exporter)');
     const kept = readJsonRun(path.join(logdir, 'paced')).scalars.filter((s) => s.valLoss !== undefined);
     expect(kept).toHaveLength(30);
   });

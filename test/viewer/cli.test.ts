@@ -36,8 +36,10 @@ describe('rnnbow serve', () => {
     const res = runCli(['serve', '--logdir', path.join(dir, 'nope'), '--port', '0']);
     expect(res.status).not.toBe(0);
     expect(res.stderr).toMatch(/logdir .*nope does not exist/);
-    // How to watch a run that has not started yet.
-    expect(res.stderr).toContain(`rnnbow train --logdir ${path.join(dir, 'nope')} --serve`);
+    // How to watch a run that has not started yet, as commands that paste as they are.
+    expect(res.stderr).toContain(`rnnbow train --logdir ${path.join(dir, 'nope')} --serve, or mkdir ${path.join(dir, 'nope')} first`);
+    const spaced = runCli(['serve', '--logdir', path.join(dir, "my 'runs'"), '--port', '0']);
+    expect(spaced.stderr).toContain(`mkdir '${path.join(dir, "my '\\''runs'\\''")}' first`);
     expect(res.stderr).not.toMatch(/\n\s+at /);
   });
 

@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { BACKENDS } from '../../core/backend.js';
-import { loadConfigFile, parseConfig, type RunConfig, type RunConfigInput } from '../../core/config.js';
+import { loadConfigFile, parseConfig, partName, type RunConfig, type RunConfigInput } from '../../core/config.js';
 import { ENGINE_PREFERENCES, REDUCTIONS } from '../../core/engine.js';
 import type { TrainOptions, TrainResult } from '../../train/trainer.js';
 import { collect, collectList, parseInteger, parseNumber } from '../parse.js';
@@ -137,7 +137,8 @@ export async function runTraining(config: RunConfig, hooks: Pick<TrainOptions, '
   const { train } = await import('../../train/trainer.js');
   const view = createProgressView(config.maxSeconds);
   try {
-    const result = await train(config, { handleSignals: true, onProgress: (p) => view.update(p), onMessage: paceMessages((l) => view.log(l), config.exporters.map((e) => (typeof e === 'string' ? e : e.name))), onStart: hooks.onStart });
+    const onMessage = paceMessages((l) => view.log(l), config.exporters.map(partName));
+    const result = await train(config, { handleSignals: true, onProgress: (p) => view.update(p), onMessage, onStart: hooks.onStart });
     view.stop();
     return result;
   } catch (err) {
