@@ -187,13 +187,21 @@ class App {
     if (ids[other] === id) ids[other] = ids[index];
     ids[index] = id;
     const [main, compare] = ids;
-    if (index === 0) {
-      this.zoom = null;
-      this.follow = this.runs.get(id).status === 'running';
-      if (this.follow) this.selected = null;
-      d3.select('#follow-toggle').property('checked', this.follow);
-    }
-    this.setRuns(main, compare && compare !== main ? compare : null);
+    if (main !== this.panels[0]?.run?.id) this.showMainRun(main, compare);
+    else this.setRuns(main, compare && compare !== main ? compare : null);
+  }
+
+  /**
+   * Shows run `id` in the main panel beside `compare` (null: none), as every way of choosing the
+   * main run does (the menu, a link, the first poll, following into a continuation): a running
+   * run is followed from its newest batch, any other keeps the selected batch; the zoom starts over.
+   */
+  showMainRun(id, compare) {
+    this.zoom = null;
+    this.follow = this.runs.get(id)?.status === 'running';
+    if (this.follow) this.selected = null;
+    d3.select('#follow-toggle').property('checked', this.follow);
+    this.setRuns(id, compare && compare !== id ? compare : null);
   }
 
   /**
@@ -207,11 +215,9 @@ class App {
     if (!next) return false;
     const to = this.runs.get(next);
     this.notice = { where: to.id, message: followedText(from, to) };
-    this.zoom = null;
-    this.selected = null;
     // A comparison with the continuation itself becomes one with the run that stopped.
     const compare = this.panels[1]?.run?.id;
-    this.setRuns(next, compare === next ? from.id : compare ?? null);
+    this.showMainRun(next, compare === next ? from.id : compare ?? null);
     return true;
   }
 
@@ -513,11 +519,8 @@ class App {
       await this.loadRuns();
       if (!this.panels.length) {
         const main = this.defaultRun();
-        if (main) {
-          this.follow = this.runs.get(main)?.status === 'running';
-          d3.select('#follow-toggle').property('checked', this.follow);
-          this.setRuns(main, null);
-        } else this.showEmpty();
+        if (main) this.showMainRun(main, null);
+        else this.showEmpty();
         return;
       }
       const changed = [];
@@ -557,15 +560,8 @@ class App {
       const main = e.target.value;
       this.urlNotices = []; // a run chosen by hand answers what the address asked for
       this.notice = null;
-      const compare = this.panels[1]?.run?.id;
-      this.zoom = null;
       // A running run picked from the menu follows its newest batch, as when it is opened by URL.
-      if (this.runs.get(main)?.status === 'running') {
-        this.follow = true;
-        this.selected = null;
-      } else this.follow = false;
-      d3.select('#follow-toggle').property('checked', this.follow);
-      this.setRuns(main, compare && compare !== main ? compare : null);
+      this.showMainRun(main, this.panels[1]?.run?.id);
     });
     d3.select('#compare-select').on('change', (e) => {
       this.notice = null;
