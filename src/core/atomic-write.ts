@@ -19,7 +19,9 @@ export interface AtomicWriteFileSystem {
 
 /**
  * Writes a file through a temporary sibling and a rename, so a crash or a full disk never leaves
- * a half-written file where a good one was.
+ * a half-written file where a good one was. A symbolic link is followed: its target is replaced
+ * that way and the link stays a link. What exists and is no regular file (a pipe, `/dev/stdout`)
+ * is written to directly, since a rename would replace the device's name with a file.
  *
  * The data is synced before the rename, and the folder after it: without the first, a power
  * loss soon after the rename can leave an empty file under the new name on file systems that
@@ -27,7 +29,17 @@ export interface AtomicWriteFileSystem {
  * gone as well. A sync costs about a millisecond per megabyte here, small beside encoding a
  * checkpoint. Folders cannot be synced on every platform (Windows), so that one is best effort.
  */
-export function writeFileAtomic(file: string, data: string | Uint8Array, fs: AtomicWriteFileSystem = nodeFs): void {
+export function writeFileAtomic(destination: string, data: string | Uint8Array, fs: AtomicWriteFileSystem = nodeFs): void {
+  const file = renamedOnto(destination);
+  if (file === null) {
+    const fd = fs.openSync(destination, 'w');
+    try {
+      fs.writeFileSync(fd, data);
+    } finally {
+      fs.closeSync(fd);
+    }
+    return;
+  }
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
   try {
     const fd = fs.openSync(tmp, 'w');
@@ -47,6 +59,24 @@ export function writeFileAtomic(file: string, data: string | Uint8Array, fs: Ato
     throw err;
   }
   syncFolder(path.dirname(file), fs);
+}
+
+/**
+ * The regular file a rename must replace to write `destination`: itself (existing or new), or the
+ * file its symbolic link points at. Null where no rename may land: something that is no regular
+ * file, or a link to nothing yet (writing through it creates its target).
+ */
+function renamedOnto(destination: string): string | null {
+  const found = nodeFs.lstatSync(destination, { throwIfNoEntry: false });
+  if (!found || found.isFile()) return destination;
+  if (!found.isSymbolicLink()) return null;
+  let target: string;
+  try {
+    target = nodeFs.realpathSync(destination);
+  } catch {
+    return null;
+  }
+  return nodeFs.statSync(target).isFile() ? target : null;
 }
 
 /** Makes a rename in `dir` durable where the platform allows it. */

@@ -72,4 +72,33 @@ describe('writeFileAtomic', () => {
     writeFileAtomic(file, 'data', recordingFs(calls, (name, target) => name === 'open' && target === dir));
     expect(fs.readFileSync(file, 'utf8')).toBe('data');
   });
+
+  it("replaces a symbolic link's target through a temporary file beside it, and the link stays a link", () => {
+    const target = path.join(dir, 'target.json');
+    const link = path.join(dir, 'link.json');
+    fs.writeFileSync(target, 'old');
+    fs.symlinkSync(target, link);
+    const calls: string[] = [];
+    writeFileAtomic(link, 'new', recordingFs(calls));
+    expect(fs.lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(fs.readFileSync(target, 'utf8')).toBe('new');
+    expect(calls).toContain('rename target.json');
+  });
+
+  it('writes through a link to nothing yet, creating its target', () => {
+    const target = path.join(dir, 'not-yet.json');
+    const link = path.join(dir, 'dangling.json');
+    fs.symlinkSync(target, link);
+    writeFileAtomic(link, 'data');
+    expect(fs.lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(fs.readFileSync(target, 'utf8')).toBe('data');
+  });
+
+  it('writes to what is no regular file (a device) directly, never renaming onto it', () => {
+    const calls: string[] = [];
+    // A rename is refused before it reaches the file system: a regression must not replace /dev/null.
+    writeFileAtomic('/dev/null', 'data', recordingFs(calls, (name) => name === 'rename'));
+    expect(calls).toEqual(['open null', 'write null', 'close null']);
+    expect(fs.statSync('/dev/null').isCharacterDevice()).toBe(true);
+  });
 });

@@ -1,4 +1,4 @@
-import { lstatSync, mkdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Command, Option } from 'commander';
 import { writeFileAtomic } from '../../core/atomic-write.js';
@@ -40,28 +40,6 @@ function readText(flags: ItemizeFlags): string {
     const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a folder' : `cannot be read (${code ?? (err as Error).message})`;
     throw new RnnbowError('INPUT', `--text-file ${flags.textFile} ${why}`, 'pass a UTF-8 text file; its whole content, a final newline included, is the sequence');
   }
-}
-
-/**
- * Writes the output file. A regular file (or a new one) is replaced through a temporary file, so
- * a full disk cannot leave a cut-off file where a good one was; a symbolic link is followed and
- * its target replaced that way, so the link stays a link; anything else that exists (a pipe,
- * `/dev/stdout`) is written to directly, as a rename would replace the device's name itself.
- */
-function writeOutput(out: string, json: string): void {
-  const existing = lstatSync(out, { throwIfNoEntry: false });
-  if (existing?.isSymbolicLink()) {
-    let target: string | null = null;
-    try {
-      target = realpathSync(out);
-    } catch {
-      // A link to nothing yet: writing through it creates its target.
-    }
-    if (target && statSync(target).isFile()) return writeFileAtomic(target, json);
-    return writeFileSync(out, json);
-  }
-  if (existing && !existing.isFile()) return writeFileSync(out, json);
-  writeFileAtomic(out, json);
 }
 
 /**
@@ -131,7 +109,8 @@ export function itemizeCommand(): Command {
         throw tooLargeForJson(output.n, flags.reduction);
       }
       try {
-        writeOutput(flags.out, json);
+        // Through a temporary file: a full disk must not leave a cut-off file where one was.
+        writeFileAtomic(flags.out, json);
       } catch (err) {
         // The temporary file's own failure names it: "--out x.json: a folder has its name" would be false.
         const at = (err as NodeJS.ErrnoException).path;
