@@ -7,15 +7,11 @@ import { vanillaCell } from '../src/cells/vanilla.js';
 import type { CellDims } from '../src/core/cell.js';
 import { createEngine } from '../src/core/engine/create-engine.js';
 import { EngineLoop, PAPER_DEFAULT } from './engine-loop.js';
+import { peakRss } from './peak-rss.js';
 import { type BenchRow, formatRate } from './table.js';
 import type { TrainerMemoryResult } from './trainer-memory-child.js';
 
 const MiB = 2 ** 20;
-
-/** Peak resident set size so far, in bytes. */
-function peakRss(): number {
-  return process.resourceUsage().maxRSS * 1024;
-}
 
 /**
  * A long run at the paper's setting (vanilla, B = 1, truncated k = 5 recorded every 100

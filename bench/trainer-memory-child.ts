@@ -6,6 +6,7 @@
  * with --expose-gc): once started, after the first half, and at the last batch.
  */
 import { train } from '../src/train/trainer.js';
+import { peakRss } from './peak-rss.js';
 
 /** Memory at one point of the run. */
 export interface TrainerMemorySample {
@@ -36,7 +37,7 @@ const STARTED_BATCHES = 2_000;
 function sample(batch: number): TrainerMemorySample {
   (globalThis as { gc?: () => void }).gc?.();
   const m = process.memoryUsage();
-  return { batch, peakRss: process.resourceUsage().maxRSS * 1024, rss: m.rss, heapUsed: m.heapUsed };
+  return { batch, peakRss: peakRss(), rss: m.rss, heapUsed: m.heapUsed };
 }
 
 const [logdir, chars] = [process.argv[2], Number(process.argv[3])];
