@@ -1,6 +1,7 @@
 import { mkdirSync, statSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import { RnnbowError } from '../core/errors.js';
+import { writeFailureReason } from '../core/write-failure.js';
 
 /** A timestamped default run name like `2026-11-25T22-50-01-rnn`. */
 export function defaultRunName(cell: string, now = new Date()): string {
@@ -21,7 +22,7 @@ export function createRunFolder(logdir: string, name: string, explicit: boolean)
     if (code === 'EEXIST' && statSync(logdir, { throwIfNoEntry: false })?.isFile()) {
       throw new RnnbowError('LOGDIR', `logdir ${logdir} is a file, not a folder`, 'choose a folder for --logdir (e.g. runs)');
     }
-    throw new RnnbowError('LOGDIR', `cannot create logdir ${logdir}: ${code ?? (err as Error).message}`, 'choose a writable --logdir');
+    throw new RnnbowError('LOGDIR', `cannot create logdir ${logdir}: ${writeFailureReason(err)}`, 'choose a writable --logdir');
   }
   for (let i = 1; ; i++) {
     const runId = i === 1 ? name : `${name}-${i}`;
@@ -31,7 +32,7 @@ export function createRunFolder(logdir: string, name: string, explicit: boolean)
       return { dir, runId };
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      if (code !== 'EEXIST') throw new RnnbowError('LOGDIR', `cannot create run folder ${dir}: ${code ?? (err as Error).message}`, 'choose a writable --logdir');
+      if (code !== 'EEXIST') throw new RnnbowError('LOGDIR', `cannot create run folder ${dir}: ${writeFailureReason(err)}`, 'choose a writable --logdir');
       if (explicit) {
         throw new RnnbowError('LOGDIR', `run folder ${dir} already exists; rnnbow never overwrites a run`, 'pick another --run-name or --logdir');
       }

@@ -53,7 +53,7 @@ describe('rnnbow CLI: bad input is one line and a non-zero exit', () => {
   it('hidden size 0', () => expectUserError(['train', ...quick, '--hidden', '0'], /hiddenSize/));
   it('a negative k', () => expectUserError(['train', ...quick, '--k', '-1'], /"k" must be an integer >= 0/));
   it('a non-numeric flag', () => expectUserError(['train', ...quick, '--hidden', 'lots'], /expected an integer/));
-  it('an unwritable logdir', () => expectUserError(['train', ...quick, '--logdir', '/etc/passwd/runs', '--steps', '1'], /cannot create logdir/));
+  it('an unwritable logdir', () => expectUserError(['train', ...quick, '--logdir', '/etc/passwd/runs', '--steps', '1'], /cannot create logdir \/etc\/passwd\/runs: a part of its path is not a folder$/m));
   it('--port without --serve', () => expectUserError(['train', ...quick, '--port', '7000'], /^rnnbow: --port sets the viewer that --serve starts$/m));
   it('a logdir that is a file', () => expectUserError(['train', ...quick, '--logdir', corpus, '--steps', '1'], /^rnnbow: logdir .* is a file, not a folder$/m));
   it('a hidden size beyond what the kernels address', () => expectUserError(['train', ...quick, '--hidden', '1000000000'], /--hidden must be <= 16384/));
