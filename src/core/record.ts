@@ -197,4 +197,23 @@ export interface RunSummary {
   seconds?: number;
   /** Characters trained per second over the whole loop: batches · B · n / seconds. */
   charsPerSec?: number;
+  /**
+   * Seconds of `seconds` the training loop spent in each exporter's calls, by exporter name:
+   * handing it records, scalars and samples, and waiting for its flushes. For an exporter on its
+   * own thread (the built-in ones) that is the hand-off and any wait for room in its queue, so a
+   * large share means the exporter, not the model, set the run's pace. Absent in runs written
+   * before rnnbow measured it.
+   */
+  exportSeconds?: Record<string, number>;
+  /**
+   * Seconds each exporter was at work, by name: on its own thread (the built-in ones: the
+   * thread's busy time from opening to the end of training) or, for an exporter on the training
+   * thread, the same as `exportSeconds`. Absent in runs written before rnnbow measured it.
+   */
+  exporterBusySeconds?: Record<string, number>;
+  /**
+   * Batches whose loss was not finite and whose update was skipped (`onNonFinite: 'continue'`);
+   * absent when there were none. They count in `batches`.
+   */
+  skippedBatches?: number;
 }

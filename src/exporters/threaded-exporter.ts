@@ -1,3 +1,4 @@
+import type { EventLoopUtilization } from 'node:perf_hooks';
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { siblingModule, sourceModeHooks } from '../core/engine/fused/source-hooks.js';
 import { SPIN_MS, waitWhileEqual } from '../core/engine/fused/spin-wait.js';
@@ -115,6 +116,8 @@ export class ThreadedExporter implements Exporter {
   private recordsSent = 0;
   private held: ExportRequest[] = [];
   private stopped: string | null = null;
+  /** The thread's event-loop use once it had opened: {@link ThreadedExporter.busySeconds} counts from there. */
+  private openedAt: EventLoopUtilization | undefined;
 
   /**
    * @param exporter which built-in exporter
@@ -151,8 +154,19 @@ export class ThreadedExporter implements Exporter {
   }
 
   /** Opens the exporter in the thread; rejects as the exporter would (e.g. an unwritable folder). */
-  open(run: RunInfo, dir: string): Promise<void> {
-    return this.request((id) => ({ op: 'open', id, run, dir }));
+  async open(run: RunInfo, dir: string): Promise<void> {
+    await this.request((id) => ({ op: 'open', id, run, dir }));
+    // From here: the thread's start-up (loading its modules) and the opening are not the run's.
+    this.openedAt = this.worker.performance.eventLoopUtilization();
+  }
+
+  /**
+   * Seconds the export thread has been at work since it opened (its event loop's active time):
+   * how much of a core the exporter takes, which the training thread's waits alone do not show.
+   * Read it before `close`: a thread that has exited reports nothing.
+   */
+  busySeconds(): number {
+    return this.worker.performance.eventLoopUtilization(this.openedAt).active / 1000;
   }
 
   /** Queues one training step's scalars. */

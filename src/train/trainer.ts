@@ -23,6 +23,8 @@ import { buildRecord } from './record-builder.js';
 import { checkRunFolder, createRunFolder, defaultRunName } from './run-folder.js';
 import { sampleTokens } from './sampler.js';
 import { exitBySignal, installStopSignals, type StopSignal, type StopSignals } from './stop-signals.js';
+import { describeExportShare, EXPORT_NOTICE_AFTER_SECONDS, ExportTimer } from './export-time.js';
+import { SkipNotices } from './skip-notice.js';
 import { ThroughputMeter } from './throughput.js';
 import { prepareData } from './training-data.js';
 import { describeCorpus } from '../data/describe-corpus.js';
@@ -322,6 +324,12 @@ async function trainWith(config: RunConfig, options: TrainOptions, parts: Resolv
   let lastFlush = Date.now();
   let lastFolderCheck = Date.now();
   const meter = new ThroughputMeter();
+  const exportTime = new ExportTimer(exporters.map((e) => e.name));
+  // Busy time over the same span as `seconds`: from here to the end of the loop.
+  const busyBefore = busySeconds(exporters, exportTime);
+  const busyInLoop = () => Object.fromEntries(Object.entries(busySeconds(exporters, exportTime)).map(([name, s]) => [name, s - (busyBefore[name] ?? 0)]));
+  let exportNoticed = false;
+  const skips = new SkipNotices();
   let status: RunSummary['status'] = 'completed';
   let failure: unknown;
 
@@ -371,12 +379,13 @@ async function trainWith(config: RunConfig, options: TrainOptions, parts: Resolv
       if (result.itemized) {
         let record = buildRecord({ runId, cell: cell.name, batch, data: data1, offsets: Array.from(offsets), result }, wallTime);
         if (recorder.finalize) record = recorder.finalize(record);
-        for (const e of exporters) e.writeRecord(record);
+        exporters.forEach((e, i) => exportTime.time(i, () => e.writeRecord(record)));
         records++;
       }
       if (!Number.isFinite(loss)) {
         if (config.onNonFinite === 'stop') throw new NonFiniteLossError(batch, loss);
-        say(`batch ${batch}: loss is ${loss}; skipping the update and resetting the state (--on-non-finite continue)`);
+        const line = skips.skip(batch, loss);
+        if (line) say(line);
         state = zeroState(cell, dims, config.batchSize);
         continue;
       }
@@ -394,7 +403,7 @@ async function trainWith(config: RunConfig, options: TrainOptions, parts: Resolv
       }
       if (batch % config.logEvery === 0 || valLoss !== undefined) {
         const scalars: TrainingScalars = { loss, smoothedLoss: smoothLoss, gradNorm, ...(charsPerSec ? { charsPerSec } : {}), ...(valLoss !== undefined ? { valLoss } : {}) };
-        for (const e of exporters) e.writeScalars(batch, scalars, wallTime);
+        exporters.forEach((e, i) => exportTime.time(i, () => e.writeScalars(batch, scalars, wallTime)));
         last.logged = true;
       } else {
         Object.assign(last, { logged: false, batch, loss, smoothedLoss: smoothLoss, gradNorm, charsPerSec, wallTime });
@@ -402,7 +411,7 @@ async function trainWith(config: RunConfig, options: TrainOptions, parts: Resolv
       valLoss = undefined;
       if (config.sampleEvery > 0 && (batch + 1) % config.sampleEvery === 0) {
         const text = data.vocab.decode(Int32Array.from(sampleTokens(engine, params, zero, data1.inputs[0], config.sampleLength, rng)));
-        for (const e of exporters) e.writeSample(batch, text, wallTime);
+        exporters.forEach((e, i) => exportTime.time(i, () => e.writeSample(batch, text, wallTime)));
         say(`sample at batch ${batch}:\n${text}`, 'sample');
       }
       // This batch is done: a resumed run starts from the next.
@@ -421,8 +430,14 @@ async function trainWith(config: RunConfig, options: TrainOptions, parts: Resolv
         throw new CallbackFailure(err);
       }
       if (Date.now() - lastFlush > 5000) {
-        for (const e of exporters) await e.flush();
+        for (let i = 0; i < exporters.length; i++) await exportTime.timeAsync(i, () => exporters[i].flush());
         lastFlush = Date.now();
+      }
+      if (!exportNoticed && meter.elapsedSeconds(now) >= EXPORT_NOTICE_AFTER_SECONDS) {
+        // Said once, early: a long run should not end before the user learns what slows it.
+        exportNoticed = true;
+        const line = describeExportShare(exportTime.seconds(), busyInLoop(), meter.elapsedSeconds(now));
+        if (line) say(line);
       }
       if (Date.now() - lastYield > 50) {
         await new Promise((r) => setImmediate(r));
@@ -433,7 +448,7 @@ async function trainWith(config: RunConfig, options: TrainOptions, parts: Resolv
     // charts end at the run's last value, not up to logEvery - 1 batches before it.
     if (!last.logged) {
       const scalars: TrainingScalars = { loss: last.loss, smoothedLoss: last.smoothedLoss, gradNorm: last.gradNorm, ...(last.charsPerSec ? { charsPerSec: last.charsPerSec } : {}) };
-      for (const e of exporters) e.writeScalars(last.batch, scalars, last.wallTime);
+      exporters.forEach((e, i) => exportTime.time(i, () => e.writeScalars(last.batch, scalars, last.wallTime)));
     }
     if (stop) status = stop;
   } catch (err) {
@@ -442,6 +457,7 @@ async function trainWith(config: RunConfig, options: TrainOptions, parts: Resolv
   }
   installed.signals?.closing();
   const seconds = meter.elapsedSeconds();
+  const exporterBusySeconds = busyInLoop();
   if (status !== 'failed' || keepsParams(failure)) {
     try {
       // After the loop `batch` is the next batch; after a failure, the batch that failed.
@@ -464,6 +480,9 @@ async function trainWith(config: RunConfig, options: TrainOptions, parts: Resolv
     status,
     seconds,
     charsPerSec: seconds > 0 ? (batches * charsPerBatch) / seconds : 0,
+    exportSeconds: exportTime.seconds(),
+    exporterBusySeconds,
+    ...(skips.skipped > 0 ? { skippedBatches: skips.skipped } : {}),
   };
   const closeErrors: unknown[] = [];
   for (const e of exporters) {
@@ -479,6 +498,19 @@ async function trainWith(config: RunConfig, options: TrainOptions, parts: Resolv
   if (closeErrors.length) throw closeErrors[0] instanceof RnnbowError ? closeErrors[0] : new ExportError(String(closeErrors[0]));
   const signal = installed.signals?.received;
   return { runId, runDir, checkpoint: checkpointFile, summary, config, ...(signal ? { signal } : {}) };
+}
+
+/**
+ * Seconds each exporter was at work, by name: an export thread's busy time, or, for an exporter
+ * on the training thread, the time its calls took.
+ */
+function busySeconds(exporters: readonly Exporter[], timer: ExportTimer): Record<string, number> {
+  const inCalls = timer.perExporter();
+  const out: Record<string, number> = {};
+  exporters.forEach((e, i) => {
+    out[e.name] = (out[e.name] ?? 0) + (e instanceof ThreadedExporter ? e.busySeconds() : inCalls[i]);
+  });
+  return out;
 }
 
 /** Whether every parameter value is finite. */

@@ -1,5 +1,8 @@
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { printRunResult } from '../../src/cli/commands/train.js';
+import type { RunSummary } from '../../src/core/record.js';
+import type { TrainResult } from '../../src/train/trainer.js';
 import { readJsonRun } from '../../src/exporters/json/json-reader.js';
 import { runCli } from '../helpers/cli.js';
 import { smallCorpus, tempDir } from '../helpers/temp.js';
@@ -42,5 +45,43 @@ describe('rnnbow train: the closing line', () => {
     expect(said).toContain('shown here at most every 10 s and 30 s respectively; every one goes to the json exporter)');
     const kept = readJsonRun(path.join(logdir, 'paced')).scalars.filter((s) => s.valLoss !== undefined);
     expect(kept).toHaveLength(30);
+  });
+});
+
+describe('rnnbow train: the closing lines', () => {
+  const result = (summary: Partial<RunSummary>) =>
+    ({ runId: 'r', runDir: '/runs/r', checkpoint: '/runs/r/checkpoint.json', summary: { batches: 10, finalLoss: 2, records: 10, status: 'completed', seconds: 10, charsPerSec: 25, ...summary } }) as TrainResult;
+  const printed = (summary: Partial<RunSummary>) => {
+    let out = '';
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      out += String(chunk);
+      return true;
+    });
+    try {
+      printRunResult(result(summary));
+    } finally {
+      spy.mockRestore();
+    }
+    return out.split('\n');
+  };
+
+  it('say when the exporters set the pace, between the result and the folder', () => {
+    const lines = printed({ exportSeconds: { json: 2.6, tensorboard: 2.1 }, exporterBusySeconds: { json: 5.6, tensorboard: 8.8 } });
+    expect(lines[1]).toBe(
+      '  exporting set the pace: training waited for the exporters 47% of the time (busy: tensorboard 88%, json 56%); ' +
+        'record less often (--every) or leave out the busiest exporter (--export json) to train faster',
+    );
+    expect(lines[2]).toBe('  folder:     /runs/r');
+  });
+
+  it('count the batches skipped for a non-finite loss', () => {
+    expect(printed({ skippedBatches: 312 })[0]).toBe('run r: completed; 10 batches in 10.0 s (25 chars/s), loss 2.0000, 10 records, 312 batches skipped (non-finite loss)');
+    expect(printed({ skippedBatches: 1 })[0]).toMatch(/, 10 records, 1 batch skipped \(non-finite loss\)$/);
+    expect(printed({})[0]).toMatch(/, 10 records$/);
+  });
+
+  it('say nothing about exporters that kept up, or when the summary has no timings', () => {
+    expect(printed({ exportSeconds: { json: 0.1 }, exporterBusySeconds: { json: 0.5 } })[1]).toBe('  folder:     /runs/r');
+    expect(printed({})[1]).toBe('  folder:     /runs/r');
   });
 });

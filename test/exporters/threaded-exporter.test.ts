@@ -50,6 +50,22 @@ describe('ThreadedExporter', () => {
     expect(files(there)).toEqual(a);
   });
 
+  it('counts how long its thread was at work from open on: the rendering, not the hand-off', async () => {
+    const exporter = new ThreadedExporter('tensorboard', {});
+    const started = performance.now();
+    await exporter.open(sampleRunInfo(), folder());
+    const opened = exporter.busySeconds();
+    for (let b = 0; b < 40; b++) exporter.writeRecord(syntheticRecord(b, { seed: b + 1, n: 25 }));
+    await exporter.flush();
+    const busy = exporter.busySeconds();
+    const wall = (performance.now() - started) / 1000;
+    // Forty rendered records are real work, done on the thread within the time that passed here.
+    expect(busy).toBeGreaterThan(opened);
+    expect(busy).toBeGreaterThan(0.005);
+    expect(busy).toBeLessThanOrEqual(wall);
+    await exporter.close(SUMMARY);
+  });
+
   it('TensorBoard on its own thread writes the same values and records', async () => {
     const here = folder();
     const there = folder();

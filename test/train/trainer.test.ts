@@ -142,8 +142,16 @@ describe('train()', () => {
     expect(run.records[0].losses.some((l) => !Number.isFinite(l))).toBe(true);
     expect(run.summary?.status).toBe('failed');
     // with onNonFinite=continue the run goes on
-    const cont = await train({ ...base, steps: 3, resume: bad, runName: 'nan-continue', onNonFinite: 'continue' });
+    const said: string[] = [];
+    const cont = await train({ ...base, steps: 3, resume: bad, runName: 'nan-continue', onNonFinite: 'continue' }, { onMessage: (l) => said.push(l) });
     expect(cont.summary.status).toBe('completed');
+    // Every batch of the exploded model is skipped: one line says so, the summary counts them all.
+    expect(cont.summary.skippedBatches).toBe(3);
+    expect(readJsonRun(cont.runDir).summary?.skippedBatches).toBe(3);
+    expect(said.filter((l) => l.includes('loss is'))).toEqual([
+      'batch 2: loss is NaN; skipping the update and resetting the state (--on-non-finite continue; later skips are counted, with a line at most every 10 s)',
+    ]);
+    expect(first.summary).not.toHaveProperty('skippedBatches');
   });
 
   it('resumes from a checkpoint: batch counter, data position, weights, optimizer state and carried state carry over', async () => {

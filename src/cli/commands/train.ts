@@ -15,6 +15,7 @@ import type { ViewerServer } from '../../viewer/index.js';
 import { parsePort, viewerBanner } from './serve.js';
 import { withResumeCorpusHint } from '../../data/resume-corpus.js';
 import { exitIfStoppedBySignal } from '../exit-by-signal.js';
+import { describeExportShare } from '../../train/export-time.js';
 
 /** Flags of `rnnbow train` as commander parses them (all optional: unset flags keep config/defaults). */
 export interface TrainFlags {
@@ -163,12 +164,20 @@ function finalLoss(summary: RunSummary): string {
   return summary.batches === 0 && !Number.isFinite(summary.finalLoss) ? '' : `, loss ${summary.finalLoss.toFixed(4)}`;
 }
 
+/** `, 312 batches skipped (non-finite loss)` when `--on-non-finite continue` skipped any. */
+function skipped(summary: RunSummary): string {
+  const n = summary.skippedBatches ?? 0;
+  return n > 0 ? `, ${n.toLocaleString('en-US')} batch${n === 1 ? '' : 'es'} skipped (non-finite loss)` : '';
+}
+
 /** Prints how a run ended and where its outputs are. */
 export function printRunResult(result: TrainResult): void {
   const { summary } = result;
   const how = summary.status === 'interrupted' ? 'stopped by signal (everything up to here is saved)' : summary.status;
+  const exporting = summary.exportSeconds && summary.seconds ? describeExportShare(summary.exportSeconds, summary.exporterBusySeconds ?? {}, summary.seconds) : null;
   process.stdout.write(
-    `run ${result.runId}: ${how}; ${summary.batches} batches${speed(summary)}${finalLoss(summary)}${validation(summary)}, ${summary.records} records\n` +
+    `run ${result.runId}: ${how}; ${summary.batches} batches${speed(summary)}${finalLoss(summary)}${validation(summary)}, ${summary.records} records${skipped(summary)}\n` +
+      (exporting ? `  ${exporting}\n` : '') +
       `  folder:     ${result.runDir}\n  checkpoint: ${result.checkpoint}\n`,
   );
 }
