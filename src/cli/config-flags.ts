@@ -34,6 +34,7 @@ export const CONFIG_FLAGS: Record<string, Record<string, string>> = {
     sampleEvery: '--sample-every',
     validateEvery: '--validate-every',
     checkpointEvery: '--checkpoint-every',
+    checkpointSeconds: '--checkpoint-seconds',
     plugins: '--plugin',
     resume: '--resume',
     onNonFinite: '--on-non-finite',

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { createRegistry } from '../builtins.js';
 import { loadCheckpoint, saveCheckpoint, toCheckpoint } from '../core/checkpoint.js';
 import { resumeDefaults } from '../core/resume-defaults.js';
-import { learningRate, parseConfig, type RunConfig, type RunConfigInput } from '../core/config.js';
+import { DEFAULT_CHECKPOINT_SECONDS, learningRate, parseConfig, type RunConfig, type RunConfigInput } from '../core/config.js';
 import type { ItemizeRequest, State } from '../core/engine.js';
 import { createEngineWithBackend, engineSlots } from '../core/engine/create-engine.js';
 import type { ItemizedSlot } from '../core/engine/itemization-builder.js';
@@ -324,6 +324,7 @@ async function trainWith(config: RunConfig, options: TrainOptions, parts: Resolv
   let lastFlush = Date.now();
   let lastFolderCheck = Date.now();
   const meter = new ThroughputMeter();
+  let lastCheckpoint = performance.now();
   const exportTime = new ExportTimer(exporters.map((e) => e.name));
   // Busy time over the same span as `seconds`: from here to the end of the loop.
   const busyBefore = busySeconds(exporters, exportTime);
@@ -415,13 +416,14 @@ async function trainWith(config: RunConfig, options: TrainOptions, parts: Resolv
         say(`sample at batch ${batch}:\n${text}`, 'sample');
       }
       // This batch is done: a resumed run starts from the next.
-      if (config.checkpointEvery > 0 && (batch + 1) % config.checkpointEvery === 0) {
+      if (checkpointDue(config, batch, now - lastCheckpoint)) {
         try {
           save(batch + 1);
         } catch (err) {
           batch++; // trained and recorded: a checkpoint saved at the end resumes after it
           throw err;
         }
+        lastCheckpoint = performance.now();
       }
       try {
         options.onProgress?.({ batch: done + 1, total, loss: smoothLoss, charsPerSec, elapsed: meter.elapsedSeconds(now), records });
@@ -511,6 +513,16 @@ function busySeconds(exporters: readonly Exporter[], timer: ExportTimer): Record
     out[e.name] = (out[e.name] ?? 0) + (e instanceof ThreadedExporter ? e.busySeconds() : inCalls[i]);
   });
   return out;
+}
+
+/**
+ * Whether a periodic checkpoint is due after batch `batch`: every `checkpointEvery` batches when
+ * that is given, else once `checkpointSeconds` have passed since the last one (`sinceLastMs`).
+ */
+function checkpointDue(config: RunConfig, batch: number, sinceLastMs: number): boolean {
+  if (config.checkpointEvery !== undefined) return config.checkpointEvery > 0 && (batch + 1) % config.checkpointEvery === 0;
+  const seconds = config.checkpointSeconds ?? DEFAULT_CHECKPOINT_SECONDS;
+  return seconds > 0 && sinceLastMs >= seconds * 1000;
 }
 
 /** Whether every parameter value is finite. */

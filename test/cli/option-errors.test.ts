@@ -66,6 +66,12 @@ describe('validation errors name the flag the user typed', () => {
     const fine = writeJson('fine.json', { hiddenSize: 8, seqLength: 5 });
     expect(userError(['train', '--config', fine, '--max-seconds', '0', '--seed', '1'])).toBe('rnnbow: --max-seconds must be > 0 (config maxSeconds)');
   });
+  it('checkpoints by batches and by seconds at once', () =>
+    expect(userError(['train', ...quick, '--checkpoint-every', '100', '--checkpoint-seconds', '30'])).toBe(
+      'rnnbow: --checkpoint-seconds must not be given with checkpointEvery: checkpoints go by batches or by seconds, give one (config checkpointSeconds)',
+    ));
+  it('train --checkpoint-seconds -1', () =>
+    expect(userError(['train', ...quick, '--checkpoint-seconds', '-1'])).toBe('rnnbow: --checkpoint-seconds must be >= 0 (config checkpointSeconds)'));
   it('demo --seconds 0', () => expect(userError(['demo', '--seconds', '0'])).toBe('rnnbow: --seconds must be > 0 (config maxSeconds)'));
   it('demo --cell foo fails before its banner', () => {
     const res = runCli(['demo', '--cell', 'foo', '--logdir', path.join(dir, 'demo-foo')]);

@@ -18,6 +18,21 @@ function issuesOf(input: unknown): ConfigValidationError['issues'] {
 }
 
 describe('config checks', () => {
+  it('checkpoints go by seconds (60 by default) or by batches, never both; a resolved config parses again', () => {
+    const byTime = parseConfig({});
+    expect(byTime.checkpointSeconds).toBe(60);
+    expect(byTime).not.toHaveProperty('checkpointEvery');
+    const byBatches = parseConfig({ checkpointEvery: 500 });
+    expect(byBatches.checkpointEvery).toBe(500);
+    expect(byBatches).not.toHaveProperty('checkpointSeconds');
+    expect(parseConfig(byTime)).toEqual(byTime);
+    expect(parseConfig(byBatches)).toEqual(byBatches);
+    expect(parseConfig({ checkpointSeconds: 0 }).checkpointSeconds).toBe(0);
+    expect(issuesOf({ checkpointEvery: 500, checkpointSeconds: 30 })).toEqual([
+      { field: 'checkpointSeconds', problem: 'must not be given with checkpointEvery: checkpoints go by batches or by seconds, give one' },
+    ]);
+  });
+
   it('refuses an empty exporter list', () => {
     expect(issuesOf({ exporters: [] })).toEqual([{ field: 'exporters', problem: 'must name at least one exporter' }]);
   });

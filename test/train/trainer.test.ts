@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
@@ -218,6 +218,32 @@ describe('train()', () => {
     const whole = readJsonRun((await train({ ...base, steps: 17, runName: 'periodic-whole', recorder: { name: 'full' } })).runDir);
     expect(resumed.records.map((r) => r.batch)).toEqual([15, 16]);
     expect(resumed.records.map((r) => r.losses)).toEqual(whole.records.slice(15).map((r) => r.losses));
+  });
+
+  it('by default writes a checkpoint every checkpointSeconds of training, not every N batches', async () => {
+    const { checkpointEvery: _none, ...byTime } = base;
+    const file = path.join(base.logdir, 'timed-ckpt', 'checkpoint.json');
+    const seen = new Set<number>();
+    const res = await train(
+      { ...byTime, steps: 10_000_000, maxSeconds: 1.2, checkpointSeconds: 0.25, runName: 'timed-ckpt' },
+      {
+        onProgress: () => {
+          if (existsSync(file)) seen.add(JSON.parse(readFileSync(file, 'utf8')).training.batch);
+        },
+      },
+    );
+    expect(res.config.checkpointEvery).toBeUndefined();
+    // Saved during the run, a few times: more than the final save, far fewer than the batches.
+    const during = [...seen].filter((b) => b < res.summary.batches);
+    expect(during.length).toBeGreaterThanOrEqual(2);
+    expect(during.length).toBeLessThanOrEqual(6);
+    expect(JSON.parse(readFileSync(file, 'utf8')).training.batch).toBe(res.summary.batches);
+    // 0 keeps only the final save.
+    const never = new Set<number>();
+    const endOnly = path.join(base.logdir, 'end-only-ckpt', 'checkpoint.json');
+    await train({ ...byTime, steps: 300, checkpointSeconds: 0, runName: 'end-only-ckpt' }, { onProgress: () => void (existsSync(endOnly) && never.add(1)) });
+    expect(never.size).toBe(0);
+    expect(existsSync(endOnly)).toBe(true);
   });
 
   it('a failing onStart still ends the run with a summary', async () => {

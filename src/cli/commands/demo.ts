@@ -25,7 +25,6 @@ export function demoCommand(): Command {
         seed: flags.seed,
         sampleEvery: 2000,
         validateEvery: 2000,
-        checkpointEvery: 2000,
         exporters: ['json', 'tensorboard'],
       }, 'demo');
       // The trainer would refuse an unknown cell too, but only after the banner announced it.

@@ -49,6 +49,7 @@ export interface TrainFlags {
   sampleEvery?: number;
   validateEvery?: number;
   checkpointEvery?: number;
+  checkpointSeconds?: number;
   plugin?: string[];
   resume?: string;
   onNonFinite?: 'stop' | 'continue';
@@ -86,7 +87,8 @@ export function addTrainOptions(cmd: Command): Command {
     .option('--log-every <n>', 'write training scalars every n batches (default 10)', parseInteger)
     .option('--sample-every <n>', 'generate a text sample every n batches, 0 = never (default 1000)', parseInteger)
     .option('--validate-every <n>', 'validation loss every n batches, 0 = never (default 500)', parseInteger)
-    .option('--checkpoint-every <n>', 'save checkpoint.json every n batches, 0 = only at the end (default 10000)', parseInteger)
+    .option('--checkpoint-every <n>', 'save checkpoint.json every n batches instead of every 60 s, 0 = only at the end', parseInteger)
+    .option('--checkpoint-seconds <s>', 'save checkpoint.json every s seconds of training, 0 = only at the end (default 60)', parseNumber)
     .option('--plugin <path|package>', 'load a plugin (repeatable)', collect)
     .option('--resume <checkpoint>', 'continue from a checkpoint.json')
     .addOption(new Option('--on-non-finite <action>', 'what a NaN/Inf loss does (default stop)').choices(['stop', 'continue']));
@@ -125,6 +127,7 @@ export function configFromFlags(flags: TrainFlags, overrides: RunConfigInput = {
   set('sampleEvery', flags.sampleEvery);
   set('validateEvery', flags.validateEvery);
   set('checkpointEvery', flags.checkpointEvery);
+  set('checkpointSeconds', flags.checkpointSeconds);
   set('plugins', flags.plugin ? [...(base.plugins ?? []), ...flags.plugin] : undefined);
   set('resume', flags.resume);
   set('onNonFinite', flags.onNonFinite);
