@@ -52,7 +52,7 @@ export interface TrainingProgress {
 /**
  * What a {@link TrainOptions.onMessage} line is: a `validation` loss or a `sample` (each on its
  * schedule, `validateEvery` and `sampleEvery` batches), or any other line, a `notice` (the run's
- * start, a resume, a signal, a skipped non-finite batch).
+ * start, a resume, a signal, a skipped non-finite batch, exporters that set the pace).
  *
  * @category Training
  */
