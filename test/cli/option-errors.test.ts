@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tensorboardExporter } from '../../src/exporters/tensorboard/index.js';
@@ -70,6 +70,19 @@ describe('validation errors name the flag the user typed', () => {
     expect(userError(['train', ...quick, '--checkpoint-every', '100', '--checkpoint-seconds', '30'])).toBe(
       'rnnbow: --checkpoint-seconds must not be given with checkpointEvery: checkpoints go by batches or by seconds, give one (config checkpointSeconds)',
     ));
+  it('a checkpoint flag replaces the config file\'s other checkpoint pace instead of clashing with it', () => {
+    const everyFile = writeJson('every.json', { checkpointEvery: 100 });
+    const secondsFile = writeJson('seconds.json', { checkpointSeconds: 30 });
+    const bySeconds = runCli(['train', ...quick, '--config', everyFile, '--checkpoint-seconds', '5', '--run-name', 'flag-seconds']);
+    expect(bySeconds.status, bySeconds.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(path.join(logdir, 'flag-seconds', 'run.json'), 'utf8')).config).toMatchObject({ checkpointSeconds: 5 });
+    expect(JSON.parse(readFileSync(path.join(logdir, 'flag-seconds', 'run.json'), 'utf8')).config).not.toHaveProperty('checkpointEvery');
+    const byBatches = runCli(['train', ...quick, '--config', secondsFile, '--checkpoint-every', '7', '--run-name', 'flag-every']);
+    expect(byBatches.status, byBatches.stderr).toBe(0);
+    const config = JSON.parse(readFileSync(path.join(logdir, 'flag-every', 'run.json'), 'utf8')).config;
+    expect(config.checkpointEvery).toBe(7);
+    expect(config).not.toHaveProperty('checkpointSeconds');
+  });
   it('train --checkpoint-seconds -1', () =>
     expect(userError(['train', ...quick, '--checkpoint-seconds', '-1'])).toBe('rnnbow: --checkpoint-seconds must be >= 0 (config checkpointSeconds)'));
   it('demo --seconds 0', () => expect(userError(['demo', '--seconds', '0'])).toBe('rnnbow: --seconds must be > 0 (config maxSeconds)'));

@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { printRunResult } from '../../src/cli/commands/train.js';
@@ -72,6 +73,23 @@ describe('rnnbow train: the closing lines', () => {
         'record less often (--every) or leave out the busiest exporter (--export json) to train faster',
     );
     expect(lines[2]).toBe('  folder:     /runs/r');
+  });
+
+  it('say when no checkpoint was written, instead of naming a file that is not there', () => {
+    expect(printed({})[2]).toBe('  checkpoint: none written (the parameters were not finite when one was due)');
+    const file = path.join(dir, 'written-checkpoint.json');
+    writeFileSync(file, '{}');
+    let out = '';
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      out += String(chunk);
+      return true;
+    });
+    try {
+      printRunResult({ ...result({}), checkpoint: file });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(out.split('\n')[2]).toBe(`  checkpoint: ${file}`);
   });
 
   it('count the batches skipped for a non-finite loss', () => {

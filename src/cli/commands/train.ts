@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { BACKENDS } from '../../core/backend.js';
 import { loadConfigFile, parseConfig, partName, type RunConfig, type RunConfigInput } from '../../core/config.js';
@@ -128,6 +129,9 @@ export function configFromFlags(flags: TrainFlags, overrides: RunConfigInput = {
   set('validateEvery', flags.validateEvery);
   set('checkpointEvery', flags.checkpointEvery);
   set('checkpointSeconds', flags.checkpointSeconds);
+  // The two are one setting, the pace of checkpoints: a flag for one replaces the file's other.
+  if (flags.checkpointEvery !== undefined && flags.checkpointSeconds === undefined) delete base.checkpointSeconds;
+  if (flags.checkpointSeconds !== undefined && flags.checkpointEvery === undefined) delete base.checkpointEvery;
   set('plugins', flags.plugin ? [...(base.plugins ?? []), ...flags.plugin] : undefined);
   set('resume', flags.resume);
   set('onNonFinite', flags.onNonFinite);
@@ -181,7 +185,7 @@ export function printRunResult(result: TrainResult): void {
   process.stdout.write(
     `run ${result.runId}: ${how}; ${summary.batches} batches${speed(summary)}${finalLoss(summary)}${validation(summary)}, ${summary.records} records${skipped(summary)}\n` +
       (exporting ? `  ${exporting}\n` : '') +
-      `  folder:     ${result.runDir}\n  checkpoint: ${result.checkpoint}\n`,
+      `  folder:     ${result.runDir}\n  checkpoint: ${existsSync(result.checkpoint) ? result.checkpoint : 'none written (the parameters were not finite when one was due)'}\n`,
   );
 }
 
