@@ -83,7 +83,10 @@ async function denseRecordingRow(seconds: number, runs: number, logdir: string, 
   // The run whose rate is the median, for its exporter figures.
   const { summary } = results.reduce((best, r) => (Math.abs(r.rate - rate) < Math.abs(best.rate - rate) ? r : best));
   const waited = Object.values(summary.exportSeconds ?? {}).reduce((a, b) => a + b, 0);
-  const busy = Object.entries(summary.exporterBusySeconds ?? {}).map(([name, s]) => `${name} ${Math.round((100 * s) / summary.seconds!)}%`);
+  // Busiest first, as the run's own line lists them.
+  const busy = Object.entries(summary.exporterBusySeconds ?? {})
+    .sort((a, b) => b[1] - a[1])
+    .map(([name, s]) => `${name} ${Math.round((100 * s) / summary.seconds!)}%`);
   return {
     measure: 'rnnbow train --cell rnn -b 1 --recorder full --every 1 (JSON + TensorBoard)',
     engine: 'train()',

@@ -160,14 +160,15 @@ export interface RunConfig {
   /**
    * Checkpoint every N batches instead of every {@link RunConfig.checkpointSeconds} (0 = only at
    * the end); absent by default. A checkpoint is a JSON copy of every parameter and optimizer
-   * moment (about 1.2 MB for the default vanilla model, 3.3 MB for the H = 100 LSTM), and the fused engine trains thousands of
+   * moment (1.2 MB for the default vanilla model, 3.5 MB for the H = 100 LSTM), and the fused engine trains thousands of
    * batches a second: a batch count that suits one model writes another's every second or two.
    */
   checkpointEvery?: number;
   /**
-   * Seconds of training between two periodic checkpoints (0 = only at the end); when
-   * {@link RunConfig.checkpointEvery} is not given it defaults to 60, so a crash loses at most a
-   * minute. Giving both is an error, so a resolved config has exactly one of the two.
+   * Seconds of training between two periodic checkpoints (0 = only at the end); when neither
+   * this nor {@link RunConfig.checkpointEvery} is given, 60 (`DEFAULT_CHECKPOINT_SECONDS`), so a
+   * crash loses at most a minute. Giving both is an error. Left absent when not given, so that a
+   * resolved config can be given a `checkpointEvery` and parsed again.
    */
   checkpointSeconds?: number;
   /** Plugins to load (paths or package names, see {@link resolvePlugin}); default none. */
@@ -264,10 +265,10 @@ export function parseConfig(input: unknown, source = 'config'): RunConfig {
     }
     if (config.checkpointEvery !== undefined && config.checkpointSeconds !== undefined) {
       // Two paces for one file: say which one to keep rather than pick one.
-      throw new ConfigValidationError(source, [{ field: 'checkpointSeconds', problem: 'must not be given with checkpointEvery: checkpoints go by batches or by seconds, give one' }]);
+      throw new ConfigValidationError(source, [
+        { field: 'checkpointSeconds', problem: 'must not be given with checkpointEvery (--checkpoint-every): checkpoints go by seconds or by batches; give one' },
+      ]);
     }
-    // The default pace only where no other is given, so that a resolved config parses again.
-    if (config.checkpointEvery === undefined) config.checkpointSeconds ??= DEFAULT_CHECKPOINT_SECONDS;
     return config;
   }
   throw new ConfigValidationError(source, result.error.issues.flatMap(issuesOf));

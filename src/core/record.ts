@@ -212,6 +212,12 @@ export interface RunSummary {
    */
   exporterBusySeconds?: Record<string, number>;
   /**
+   * `exportSeconds` of all exporters by kind of call: `records`, `scalars`, `samples` and
+   * `flushes` (waiting for everything queued to be written). Says which schedule to thin when
+   * the exporters set the pace. Absent in runs written before rnnbow measured it.
+   */
+  exportSecondsByCall?: Record<'records' | 'scalars' | 'samples' | 'flushes', number>;
+  /**
    * Batches whose loss was not finite and whose update was skipped (`onNonFinite: 'continue'`);
    * absent when there were none. They count in `batches`.
    */

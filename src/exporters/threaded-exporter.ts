@@ -118,6 +118,8 @@ export class ThreadedExporter implements Exporter {
   private stopped: string | null = null;
   /** The thread's event-loop use once it had opened: {@link ThreadedExporter.busySeconds} counts from there. */
   private openedAt: EventLoopUtilization | undefined;
+  /** The largest {@link ThreadedExporter.busySeconds} read so far. */
+  private lastBusy = 0;
 
   /**
    * @param exporter which built-in exporter
@@ -163,10 +165,13 @@ export class ThreadedExporter implements Exporter {
   /**
    * Seconds the export thread has been at work since it opened (its event loop's active time):
    * how much of a core the exporter takes, which the training thread's waits alone do not show.
-   * Read it before `close`: a thread that has exited reports nothing.
+   * 0 before it has opened.
    */
   busySeconds(): number {
-    return this.worker.performance.eventLoopUtilization(this.openedAt).active / 1000;
+    // Busy time only grows; a thread that has exited reads as zero, so keep the last reading
+    // (taken at every flush too, so a thread that dies mid-run keeps most of its time).
+    if (this.openedAt) this.lastBusy = Math.max(this.lastBusy, this.worker.performance.eventLoopUtilization(this.openedAt).active / 1000);
+    return this.lastBusy;
   }
 
   /** Queues one training step's scalars. */
@@ -192,8 +197,9 @@ export class ThreadedExporter implements Exporter {
   }
 
   /** Resolves once everything queued before it is durable. */
-  flush(): Promise<void> {
-    return this.request((id) => ({ op: 'flush', id }));
+  async flush(): Promise<void> {
+    await this.request((id) => ({ op: 'flush', id }));
+    this.busySeconds();
   }
 
   /** Blocks until everything queued before it is durable (for signal handlers). */

@@ -10,36 +10,48 @@ export const EXPORT_SHARE_TO_REPORT = 0.2;
 /** Seconds of training after which a run says, once, that its exporters set its pace. */
 export const EXPORT_NOTICE_AFTER_SECONDS = 10;
 
+/** What a timed exporter call was: which of the run's schedules it belongs to. */
+export type ExportCall = 'records' | 'scalars' | 'samples' | 'flushes';
+
+/** The calls a schedule of the run's sets the number of, with the flag that sets it. */
+const SCHEDULES: readonly { call: ExportCall; advice: string }[] = [
+  { call: 'records', advice: 'record less often (--every)' },
+  { call: 'scalars', advice: 'log scalars less often (--log-every)' },
+  { call: 'samples', advice: 'sample less often (--sample-every)' },
+];
+
 /**
  * Time spent in each exporter's calls, measured on the training thread: for an exporter on its
  * own thread that is the hand-off and any wait for room in its queue or for a flush; for one on
- * the training thread, all of its work.
+ * the training thread, all of its work. Also kept by kind of call, which says which schedule
+ * to thin when the exporters set the pace.
  */
 export class ExportTimer {
   private readonly ms: number[];
+  private readonly callMs: Record<ExportCall, number> = { records: 0, scalars: 0, samples: 0, flushes: 0 };
 
   /** @param names the exporters' names, in the order the trainer calls them */
   constructor(private readonly names: readonly string[]) {
     this.ms = names.map(() => 0);
   }
 
-  /** Runs exporter `index`'s call `call`, adding the time it took to that exporter's total. */
-  time<T>(index: number, call: () => T): T {
+  /** Runs exporter `index`'s call `fn`, of kind `call`, adding the time it took to the totals. */
+  time<T>(index: number, call: ExportCall, fn: () => T): T {
     const start = performance.now();
     try {
-      return call();
+      return fn();
     } finally {
-      this.ms[index] += performance.now() - start;
+      this.add(index, call, performance.now() - start);
     }
   }
 
   /** The same for a call that returns a promise: the time until it settles. */
-  async timeAsync(index: number, call: () => Promise<void>): Promise<void> {
+  async timeAsync(index: number, call: ExportCall, fn: () => Promise<void>): Promise<void> {
     const start = performance.now();
     try {
-      await call();
+      await fn();
     } finally {
-      this.ms[index] += performance.now() - start;
+      this.add(index, call, performance.now() - start);
     }
   }
 
@@ -56,6 +68,17 @@ export class ExportTimer {
     });
     return out;
   }
+
+  /** Seconds per kind of call, all exporters together. */
+  byCall(): Record<ExportCall, number> {
+    const { records, scalars, samples, flushes } = this.callMs;
+    return { records: records / 1000, scalars: scalars / 1000, samples: samples / 1000, flushes: flushes / 1000 };
+  }
+
+  private add(index: number, call: ExportCall, ms: number): void {
+    this.ms[index] += ms;
+    this.callMs[call] += ms;
+  }
 }
 
 /**
@@ -63,16 +86,21 @@ export class ExportTimer {
  * training loop spent at least {@link EXPORT_SHARE_TO_REPORT} of `seconds` in their calls
  * (`waited`, seconds per exporter); null below that, or for a run with no time. `busy` says how
  * long each exporter was at work (on its own thread for the built-in ones), which names the one
- * to drop: where it waits is only the queue that happened to be full. E.g. `exporting set the
- * pace: training waited for the exporters 47% of the time (busy: tensorboard 86%, json 45%); …`.
+ * to drop: where it waits is only the queue that happened to be full. `byCall` (seconds per kind
+ * of call) names the schedule to thin: records (`--every`) unless scalars or samples took longer.
+ * E.g. `exporting set the pace: training waited for the exporters 47% of the time (busy:
+ * tensorboard 86%, json 45%); …`.
  */
-export function describeExportShare(waited: Readonly<Record<string, number>>, busy: Readonly<Record<string, number>>, seconds: number): string | null {
+export function describeExportShare(
+  waited: Readonly<Record<string, number>>, busy: Readonly<Record<string, number>>, seconds: number, byCall: Readonly<Partial<Record<ExportCall, number>>> = {},
+): string | null {
   const total = Object.values(waited).reduce((sum, s) => sum + s, 0);
   if (!(seconds > 0) || total / seconds < EXPORT_SHARE_TO_REPORT) return null;
   const percent = (s: number) => `${Math.round((100 * s) / seconds)}%`;
   const names = Object.keys(waited).sort((a, b) => (busy[b] ?? 0) - (busy[a] ?? 0));
   const each = names.map((name) => `${name} ${percent(busy[name] ?? waited[name])}`);
+  const thin = SCHEDULES.reduce((most, s) => ((byCall[s.call] ?? 0) > (byCall[most.call] ?? 0) ? s : most));
   // Keeping all but the busiest is the one change that relieves the pace most.
   const fewer = names.length > 1 ? ` or leave out the busiest exporter (--export ${names.slice(1).join(',')})` : '';
-  return `exporting set the pace: training waited for the exporters ${percent(total)} of the time (busy: ${each.join(', ')}); record less often (--every)${fewer} to train faster`;
+  return `exporting set the pace: training waited for the exporters ${percent(total)} of the time (busy: ${each.join(', ')}); ${thin.advice}${fewer} to train faster`;
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { createRegistry } from '../builtins.js';
 import { loadCheckpoint, saveCheckpoint, toCheckpoint } from '../core/checkpoint.js';
 import { resumeDefaults } from '../core/resume-defaults.js';
-import { DEFAULT_CHECKPOINT_SECONDS, learningRate, parseConfig, type RunConfig, type RunConfigInput } from '../core/config.js';
+import { DEFAULT_CHECKPOINT_SECONDS, learningRate, parseConfig, partName, type RunConfig, type RunConfigInput } from '../core/config.js';
 import type { ItemizeRequest, State } from '../core/engine.js';
 import { createEngineWithBackend, engineSlots } from '../core/engine/create-engine.js';
 import type { ItemizedSlot } from '../core/engine/itemization-builder.js';
@@ -325,12 +325,41 @@ async function trainWith(config: RunConfig, options: TrainOptions, parts: Resolv
   let lastFolderCheck = Date.now();
   const meter = new ThroughputMeter();
   let lastCheckpoint = performance.now();
-  const exportTime = new ExportTimer(exporters.map((e) => e.name));
+  // Keyed as the config names the exporters, the names `--export` takes.
+  const exporterNames = config.exporters.map(partName);
+  const exportTime = new ExportTimer(exporterNames);
   // Busy time over the same span as `seconds`: from here to the end of the loop.
-  const busyBefore = busySeconds(exporters, exportTime);
-  const busyInLoop = () => Object.fromEntries(Object.entries(busySeconds(exporters, exportTime)).map(([name, s]) => [name, s - (busyBefore[name] ?? 0)]));
+  const busyBefore = busySeconds(exporters, exporterNames, exportTime);
+  const busyInLoop = () =>
+    Object.fromEntries(Object.entries(busySeconds(exporters, exporterNames, exportTime)).map(([name, s]) => [name, Math.max(0, s - (busyBefore[name] ?? 0))]));
   let exportNoticed = false;
   const skips = new SkipNotices();
+  /**
+   * What every batch ends with, trained or skipped: the progress callback, the periodic flush,
+   * the exporters' notice, and a turn of the event loop (signals, the viewer beside the run).
+   */
+  const afterBatch = async (done: number, now: number, charsPerSec: number): Promise<void> => {
+    try {
+      options.onProgress?.({ batch: done + 1, total, loss: smoothLoss, charsPerSec, elapsed: meter.elapsedSeconds(now), records });
+    } catch (err) {
+      batch++; // this batch is trained and counted; the next one is where a resume starts
+      throw new CallbackFailure(err);
+    }
+    if (Date.now() - lastFlush > 5000) {
+      for (let i = 0; i < exporters.length; i++) await exportTime.timeAsync(i, 'flushes', () => exporters[i].flush());
+      lastFlush = Date.now();
+    }
+    if (!exportNoticed && meter.elapsedSeconds(now) >= EXPORT_NOTICE_AFTER_SECONDS) {
+      // Said once, early: a long run should not end before the user learns what slows it.
+      exportNoticed = true;
+      const line = describeExportShare(exportTime.seconds(), busyInLoop(), meter.elapsedSeconds(now), exportTime.byCall());
+      if (line) say(line);
+    }
+    if (Date.now() - lastYield > 50) {
+      await new Promise((r) => setImmediate(r));
+      lastYield = Date.now();
+    }
+  };
   let status: RunSummary['status'] = 'completed';
   let failure: unknown;
 
@@ -380,7 +409,7 @@ async function trainWith(config: RunConfig, options: TrainOptions, parts: Resolv
       if (result.itemized) {
         let record = buildRecord({ runId, cell: cell.name, batch, data: data1, offsets: Array.from(offsets), result }, wallTime);
         if (recorder.finalize) record = recorder.finalize(record);
-        exporters.forEach((e, i) => exportTime.time(i, () => e.writeRecord(record)));
+        exporters.forEach((e, i) => exportTime.time(i, 'records', () => e.writeRecord(record)));
         records++;
       }
       if (!Number.isFinite(loss)) {
@@ -388,6 +417,10 @@ async function trainWith(config: RunConfig, options: TrainOptions, parts: Resolv
         const line = skips.skip(batch, loss);
         if (line) say(line);
         state = zeroState(cell, dims, config.batchSize);
+        // Skipped, not stalled: progress, flushes and signals still come (a diverged model can
+        // skip every batch, and Ctrl-C must still stop it).
+        const at = performance.now();
+        await afterBatch(done, at, meter.add(charsPerBatch, at));
         continue;
       }
       const gradNorm = optimizer.clipAndUpdate(params, grads, config.clip);
@@ -404,7 +437,7 @@ async function trainWith(config: RunConfig, options: TrainOptions, parts: Resolv
       }
       if (batch % config.logEvery === 0 || valLoss !== undefined) {
         const scalars: TrainingScalars = { loss, smoothedLoss: smoothLoss, gradNorm, ...(charsPerSec ? { charsPerSec } : {}), ...(valLoss !== undefined ? { valLoss } : {}) };
-        exporters.forEach((e, i) => exportTime.time(i, () => e.writeScalars(batch, scalars, wallTime)));
+        exporters.forEach((e, i) => exportTime.time(i, 'scalars', () => e.writeScalars(batch, scalars, wallTime)));
         last.logged = true;
       } else {
         Object.assign(last, { logged: false, batch, loss, smoothedLoss: smoothLoss, gradNorm, charsPerSec, wallTime });
@@ -412,7 +445,7 @@ async function trainWith(config: RunConfig, options: TrainOptions, parts: Resolv
       valLoss = undefined;
       if (config.sampleEvery > 0 && (batch + 1) % config.sampleEvery === 0) {
         const text = data.vocab.decode(Int32Array.from(sampleTokens(engine, params, zero, data1.inputs[0], config.sampleLength, rng)));
-        exporters.forEach((e, i) => exportTime.time(i, () => e.writeSample(batch, text, wallTime)));
+        exporters.forEach((e, i) => exportTime.time(i, 'samples', () => e.writeSample(batch, text, wallTime)));
         say(`sample at batch ${batch}:\n${text}`, 'sample');
       }
       // This batch is done: a resumed run starts from the next.
@@ -425,32 +458,13 @@ async function trainWith(config: RunConfig, options: TrainOptions, parts: Resolv
         }
         lastCheckpoint = performance.now();
       }
-      try {
-        options.onProgress?.({ batch: done + 1, total, loss: smoothLoss, charsPerSec, elapsed: meter.elapsedSeconds(now), records });
-      } catch (err) {
-        batch++; // this batch is trained and counted; the next one is where a resume starts
-        throw new CallbackFailure(err);
-      }
-      if (Date.now() - lastFlush > 5000) {
-        for (let i = 0; i < exporters.length; i++) await exportTime.timeAsync(i, () => exporters[i].flush());
-        lastFlush = Date.now();
-      }
-      if (!exportNoticed && meter.elapsedSeconds(now) >= EXPORT_NOTICE_AFTER_SECONDS) {
-        // Said once, early: a long run should not end before the user learns what slows it.
-        exportNoticed = true;
-        const line = describeExportShare(exportTime.seconds(), busyInLoop(), meter.elapsedSeconds(now));
-        if (line) say(line);
-      }
-      if (Date.now() - lastYield > 50) {
-        await new Promise((r) => setImmediate(r));
-        lastYield = Date.now();
-      }
+      await afterBatch(done, now, charsPerSec);
     }
     // The last batch's scalars, when logEvery skipped it: TensorBoard's HParams table and the
     // charts end at the run's last value, not up to logEvery - 1 batches before it.
     if (!last.logged) {
       const scalars: TrainingScalars = { loss: last.loss, smoothedLoss: last.smoothedLoss, gradNorm: last.gradNorm, ...(last.charsPerSec ? { charsPerSec: last.charsPerSec } : {}) };
-      exporters.forEach((e, i) => exportTime.time(i, () => e.writeScalars(last.batch, scalars, last.wallTime)));
+      exporters.forEach((e, i) => exportTime.time(i, 'scalars', () => e.writeScalars(last.batch, scalars, last.wallTime)));
     }
     if (stop) status = stop;
   } catch (err) {
@@ -484,6 +498,7 @@ async function trainWith(config: RunConfig, options: TrainOptions, parts: Resolv
     charsPerSec: seconds > 0 ? (batches * charsPerBatch) / seconds : 0,
     exportSeconds: exportTime.seconds(),
     exporterBusySeconds,
+    exportSecondsByCall: exportTime.byCall(),
     ...(skips.skipped > 0 ? { skippedBatches: skips.skipped } : {}),
   };
   const closeErrors: unknown[] = [];
@@ -506,11 +521,11 @@ async function trainWith(config: RunConfig, options: TrainOptions, parts: Resolv
  * Seconds each exporter was at work, by name: an export thread's busy time, or, for an exporter
  * on the training thread, the time its calls took.
  */
-function busySeconds(exporters: readonly Exporter[], timer: ExportTimer): Record<string, number> {
+function busySeconds(exporters: readonly Exporter[], names: readonly string[], timer: ExportTimer): Record<string, number> {
   const inCalls = timer.perExporter();
   const out: Record<string, number> = {};
   exporters.forEach((e, i) => {
-    out[e.name] = (out[e.name] ?? 0) + (e instanceof ThreadedExporter ? e.busySeconds() : inCalls[i]);
+    out[names[i]] = (out[names[i]] ?? 0) + (e instanceof ThreadedExporter ? e.busySeconds() : inCalls[i]);
   });
   return out;
 }

@@ -68,7 +68,7 @@ describe('validation errors name the flag the user typed', () => {
   });
   it('checkpoints by batches and by seconds at once', () =>
     expect(userError(['train', ...quick, '--checkpoint-every', '100', '--checkpoint-seconds', '30'])).toBe(
-      'rnnbow: --checkpoint-seconds must not be given with checkpointEvery: checkpoints go by batches or by seconds, give one (config checkpointSeconds)',
+      'rnnbow: --checkpoint-seconds must not be given with checkpointEvery (--checkpoint-every): checkpoints go by seconds or by batches; give one (config checkpointSeconds)',
     ));
   it('a checkpoint flag replaces the config file\'s other checkpoint pace instead of clashing with it', () => {
     const everyFile = writeJson('every.json', { checkpointEvery: 100 });

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigValidationError, loadConfigFile, parseConfig } from '../../src/core/config.js';
+import { ConfigValidationError, DEFAULT_CHECKPOINT_SECONDS, loadConfigFile, parseConfig } from '../../src/core/config.js';
 import { ConfigError } from '../../src/core/errors.js';
 import { tempDir } from '../helpers/temp.js';
 
@@ -18,10 +18,13 @@ function issuesOf(input: unknown): ConfigValidationError['issues'] {
 }
 
 describe('config checks', () => {
-  it('checkpoints go by seconds (60 by default) or by batches, never both; a resolved config parses again', () => {
+  it('checkpoints go by seconds (60 when neither is given) or by batches, never both; a resolved config parses again', () => {
     const byTime = parseConfig({});
-    expect(byTime.checkpointSeconds).toBe(60);
+    // Neither is filled in, so that a resolved config can still be given either.
+    expect(byTime).not.toHaveProperty('checkpointSeconds');
     expect(byTime).not.toHaveProperty('checkpointEvery');
+    expect(DEFAULT_CHECKPOINT_SECONDS).toBe(60);
+    expect(parseConfig({ ...byTime, checkpointEvery: 5 }).checkpointEvery).toBe(5);
     const byBatches = parseConfig({ checkpointEvery: 500 });
     expect(byBatches.checkpointEvery).toBe(500);
     expect(byBatches).not.toHaveProperty('checkpointSeconds');
@@ -29,7 +32,7 @@ describe('config checks', () => {
     expect(parseConfig(byBatches)).toEqual(byBatches);
     expect(parseConfig({ checkpointSeconds: 0 }).checkpointSeconds).toBe(0);
     expect(issuesOf({ checkpointEvery: 500, checkpointSeconds: 30 })).toEqual([
-      { field: 'checkpointSeconds', problem: 'must not be given with checkpointEvery: checkpoints go by batches or by seconds, give one' },
+      { field: 'checkpointSeconds', problem: 'must not be given with checkpointEvery (--checkpoint-every): checkpoints go by seconds or by batches; give one' },
     ]);
   });
 

@@ -48,6 +48,15 @@ describe('describeExportShare', () => {
     );
   });
 
+  it('names the schedule that took the exporters\' time: records unless scalars or samples took longer', () => {
+    const advice = (byCall: Record<string, number>) => describeExportShare({ json: 3 }, { json: 4 }, 10, byCall)!.split('; ')[1];
+    expect(advice({ records: 2, scalars: 0.5, samples: 0.1, flushes: 0.4 })).toBe('record less often (--every) to train faster');
+    expect(advice({ records: 0.2, scalars: 2.5, samples: 0.1, flushes: 0.2 })).toBe('log scalars less often (--log-every) to train faster');
+    expect(advice({ records: 0, scalars: 0.1, samples: 2.8, flushes: 0.1 })).toBe('sample less often (--sample-every) to train faster');
+    // Flushes wait for whatever was queued: they choose nothing.
+    expect(advice({ records: 0.1, scalars: 0, samples: 0, flushes: 2.9 })).toBe('record less often (--every) to train faster');
+  });
+
   it('with one exporter, suggests recording less often only', () => {
     const line = describeExportShare({ mine: 3 }, {}, 10);
     expect(line).toBe('exporting set the pace: training waited for the exporters 30% of the time (busy: mine 30%); record less often (--every) to train faster');
@@ -55,21 +64,29 @@ describe('describeExportShare', () => {
 });
 
 describe('ExportTimer', () => {
-  it('adds up the time of each exporter\'s calls, and sums exporters of one name', async () => {
+  it('adds up the time of each exporter\'s calls, by exporter and by kind of call', async () => {
     const timer = new ExportTimer(['a', 'b', 'a']);
-    expect(timer.time(0, () => (work(20), 'result'))).toBe('result');
-    timer.time(2, () => work(10));
-    await timer.timeAsync(1, () => new Promise((r) => setTimeout(r, 30)));
-    expect(() => timer.time(1, () => {
-      work(5);
-      throw new Error('failed');
-    })).toThrow('failed');
+    expect(timer.time(0, 'records', () => (work(20), 'result'))).toBe('result');
+    timer.time(2, 'scalars', () => work(10));
+    await timer.timeAsync(1, 'flushes', () => new Promise((r) => setTimeout(r, 30)));
+    expect(() =>
+      timer.time(1, 'samples', () => {
+        work(5);
+        throw new Error('failed');
+      }),
+    ).toThrow('failed');
     const [a0, b, a2] = timer.perExporter();
     expect(a0).toBeGreaterThanOrEqual(0.02);
     expect(a2).toBeGreaterThanOrEqual(0.01);
     // A call that throws still counts.
     expect(b).toBeGreaterThanOrEqual(0.035);
+    // Two exporters of one name add up.
     expect(timer.seconds()).toEqual({ a: a0 + a2, b });
+    const byCall = timer.byCall();
+    expect(byCall.records).toBeCloseTo(a0, 9);
+    expect(byCall.scalars).toBeCloseTo(a2, 9);
+    expect(byCall.flushes + byCall.samples).toBeCloseTo(b, 9);
+    expect(byCall.samples).toBeGreaterThanOrEqual(0.005);
   });
 });
 
@@ -92,17 +109,24 @@ describe('train(): time spent exporting', () => {
     expect(exporterBusySeconds!.json).toBeGreaterThan(0);
     expect(exportSeconds!.json).toBeGreaterThan(0);
     expect(readJsonRun(res.runDir).summary).toEqual(res.summary);
+    // The records took the time, so the line says to record less often.
+    const byCall = res.summary.exportSecondsByCall!;
+    expect(byCall.records).toBeGreaterThanOrEqual((steps * 4) / 1000);
+    expect(byCall.records + byCall.scalars + byCall.samples + byCall.flushes).toBeCloseTo(exportSeconds!.slow + exportSeconds!.json, 6);
     const notices = said.filter((l) => l.startsWith('exporting set the pace'));
     expect(notices).toHaveLength(1);
     expect(notices[0]).toMatch(/^exporting set the pace: training waited for the exporters \d+% of the time \(busy: slow \d+%, json \d+%\); .*\(--export json\)/);
   });
 
   it('a run whose exporters keep up says nothing about them', async () => {
+    const registry = await createRegistry();
+    // An exporter that costs nothing: the share stays far below the threshold on any machine.
+    registry.register(definePlugin({ name: 'idle', exporters: [slowExporter('idle', 0)] }), './idle.js');
     const said: string[] = [];
-    const res = await train({ ...base, steps: 10_000_000, maxSeconds: 0.6, runName: 'quiet-export' }, { onMessage: (line) => said.push(line) });
+    const res = await train({ ...base, steps: 10_000_000, maxSeconds: 0.6, exporters: ['idle'], runName: 'quiet-export' }, { registry, onMessage: (line) => said.push(line) });
     // Long enough for the run to have looked.
     expect(res.summary.seconds).toBeGreaterThanOrEqual(0.6);
-    expect(Object.keys(res.summary.exportSeconds!)).toEqual(['json']);
+    expect(Object.keys(res.summary.exportSeconds!)).toEqual(['idle']);
     expect(said.some((l) => l.includes('exporting'))).toBe(false);
   });
 });

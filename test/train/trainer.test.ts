@@ -220,7 +220,7 @@ describe('train()', () => {
     expect(resumed.records.map((r) => r.losses)).toEqual(whole.records.slice(15).map((r) => r.losses));
   });
 
-  it('by default writes a checkpoint every checkpointSeconds of training, not every N batches', async () => {
+  it('without checkpointEvery, writes a checkpoint every checkpointSeconds of training, not every N batches', async () => {
     const { checkpointEvery: _none, ...byTime } = base;
     const file = path.join(base.logdir, 'timed-ckpt', 'checkpoint.json');
     const seen = new Set<number>();
@@ -249,6 +249,24 @@ describe('train()', () => {
   it('a failing onStart still ends the run with a summary', async () => {
     await expect(train({ ...base, steps: 5, runName: 'start-fails' }, { onStart: () => Promise.reject(new Error('no viewer')) })).rejects.toThrow('no viewer');
     expect(readJsonRun(path.join(base.logdir, 'start-fails')).summary).toMatchObject({ status: 'failed', batches: 0 });
+  });
+
+  it('a diverged model that skips every batch still reports progress and stops when asked', async () => {
+    const stop = new AbortController();
+    const progress: number[] = [];
+    const started = Date.now();
+    setTimeout(() => stop.abort(), 400);
+    const res = await train(
+      { ...base, steps: 10_000_000, maxSeconds: 30, optimizer: 'adam', lr: 1e36, clip: 1e38, onNonFinite: 'continue', recorder: { name: 'full' }, runName: 'nan-storm' },
+      { signal: stop.signal, onProgress: (p) => progress.push(p.batch) },
+    );
+    // Stopped by the signal long before its 30 s, not at the end of them.
+    expect(res.summary.status).toBe('interrupted');
+    expect((Date.now() - started) / 1000).toBeLessThan(20);
+    expect(res.summary.skippedBatches).toBeGreaterThan(10);
+    // Every batch, skipped or not, was reported.
+    expect(progress).toHaveLength(res.summary.batches);
+    expect(readJsonRun(res.runDir).records.length).toBe(res.summary.records);
   });
 
   it('never writes a checkpoint of non-finite weights: the last finite one stays', async () => {

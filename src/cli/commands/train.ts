@@ -181,7 +181,7 @@ function skipped(summary: RunSummary): string {
 export function printRunResult(result: TrainResult): void {
   const { summary } = result;
   const how = summary.status === 'interrupted' ? 'stopped by signal (everything up to here is saved)' : summary.status;
-  const exporting = summary.exportSeconds && summary.seconds ? describeExportShare(summary.exportSeconds, summary.exporterBusySeconds ?? {}, summary.seconds) : null;
+  const exporting = summary.exportSeconds && summary.seconds ? describeExportShare(summary.exportSeconds, summary.exporterBusySeconds ?? {}, summary.seconds, summary.exportSecondsByCall) : null;
   process.stdout.write(
     `run ${result.runId}: ${how}; ${summary.batches} batches${speed(summary)}${finalLoss(summary)}${validation(summary)}, ${summary.records} records${skipped(summary)}\n` +
       (exporting ? `  ${exporting}\n` : '') +
