@@ -78,8 +78,8 @@ describe('ExportTimer', () => {
     const [a0, b, a2] = timer.perExporter();
     expect(a0).toBeGreaterThanOrEqual(0.02);
     expect(a2).toBeGreaterThanOrEqual(0.01);
-    // A call that throws still counts.
-    expect(b).toBeGreaterThanOrEqual(0.035);
+    // A call that throws still counts (a timer may fire a little early: 25 of its 30 ms at least).
+    expect(b).toBeGreaterThanOrEqual(0.025 + 0.005);
     // Two exporters of one name add up.
     expect(timer.seconds()).toEqual({ a: a0 + a2, b });
     const byCall = timer.byCall();
