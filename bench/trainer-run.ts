@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunConfigInput } from '../src/core/config.js';
 import type { RunSummary } from '../src/core/record.js';
+import { exportShares, percent } from '../src/train/export-time.js';
 import { train } from '../src/train/trainer.js';
 import { BUILT_IN_CELLS } from './plain-training.js';
 import { median } from './stats.js';
@@ -82,15 +83,12 @@ async function denseRecordingRow(seconds: number, runs: number, logdir: string, 
   const rate = median(results.map((r) => r.rate));
   // The run whose rate is the median, for its exporter figures.
   const { summary } = results.reduce((best, r) => (Math.abs(r.rate - rate) < Math.abs(best.rate - rate) ? r : best));
-  const waited = Object.values(summary.exportSeconds ?? {}).reduce((a, b) => a + b, 0);
-  // Busiest first, as the run's own line lists them.
-  const busy = Object.entries(summary.exporterBusySeconds ?? {})
-    .sort((a, b) => b[1] - a[1])
-    .map(([name, s]) => `${name} ${Math.round((100 * s) / summary.seconds!)}%`);
+  // The same shares, worded the same, as the run's own line.
+  const shares = exportShares(summary.exportSeconds ?? {}, summary.exporterBusySeconds ?? {}, summary.seconds!);
   return {
     measure: 'rnnbow train --cell rnn -b 1 --recorder full --every 1 (JSON + TensorBoard)',
     engine: 'train()',
     value: `${formatRate(rate)} chars/s`,
-    compare: `${Number.isFinite(plainRate) ? `${(plainRate / rate).toFixed(1)}x slower than every default; ` : ''}waited for the exporters ${Math.round((100 * waited) / summary.seconds!)}% (busy: ${busy.join(', ')})`,
+    compare: `${Number.isFinite(plainRate) ? `${(plainRate / rate).toFixed(1)}x slower than every default; ` : ''}waited for the exporters ${percent(shares.waited)} (busy: ${shares.busy})`,
   };
 }

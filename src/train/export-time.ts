@@ -62,11 +62,7 @@ export class ExportTimer {
 
   /** Seconds per exporter name (two exporters of one name add up). */
   seconds(): Record<string, number> {
-    const out: Record<string, number> = {};
-    this.names.forEach((name, i) => {
-      out[name] = (out[name] ?? 0) + this.ms[i] / 1000;
-    });
-    return out;
+    return byName(this.names, this.perExporter());
   }
 
   /** Seconds per kind of call, all exporters together. */
@@ -79,6 +75,41 @@ export class ExportTimer {
     this.ms[index] += ms;
     this.callMs[call] += ms;
   }
+}
+
+/** `values[i]` keyed by `names[i]`; values of one name add up. */
+export function byName(names: readonly string[], values: readonly number[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  names.forEach((name, i) => {
+    out[name] = (out[name] ?? 0) + values[i];
+  });
+  return out;
+}
+
+/** What the exporters took of a run, as shares of its `seconds` (see {@link exportShares}). */
+export interface ExportShares {
+  /** Share of the training loop spent in the exporters' calls (0-1). */
+  waited: number;
+  /** Exporter names, busiest first. */
+  names: string[];
+  /** Each exporter's busy time as a percentage of the run, busiest first: `tensorboard 97%, json 47%`. */
+  busy: string;
+}
+
+/**
+ * The shares the run's line and the benchmark both report: how long the loop waited in the
+ * exporters' calls (`waited`, seconds per exporter) and how busy each exporter was (`busy`, or
+ * its waited time where that is missing), against the run's `seconds`.
+ */
+export function exportShares(waited: Readonly<Record<string, number>>, busy: Readonly<Record<string, number>>, seconds: number): ExportShares {
+  const total = Object.values(waited).reduce((sum, s) => sum + s, 0);
+  const names = Object.keys(waited).sort((a, b) => (busy[b] ?? 0) - (busy[a] ?? 0));
+  return { waited: total / seconds, names, busy: names.map((name) => `${name} ${percent((busy[name] ?? waited[name]) / seconds)}`).join(', ') };
+}
+
+/** A share (0-1) as a whole percentage: `47%`. */
+export function percent(share: number): string {
+  return `${Math.round(100 * share)}%`;
 }
 
 /**
@@ -94,13 +125,11 @@ export class ExportTimer {
 export function describeExportShare(
   waited: Readonly<Record<string, number>>, busy: Readonly<Record<string, number>>, seconds: number, byCall: Readonly<Partial<Record<ExportCall, number>>> = {},
 ): string | null {
-  const total = Object.values(waited).reduce((sum, s) => sum + s, 0);
-  if (!(seconds > 0) || total / seconds < EXPORT_SHARE_TO_REPORT) return null;
-  const percent = (s: number) => `${Math.round((100 * s) / seconds)}%`;
-  const names = Object.keys(waited).sort((a, b) => (busy[b] ?? 0) - (busy[a] ?? 0));
-  const each = names.map((name) => `${name} ${percent(busy[name] ?? waited[name])}`);
+  if (!(seconds > 0)) return null;
+  const shares = exportShares(waited, busy, seconds);
+  if (shares.waited < EXPORT_SHARE_TO_REPORT) return null;
   const thin = SCHEDULES.reduce((most, s) => ((byCall[s.call] ?? 0) > (byCall[most.call] ?? 0) ? s : most));
   // Keeping all but the busiest is the one change that relieves the pace most.
-  const fewer = names.length > 1 ? ` or leave out the busiest exporter (--export ${names.slice(1).join(',')})` : '';
-  return `exporting set the pace: training waited for the exporters ${percent(total)} of the time (busy: ${each.join(', ')}); ${thin.advice}${fewer} to train faster`;
+  const fewer = shares.names.length > 1 ? ` or leave out the busiest exporter (--export ${shares.names.slice(1).join(',')})` : '';
+  return `exporting set the pace: training waited for the exporters ${percent(shares.waited)} of the time (busy: ${shares.busy}); ${thin.advice}${fewer} to train faster`;
 }

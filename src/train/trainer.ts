@@ -23,7 +23,7 @@ import { buildRecord } from './record-builder.js';
 import { checkRunFolder, createRunFolder, defaultRunName } from './run-folder.js';
 import { sampleTokens } from './sampler.js';
 import { exitBySignal, installStopSignals, type StopSignal, type StopSignals } from './stop-signals.js';
-import { describeExportShare, EXPORT_NOTICE_AFTER_SECONDS, ExportTimer } from './export-time.js';
+import { byName, describeExportShare, EXPORT_NOTICE_AFTER_SECONDS, ExportTimer } from './export-time.js';
 import { SkipNotices } from './skip-notice.js';
 import { ThroughputMeter } from './throughput.js';
 import { prepareData } from './training-data.js';
@@ -523,11 +523,7 @@ async function trainWith(config: RunConfig, options: TrainOptions, parts: Resolv
  */
 function busySeconds(exporters: readonly Exporter[], names: readonly string[], timer: ExportTimer): Record<string, number> {
   const inCalls = timer.perExporter();
-  const out: Record<string, number> = {};
-  exporters.forEach((e, i) => {
-    out[names[i]] = (out[names[i]] ?? 0) + (e instanceof ThreadedExporter ? e.busySeconds() : inCalls[i]);
-  });
-  return out;
+  return byName(names, exporters.map((e, i) => (e instanceof ThreadedExporter ? e.busySeconds() : inCalls[i])));
 }
 
 /**
