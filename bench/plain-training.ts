@@ -43,6 +43,26 @@ function threadsOf(engine: unknown): number {
 }
 
 /**
+ * Vanilla training at half a batch of `B` on one thread: what each of two threads runs of a split
+ * batch. Twice its chars/s is what the split would reach if the halves ran side by side as fast
+ * as this one ran alone and neither waited for the other: the ceiling two threads put on the
+ * "B = 32 at least 3x B = 1" goal on this machine, against which the two-thread row shows what
+ * the wait and the hand-over took.
+ */
+function halfBatchRow(o: TrainingBenchOptions, B: number, rateB1: number): BenchRow {
+  const half = B / 2;
+  const engine = new FusedEngine(fusedRnn, o.dims, { threads: 1 });
+  const rate = plainRate(new EngineLoop(engine, vanillaCell, o.dims, half, o.n), o);
+  engine.dispose();
+  return {
+    measure: `train rnn B=${half}, 1 thread (half of a split B=${B} batch)`,
+    engine: engine.name,
+    value: `${formatRate(rate)} chars/s`,
+    compare: `two threads this fast that never waited: ${((2 * rate) / rateB1).toFixed(2)}x B=1 at B=${B}`,
+  };
+}
+
+/**
  * Plain training (no recording), chars/s, for rnn/lstm/gru at B = 1 and B = 32 on the default
  * engine with the SIMD Adagrad (B = 32 on the engine's default single thread, and again split across every core); then the vanilla cell with the project's scalar Adagrad, and on
  * the plain-JavaScript fallback kernels of the fused engine.
@@ -74,6 +94,7 @@ export function benchPlainTraining(o: TrainingBenchOptions): { rows: BenchRow[];
         });
         alt.dispose();
       }
+      if (B > 1 && cell === vanillaCell) rows.push(halfBatchRow(o, B, rates.get('rnn:1')!));
     }
   }
   const projectOpt = createEngine(vanillaCell, o.dims, 'auto');
