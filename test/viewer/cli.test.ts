@@ -1,4 +1,4 @@
-/** `rnnbow serve` and `rnnbow train --serve`, through the compiled CLI (`npm test` builds first). */
+/** `rnnbow serve`, `rnnbow train --serve` and `rnnbow demo --serve`, through the compiled CLI (`npm test` builds first). */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -99,5 +99,43 @@ describe('rnnbow train --serve', () => {
     expect(await cli.exit).toBe('SIGINT');
     expect(cli.output()).toMatch(/viewer stopped with the run/);
     await expect(fetch(`${base}api/runs`)).rejects.toThrow();
+  });
+});
+
+describe('rnnbow demo --serve', () => {
+  it('keeps the viewer up once the demo has trained, until Ctrl-C', async () => {
+    const logdir = path.join(dir, 'demo-live');
+    const cli = startCli(['demo', '--seconds', '2', '--logdir', logdir, '--serve', '--port', '0']);
+    const url = await cli.url;
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?run=/);
+    const base = url.replace(/\?.*$/, '');
+    await expect.poll(() => cli.output(), { timeout: 60_000 }).toMatch(/The viewer keeps serving .* press Ctrl-C to stop it/);
+    // The run is over and still served, records and all.
+    const runs = (await (await fetch(`${base}api/runs`)).json()).runs as { status: string; records: number }[];
+    expect(runs).toHaveLength(1);
+    expect(runs[0].status).toBe('completed');
+    expect(runs[0].records).toBeGreaterThan(0);
+    // The viewer's URL replaces the "rnnbow serve" hint.
+    expect(cli.output()).not.toContain('npx rnnbow serve');
+    cli.child.kill('SIGINT');
+    expect(await cli.exit).toBe(0);
+    await expect(fetch(`${base}api/runs`)).rejects.toThrow();
+  });
+
+  it('stops, viewer and all, when Ctrl-C stops the training', async () => {
+    const cli = startCli(['demo', '--seconds', '60', '--logdir', path.join(dir, 'demo-stopped'), '--serve', '--port', '0']);
+    const base = (await cli.url).replace(/\?.*$/, '');
+    cli.child.kill('SIGINT');
+    expect(await cli.exit).toBe('SIGINT');
+    expect(cli.output()).toMatch(/stopped by signal/);
+    expect(cli.output()).not.toMatch(/keeps serving/);
+    await expect(fetch(`${base}api/runs`)).rejects.toThrow();
+  });
+
+  it('refuses --port without --serve in one line', () => {
+    const res = runCli(['demo', '--port', '0', '--logdir', path.join(dir, 'demo-no-serve')]);
+    expect(res.status).not.toBe(0);
+    expect(res.stderr).toContain('--port sets the viewer that --serve starts');
+    expect(res.stderr).not.toMatch(/\n\s+at /);
   });
 });

@@ -37,8 +37,8 @@ export function viewerBanner(server: Pick<ViewerServer, 'url' | 'host'>, logdir:
   return lines.join('\n') + '\n';
 }
 
-/** Resolves when the process gets SIGINT or SIGTERM. */
-function untilSignal(): Promise<void> {
+/** Resolves when the process gets SIGINT or SIGTERM: how a viewer that serves until Ctrl-C waits. */
+export function untilSignal(): Promise<void> {
   return new Promise((resolve) => {
     const stop = () => {
       process.off('SIGINT', stop);

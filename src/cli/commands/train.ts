@@ -9,11 +9,8 @@ import { recorderFromFlags } from '../recorder-flags.js';
 import { paceMessages } from '../message-pace.js';
 import { resumeDefaultsFromFile } from '../resume-defaults.js';
 import { createProgressView } from '../progress.js';
-import { ConfigError, formatError } from '../../core/errors.js';
 import type { RunSummary } from '../../core/record.js';
-import { DEFAULT_HOST, DEFAULT_PORT } from '../../viewer/defaults.js';
-import type { ViewerServer } from '../../viewer/index.js';
-import { parsePort, viewerBanner } from './serve.js';
+import { addServeBesideOptions, type ServeBesideFlags, viewerBeside } from '../serve-beside.js';
 import { withResumeCorpusHint } from '../../data/resume-corpus.js';
 import { exitIfStoppedBySignal } from '../exit-by-signal.js';
 import { describeExportShare } from '../../train/export-time.js';
@@ -189,54 +186,25 @@ export function printRunResult(result: TrainResult): void {
   );
 }
 
-/** Flags of `rnnbow train` that start the viewer beside the run. */
-export interface ServeBesideFlags {
-  /** Start the viewer on the logdir while training. */
-  serve?: boolean;
-  /** Viewer port. */
-  port?: number;
-  /** Viewer interface. */
-  host?: string;
-}
-
 /** `rnnbow train`. */
 export function trainCommand(): Command {
-  return addTrainOptions(new Command('train').description('train a recurrent network and record its itemized gradients'))
-    .option('--serve', 'start the RNNbow viewer on the logdir while training (the page updates live)')
-    .option('--port <n>', `viewer port with --serve (default ${DEFAULT_PORT}; 0 = any free port)`, parsePort)
-    .option('--host <address>', `viewer interface with --serve (default ${DEFAULT_HOST})`)
+  const command = addTrainOptions(new Command('train').description('train a recurrent network and record its itemized gradients'));
+  return addServeBesideOptions(command, 'start the RNNbow viewer on the logdir while training (the page updates live)')
     .action(async (flags: TrainFlags & ServeBesideFlags) => {
-      // Given alone they would change nothing, and the user would look for a viewer that never starts.
-      if (!flags.serve && (flags.port !== undefined || flags.host !== undefined)) {
-        throw new ConfigError(`${flags.port !== undefined ? '--port' : '--host'} sets the viewer that --serve starts`, 'add --serve, or run rnnbow serve beside the run');
-      }
-      let viewer: ViewerServer | undefined;
-      const onStart = flags.serve
-        ? async ({ logdir, runId }: { logdir: string; runId: string }) => {
-            try {
-              // Imported only with --serve: express and the API take a third of a second to load.
-              const { startViewer } = await import('../../viewer/index.js');
-              viewer = await startViewer({ logdir, port: flags.port ?? DEFAULT_PORT, host: flags.host ?? DEFAULT_HOST });
-              process.stdout.write(viewerBanner(viewer, logdir, runId));
-            } catch (err) {
-              // The run is already set up: a viewer that cannot start must not cost the training.
-              process.stderr.write(`${formatError(err)}\n  training continues without the viewer\n`);
-            }
-          }
-        : undefined;
+      const viewer = viewerBeside(flags);
       const config = configFromFlags(flags);
       try {
         let result: TrainResult;
         try {
-          result = await runTraining(config, { onStart });
+          result = await runTraining(config, { onStart: viewer.onStart });
         } catch (err) {
           // A run resumed without --corpus reads the default corpus: say which one to pass.
           throw withResumeCorpusHint(err, config.resume, config.corpus.paths);
         }
         printRunResult(result);
-        if (viewer) process.stdout.write(`viewer stopped with the run; see it again with: rnnbow serve --logdir ${result.config.logdir}\n`);
+        if (viewer.server()) process.stdout.write(`viewer stopped with the run; see it again with: rnnbow serve --logdir ${result.config.logdir}\n`);
       } finally {
-        await viewer?.close();
+        await viewer.close();
       }
       await exitIfStoppedBySignal();
     });
