@@ -26,6 +26,8 @@ export interface LineFileSystem {
 export class LineFile {
   private fd: number | null = null;
   private pending: string[] = [];
+  /** UTF-16 code units queued, newlines included: what the next flush has to copy. */
+  private queued = 0;
   /** Bytes in the file that end on a line boundary. */
   private size = 0;
 
@@ -51,6 +53,12 @@ export class LineFile {
   /** Queues one line (without its newline). */
   push(line: string): void {
     this.pending.push(line);
+    this.queued += line.length + 1;
+  }
+
+  /** Characters queued since the last flush (newlines included). */
+  get pendingChars(): number {
+    return this.queued;
   }
 
   /** Writes queued lines synchronously (safe from a signal handler). */
@@ -60,6 +68,7 @@ export class LineFile {
     const fd = this.fd!;
     const chunk = Buffer.from(this.pending.join('\n') + '\n');
     this.pending = [];
+    this.queued = 0;
     let done = 0;
     try {
       while (done < chunk.length) {

