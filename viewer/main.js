@@ -408,7 +408,9 @@ class App {
       this.setZoom({ from, to: Math.min(hi, from + span) });
     }
     this.selected = batch;
-    this.preview = null;
+    // Following a live run moves the selection on its own; a batch the pointer rests on stays
+    // previewed until the pointer leaves it.
+    if (!options.keepFollow) this.preview = null;
     this.updateUrl();
     this.loadSelected();
     this.render();
@@ -486,11 +488,11 @@ class App {
       return;
     }
     const panel = this.panels[0];
-    if (!panel?.selectedMeta || !['ArrowLeft', 'ArrowRight', 'Home', 'End'].includes(e.key)) return;
+    if (!panel?.selectedMeta || !['ArrowLeft', 'ArrowRight', 'Home', 'End', 'PageUp', 'PageDown'].includes(e.key)) return;
     e.preventDefault();
     this.freshSelectedMeta(panel).then((meta) => {
       if (!meta) return;
-      const to = { ArrowLeft: meta.prev, ArrowRight: meta.next, Home: meta.first, End: meta.last }[e.key];
+      const to = { ArrowLeft: meta.prev, ArrowRight: meta.next, Home: meta.first, End: meta.last, PageUp: pageStep(meta, -1), PageDown: pageStep(meta, 1) }[e.key];
       if (to !== null && to !== undefined) this.selectBatch(to, { reveal: true });
     });
   }
@@ -613,10 +615,13 @@ class App {
     const main = this.panels[0]?.run?.id ?? null;
     const compare = this.panels[1]?.run?.id ?? null;
     const label = (r) => `${r.id}${statusMark(r)} (${r.cell ?? '?'}, ${fmtInt(r.records)})`;
-    d3.select('#run-select').selectAll('option').data(this.runList, (r) => r.id).join('option')
+    // A narrow window cuts a menu's text: the whole label of what is chosen is its tooltip.
+    const chosen = (id) => this.runList.find((r) => r.id === id);
+    d3.select('#run-select').attr('title', chosen(main) ? label(chosen(main)) : null)
+      .selectAll('option').data(this.runList, (r) => r.id).join('option')
       .attr('value', (r) => r.id).text(label).property('selected', (r) => r.id === main);
     const others = [{ id: '', none: true }, ...this.runList.filter((r) => r.id !== main)];
-    d3.select('#compare-select').property('disabled', this.runList.length < 2)
+    d3.select('#compare-select').property('disabled', this.runList.length < 2).attr('title', chosen(compare) ? label(chosen(compare)) : null)
       .selectAll('option').data(others, (r) => r.id).join('option')
       .attr('value', (r) => r.id).text((r) => (r.none ? '— none —' : label(r))).property('selected', (r) => (r.none ? !compare : r.id === compare));
     // Parameters and gates: the union over the runs shown.
@@ -669,21 +674,28 @@ class App {
     const view = {
       seriesKey: this.seriesKey, preview: this.preview, zoom: this.zoom,
       domain: this.domain(), fullDomain: this.fullDomain(), showResidual: this.showResidual && this.residualAvailable(),
-      barMax: 0, hzMax: 0, ovMax: 0,
     };
-    // Side by side, the runs share every scale, so equal heights mean equal gradients.
+    // Side by side, runs that draw the same series share every scale, so equal heights mean equal
+    // gradients. A run without the chosen series (an RNN beside an LSTM's gate) draws its whole
+    // parameter on a scale of its own: shared, the larger one flattened the gate to nothing.
+    const scales = new Map();
+    const scaleOf = (key) => scales.get(key) ?? scales.set(key, { barMax: 0, hzMax: 0, ovMax: 0 }).get(key);
     for (const p of this.panels) {
       const series = p.drawnSeries(this.seriesKey);
       if (p.shown) {
-        view.barMax = Math.max(view.barMax, barMax(p.shown.record, series, this.showResidual));
+        const scale = scaleOf(series.key);
+        scale.barMax = Math.max(scale.barMax, barMax(p.shown.record, series, this.showResidual));
         const { t } = losses.get(p);
-        if (t !== null) view.hzMax = Math.max(view.hzMax, rowMax(p.shown.record, series, t));
+        if (t !== null) scale.hzMax = Math.max(scale.hzMax, rowMax(p.shown.record, series, t));
       }
-      if (p.overview?.max) view.ovMax = Math.max(view.ovMax, p.overview.max);
+      const overview = scaleOf(p.seriesFor(this.seriesKey).key);
+      if (p.overview?.max) overview.ovMax = Math.max(overview.ovMax, p.overview.max);
     }
     for (const p of this.panels) {
       const { t, fallback } = losses.get(p);
-      p.render({ ...view, hoverT: t, hoverDefault: fallback }, detailOnly);
+      const { barMax: bars, hzMax } = scaleOf(p.drawnSeries(this.seriesKey).key);
+      const { ovMax } = scaleOf(p.seriesFor(this.seriesKey).key);
+      p.render({ ...view, barMax: bars, hzMax, ovMax, hoverT: t, hoverDefault: fallback }, detailOnly);
     }
     if (detailOnly) return;
     d3.select('#panels').classed('compare', this.panels.length > 1);
@@ -716,7 +728,9 @@ class App {
     if (this.serverError) {
       const box = d3.select('#problems').attr('hidden', null).classed('offline', true).classed('info', false).attr('title', this.serverError).html('');
       box.append('b').text('Lost connection to the viewer server');
-      box.append('span').text(` — retrying every ${this.pollMs >= 1000 ? `${Math.round(this.pollMs / 1000)} s` : `${this.pollMs} ms`}; what is shown is the last data received.`);
+      box.append('span').text(` — retrying every ${this.pollMs >= 1000 ? `${Math.round(this.pollMs / 1000)} s` : `${this.pollMs} ms`}; what is shown is the last data received. A viewer started with --serve stops when its run ends; to look on, run `);
+      box.append('code').text(`rnnbow serve --logdir ${this.logdir || 'runs'}`);
+      box.append('span').text(' (the page reconnects when the port is the same).');
       return;
     }
     d3.select('#problems').classed('offline', false).attr('title', null);
@@ -751,11 +765,34 @@ class App {
     const run = this.panels[0]?.run;
     const badge = d3.select('#live-badge');
     const live = run && (run.status === 'running' || run.status === 'stale');
-    badge.attr('hidden', live ? null : true).classed('stale', run?.status === 'stale')
-      .text(run?.status === 'running' ? `● live · ${fmtInt(run.records)} batches` : 'no end written yet');
-    d3.select('#follow-wrap').style('display', live ? null : 'none');
-    d3.select('#follow-toggle').property('checked', this.follow);
+    // A run watched live that then ends keeps its badge, saying so: the toolbar does not jump
+    // and the user learns that nothing more will come.
+    if (live) this.watchedLive = run.id;
+    const ended = !live && run && this.watchedLive === run.id;
+    const text = this.serverError && live
+      ? '○ not connected'
+      : ended ? `■ ${run.status} · ${fmtInt(run.records)} batches` : run?.status === 'running' ? `● live · ${fmtInt(run.records)} batches` : 'no end written yet';
+    badge.attr('hidden', live || ended ? null : true).classed('stale', run?.status === 'stale' || (live && this.serverError !== null)).classed('ended', !!ended).text(text);
+    d3.select('#follow-wrap').style('display', live || ended ? null : 'none').classed('disabled', !!ended)
+      .attr('title', ended ? 'The run has ended: there is nothing more to follow' : null);
+    d3.select('#follow-toggle').property('checked', this.follow && !ended).property('disabled', !!ended);
   }
+}
+
+/**
+ * The batch about a tenth of the run's recorded batches away from the selected one in `direction`
+ * (PageUp -1, PageDown +1), within the run: thousands of recorded batches are then ten presses end
+ * to end, not thousands of arrow presses. The step is that many records at the run's average
+ * spacing, so a run recorded on a schedule lands on recorded batches; otherwise the server answers
+ * with the nearest one. It is never shorter than the step to the neighbour.
+ */
+function pageStep(meta, direction) {
+  const neighbour = direction < 0 ? meta.prev : meta.next;
+  if (neighbour === null || neighbour === undefined) return null;
+  const spacing = meta.total > 1 ? (meta.last - meta.first) / (meta.total - 1) : 1;
+  const step = Math.round(Math.ceil(meta.total / 10) * spacing);
+  const to = Math.max(meta.first, Math.min(meta.last, meta.batch + direction * step));
+  return direction < 0 ? Math.min(to, neighbour) : Math.max(to, neighbour);
 }
 
 const app = new App();

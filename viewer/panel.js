@@ -394,7 +394,7 @@ export class RunPanel {
   describe(view, series) {
     const run = this.run?.id ?? 'no run';
     const batch = this.shown ? `batch ${this.shown.meta.batch}` : 'no batch shown';
-    this.svg.attr('aria-label', `${run}, ${batch}: labels and predictions, gradient per step by distance, the gradient horizon of one loss, and the max gradient of every recorded batch. Keys: left and right arrows for the previous and next batch, [ and ] for the previous and next loss step.`);
+    this.svg.attr('aria-label', `${run}, ${batch}: labels and predictions, gradient per step by distance, the gradient horizon of one loss, and the max gradient of every recorded batch. Keys: left and right arrows for the previous and next batch, Page Up and Page Down a tenth of the run back and on, [ and ] for the previous and next loss step.`);
     this.hzSvg.attr('aria-label', `${run}: horizon over training, the share of ${series.key || 'the'} gradient from each distance, per column of batches.`);
   }
 
@@ -969,13 +969,17 @@ export class RunPanel {
     // A narrow panel keeps the chart's name whole rather than a cut sentence.
     if (hzTitle.node().getComputedTextLength() > W - M.left - M.right) hzTitle.text('Horizon over training');
     fitLine(hzTitle, W - M.left - M.right);
+    // Until the chosen series' answer arrives the chart still draws the previous one's, and says so.
+    const pending = data && data.series !== undefined && data.series !== series.key;
     svg.select('.hz-sub').attr('font-size', 11).text(
-      data
-        ? `share of ${seriesText ? `${seriesText}’s` : 'the'} itemized gradient by distance d (same shades as the bars; darkest = local)${data.sampled ? ` · from ${data.sampled} sampled batches` : ''}`
-        : 'loading…',
+      pending
+        ? `loading ${seriesText}… (still showing ${data.series})`
+        : data
+          ? `share of ${seriesText ? `${seriesText}’s` : 'the'} itemized gradient by distance d (same shades as the bars; darkest = local)${data.sampled ? ` · from ${data.sampled} sampled batches` : ''}`
+          : 'loading…',
     );
     // Narrow: the legend under the chart names the shades, so the parenthesis goes first.
-    if (data && svg.select('.hz-sub').node().getComputedTextLength() > W - M.left - M.right) {
+    if (data && !pending && svg.select('.hz-sub').node().getComputedTextLength() > W - M.left - M.right) {
       svg.select('.hz-sub').text(`share of ${seriesText ? `${seriesText}’s` : 'the'} gradient by distance d${data.sampled ? ` · ${data.sampled} sampled` : ''}`);
     }
     fitLine(svg.select('.hz-sub'), W - M.left - M.right);
@@ -1062,6 +1066,10 @@ export class RunPanel {
     this.intTitle.append('span').text('Interesting batches ');
     this.intTitle.append('span').attr('class', 'sub').text(this.run ? `in ${this.run.id}` : '');
     const box = this.intBox;
+    // The lists are drawn anew when the selection changes, often by a press of Enter on one of
+    // their buttons: the keyboard's place goes to the same button in the new lists.
+    const focused = box.node().contains(document.activeElement) ? document.activeElement : null;
+    const refocus = focused ? { list: focused.closest('section')?.getAttribute('data-list'), batch: focused.getAttribute('data-batch') } : null;
     box.html('');
     if (!data) return;
     const selected = this.selectedMeta?.meta.batch;
@@ -1093,5 +1101,6 @@ export class RunPanel {
     if (itemizationText(this.run) !== 'full itemization') {
       list('Biggest truncation residual', this.run?.primary ? `(${this.run.primary})` : '', nonZero(data.residual), (it) => `${fmt(num(it.value))} (${Math.round(num(it.share ?? 0) * 100)}%)`, 'residual');
     }
+    if (refocus) box.select(`section[data-list="${refocus.list}"] button[data-batch="${refocus.batch}"]`).node()?.focus({ preventScroll: true });
   }
 }

@@ -39,7 +39,7 @@ function describeFully(run: RunSource, links: RunLinks | undefined): Record<stri
     id: run.id,
     kind: run.kind,
     status: run.status,
-    indexing: run.scanning,
+    indexing: run.indexing,
     version: run.version,
     records: idx?.count ?? 0,
     firstBatch: idx && idx.count ? idx.batchAt(0) : null,

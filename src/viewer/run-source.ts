@@ -78,6 +78,8 @@ export abstract class RunSource {
   shape: RecordShape | null = null;
   private refreshing: Promise<void> | null = null;
   private lastRefresh = 0;
+  /** Until a scan has read every record there was (again, after the index was reset). */
+  private catchingUp = true;
   private readonly caches = new Map<string, { version: number; value: unknown }>();
   private readonly derivedValues = new Map<string, Promise<unknown>>();
 
@@ -108,6 +110,16 @@ export abstract class RunSource {
   }
 
   /**
+   * True while the index is still reading the records that were there before: the first scan, or
+   * the one after the files were replaced. A live run's later scans read what was just appended;
+   * with the trainer in the same process (`train --serve`) each takes a while, and the page would
+   * otherwise say "indexing" for the whole run.
+   */
+  get indexing(): boolean {
+    return this.catchingUp;
+  }
+
+  /**
    * Brings the index up to date, at most once per `minIntervalMs`; concurrent callers share one
    * scan. Never throws: a failure becomes a problem of the run.
    */
@@ -119,6 +131,7 @@ export abstract class RunSource {
       .finally(() => {
         this.lastRefresh = Date.now();
         this.refreshing = null;
+        this.catchingUp = false;
       });
     return this.refreshing;
   }
@@ -132,6 +145,7 @@ export abstract class RunSource {
   /** Forgets every record (the file was replaced or truncated); the next scan starts over. */
   protected resetIndex(): void {
     this.index = null;
+    this.catchingUp = true;
     this.derivedValues.clear();
     this.version++;
   }

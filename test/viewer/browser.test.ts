@@ -249,6 +249,46 @@ describe('the viewer page (paper areas 1-4)', () => {
     await waitAttr('#panel-0 svg.panel', 'data-selected', last.batch);
   });
 
+  it('Page Down / Page Up step a tenth of the run at a time, end to end in ten presses or so', async () => {
+    await open(`?run=rnn-json&batch=${records[0].batch}`);
+    await waitAttr('#panel-0 svg.panel', 'data-selected', records[0].batch);
+    const selected = async () => Number(await attr('#panel-0 svg.panel', 'data-selected'));
+    /** Presses `key` until the selection reaches `target`, each press after the last one's batch arrived; returns the batches passed. */
+    const pressTo = async (key: string, target: number) => {
+      const passed: number[] = [];
+      for (let b = await selected(); b !== target && passed.length < 20; ) {
+        await page.keyboard.press(key);
+        await page.waitForFunction((from) => document.querySelector('#panel-0 svg.panel')?.getAttribute('data-selected') !== from, String(b));
+        passed.push((b = await selected()));
+      }
+      return passed;
+    };
+    const down = await pressTo('PageDown', last.batch);
+    // A tenth of the 15 records, rounded up: two records a press, each one a recorded batch.
+    const tenth = Math.ceil(records.length / 10);
+    expect(down).toEqual(records.filter((_, i) => i > 0 && (i % tenth === 0 || i === records.length - 1)).map((r) => r.batch));
+    const up = await pressTo('PageUp', records[0].batch);
+    expect(up.length).toBeLessThanOrEqual(Math.ceil(records.length / tenth));
+  });
+
+  it('Enter on an interesting batch selects it and leaves the keyboard on that button', async () => {
+    await open(`?run=rnn-json&batch=${records[0].batch}`);
+    const button = page.locator('#panel-0 section[data-list="largest"] button').nth(2);
+    await button.waitFor();
+    const batch = Number(await button.getAttribute('data-batch'));
+    await button.focus();
+    await page.keyboard.press('Enter');
+    await waitAttr('#panel-0 svg.panel', 'data-selected', batch);
+    // The lists were drawn again for the new selection; the focus is on the same entry there.
+    await page.waitForFunction(() => document.querySelector('section[data-list="largest"] button.current') !== null);
+    const focused = await page.evaluate(() => ({
+      list: document.activeElement?.closest('section')?.getAttribute('data-list'),
+      batch: document.activeElement?.getAttribute('data-batch'),
+      current: document.activeElement?.classList.contains('current'),
+    }));
+    expect(focused).toEqual({ list: 'largest', batch: String(batch), current: true });
+  });
+
   it('opens the view a shared URL describes', async () => {
     await open(`?run=rnn-json&batch=${records[5].batch}`);
     await waitAttr('#panel-0 svg.panel', 'data-selected', records[5].batch);
@@ -328,6 +368,25 @@ describe('past the paper', () => {
     await shot('06-compare');
   });
 
+  it('side by side, a run without the chosen gate draws its whole parameter on a scale of its own', async () => {
+    await open('?run=lstm-both&compare=rnn-json&series=weight_hh%3Af');
+    await page.waitForSelector('#panel-1 svg.panel rect.segment');
+    // How far up area 2 each panel's tallest stack of bars reaches (1 = the top of its axis).
+    const reach = (i: number) =>
+      page.evaluate((sel) => {
+        const segments = Array.from(document.querySelectorAll(`${sel} [data-area="2"] rect.segment`)) as SVGRectElement[];
+        const axis = (document.querySelector(`${sel} [data-area="2"] .y-axis path.domain`) as SVGPathElement).getBBox();
+        const bottom = Math.max(...segments.map((r) => r.y.baseVal.value + r.height.baseVal.value));
+        const top = Math.min(...segments.map((r) => r.y.baseVal.value));
+        return (bottom - top) / (bottom - axis.y);
+      }, `#panel-${i} svg.panel`);
+    await page.waitForFunction(() => document.querySelector('#panel-0 svg.panel')?.getAttribute('data-batch') !== '');
+    // Each panel's scale is its own: the tallest bars of both reach near the top (shared, the
+    // larger maximum flattened the other panel's bars).
+    await expect.poll(() => reach(0), { timeout: 10_000 }).toBeGreaterThan(0.7);
+    await expect.poll(() => reach(1), { timeout: 10_000 }).toBeGreaterThan(0.7);
+  });
+
   it('side by side, area 3 of each panel starts at its own run\'s largest loss', async () => {
     await open('?run=rnn-json&compare=lstm-both');
     await page.waitForSelector('#panel-1 svg.panel [data-area="3"] rect.horizon-bar');
@@ -377,6 +436,30 @@ describe('past the paper', () => {
     await page.selectOption('#param-select', 'weight_ih');
     await page.waitForFunction(() => new URL(location.href).searchParams.get('series') === 'weight_ih');
     await shot('07-lstm-gate');
+  });
+
+  it('says when the horizon-over-training chart still shows the previous series, until the chosen one arrives', async () => {
+    await open('?run=lstm-both');
+    await page.waitForSelector('#panel-0 svg.horizon-training .hz-bars rect', { state: 'attached' });
+    const sub = () => page.locator('#panel-0 svg.horizon-training .hz-sub').textContent();
+    expect(await sub()).toMatch(/^share of weight_hh’s/);
+    // The gate's answer is held back, as a busy server (one beside a training run) holds it.
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route(/\/api\/horizon\?.*series=weight_hh%3Af/, async (route) => {
+      await held;
+      await route.continue();
+    });
+    try {
+      await page.selectOption('#gate-select', 'f');
+      await page.waitForFunction(() => document.querySelector('#panel-0 svg.horizon-training .hz-sub')?.textContent?.startsWith('loading'));
+      expect(await sub()).toBe('loading weight_hh:f… (still showing weight_hh)');
+      release();
+      await page.waitForFunction(() => document.querySelector('#panel-0 svg.horizon-training .hz-sub')?.textContent?.startsWith('share of weight_hh:f’s'));
+    } finally {
+      release();
+      await page.unrouteAll();
+    }
   });
 
   it('reads event-file-only runs and offers GRU gates', async () => {
@@ -439,6 +522,31 @@ describe('past the paper', () => {
     copyFileSync(path.join(fx.logdir, 'rnn-json', 'run.json'), path.join(newcomer, 'run.json'));
     await page.waitForFunction(() => Array.from(document.querySelectorAll('#run-select option')).some((o) => (o as HTMLOptionElement).value === 'newcomer'));
     await shot('09-live');
+  });
+
+  it('live mode: a batch previewed under the pointer stays while "follow latest" moves on; an ended run says so', async () => {
+    const dir = path.join(fx.logdir, 'growing-preview');
+    mkdirSync(dir);
+    copyFileSync(path.join(fx.logdir, 'rnn-json', 'run.json'), path.join(dir, 'run.json'));
+    const lines = readFileSync(path.join(fx.logdir, 'rnn-json', 'records.jsonl'), 'utf8').trimEnd().split('\n');
+    const batches = lines.map((l) => (JSON.parse(l) as BatchRecord).batch);
+    writeFileSync(path.join(dir, 'records.jsonl'), lines.slice(0, 3).join('\n') + '\n');
+    await open('?run=growing-preview&poll=250');
+    await waitAttr('#panel-0 svg.panel', 'data-selected', batches[2]);
+    await moveTo(`#panel-0 rect.ov-bar[data-batch="${batches[0]}"]`);
+    await waitAttr('#panel-0 svg.panel', 'data-preview', batches[0]);
+    append(path.join(dir, 'records.jsonl'), lines[3] + '\n');
+    // Follow selects the new batch; the pointer has not moved, so its batch stays on screen.
+    await waitAttr('#panel-0 svg.panel', 'data-selected', batches[3]);
+    expect(await attr('#panel-0 svg.panel', 'data-preview')).toBe(String(batches[0]));
+    expect(await attr('#panel-0 svg.panel', 'data-batch')).toBe(String(batches[0]));
+    expect(await page.locator('#live-badge').textContent()).toBe('● live · 4 batches');
+    // The run ends: the badge stays, saying how it ended, and there is nothing more to follow.
+    writeFileSync(path.join(dir, 'summary.json'), JSON.stringify({ batches: 8, finalLoss: 3, records: 4, status: 'interrupted' }));
+    await page.waitForFunction(() => document.querySelector('#live-badge')?.textContent === '■ interrupted · 4 batches');
+    expect(await page.locator('#live-badge').isVisible()).toBe(true);
+    expect(await page.locator('#follow-toggle').isDisabled()).toBe(true);
+    expect(await page.locator('#follow-toggle').isChecked()).toBe(false);
   });
 
   it('live mode: ← → End use where the run stands now, not where it stood when the batch was loaded', async () => {
@@ -1058,6 +1166,8 @@ describe('past the paper', () => {
       await page.waitForFunction(() => document.querySelector('#problems.offline') !== null);
       const box = page.locator('#problems');
       expect(await box.textContent()).toMatch(/^Lost connection to the viewer server .*retrying/);
+      // A viewer started beside a run stops with it: the banner says how to look on.
+      expect(await box.locator('code').textContent()).toBe(`rnnbow serve --logdir ${fx.logdir}`);
       expect(await box.locator('li').count()).toBe(0);
       expect(await page.locator('#panels').getAttribute('class')).toMatch(/\boffline\b/);
       await shot('14-server-lost');

@@ -4,11 +4,13 @@
  * sampled record once however often it is asked for, the horizon answer is rounded, and the
  * page's batch cache is bounded by the numbers it holds.
  */
+import { appendFileSync, copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { RunReader, TAGS } from '../../src/exporters/tensorboard/index.js';
-import { sampledHorizon, sampleRanks } from '../../src/viewer/api.js';
+import { HORIZON_READS_AT_ONCE, sampledHorizon, sampleRanks } from '../../src/viewer/api.js';
 import { JsonRunSource } from '../../src/viewer/json-run-source.js';
+import { describeRun } from '../../src/viewer/run-description.js';
 import { SafeRoot } from '../../src/viewer/safe-root.js';
 import { TensorBoardRunSource } from '../../src/viewer/tensorboard-run-source.js';
 // The page's own module (plain browser JS; it only needs fetch, stubbed below).
@@ -137,6 +139,31 @@ describe('sampled horizon chart of a gate', () => {
     a.bins[0].share.forEach((s, d) => expect(s).toBeCloseTo(mass[d] / total, 12));
   });
 
+  it('reads the sampled records several at a time, never more than its bound', async () => {
+    const root = await SafeRoot.open(viewer.fx.logdir);
+    const source = new JsonRunSource('lstm-both', path.join(root.real, 'lstm-both'), root);
+    await source.refresh(0);
+    const series = source.series.find((s) => s.key === 'weight_hh:o')!;
+    const read = source.readRecord.bind(source);
+    let inFlight = 0;
+    let most = 0;
+    vi.spyOn(source, 'readRecord').mockImplementation(async (r) => {
+      most = Math.max(most, ++inFlight);
+      try {
+        // Each read waits for a later turn of the event loop, as a file read does.
+        await new Promise((resolve) => setImmediate(resolve));
+        return await read(r);
+      } finally {
+        inFlight--;
+      }
+    });
+    const idx = source.index!;
+    const result = await sampledHorizon(source, series, idx.batchAt(0), idx.batchAt(idx.count - 1), 1000);
+    expect(result.sampled).toBe(idx.count);
+    expect(most).toBe(Math.min(HORIZON_READS_AT_ONCE, idx.count));
+    expect(most).toBeGreaterThan(1);
+  });
+
   it('the horizon answer sends shares to six decimals, still summing to 1', async () => {
     const { status, body } = await getJson(viewer.port, '/api/horizon?run=lstm-both&series=weight_hh%3Ai');
     expect(status).toBe(200);
@@ -187,5 +214,28 @@ describe("the page's batch cache", () => {
     } finally {
       vi.unstubAllGlobals();
     }
+  });
+});
+
+describe('a live run is not "indexing" while it grows', () => {
+  it('says indexing while it reads the records that were there, not while it reads what a live run appends', async () => {
+    const dir = path.join(viewer.fx.logdir, 'growing');
+    mkdirSync(dir);
+    copyFileSync(path.join(viewer.fx.logdir, 'rnn-json', 'run.json'), path.join(dir, 'run.json'));
+    const lines = readFileSync(path.join(viewer.fx.logdir, 'rnn-json', 'records.jsonl'), 'utf8').trimEnd().split('\n');
+    const records = path.join(dir, 'records.jsonl');
+    writeFileSync(records, lines.slice(0, 2).join('\n') + '\n');
+    const root = await SafeRoot.open(viewer.fx.logdir);
+    const source = new JsonRunSource('growing', path.join(root.real, 'growing'), root);
+    expect(describeRun(source).indexing).toBe(true);
+    await source.refresh(0);
+    expect(describeRun(source).indexing).toBe(false);
+    appendFileSync(records, lines.slice(2, 4).join('\n') + '\n');
+    const scan = source.refresh(0);
+    // A scan of appended records is running, and the page still sees a live run, not a loading one.
+    expect(source.scanning).toBe(true);
+    expect(describeRun(source).indexing).toBe(false);
+    await scan;
+    expect(source.index!.count).toBe(4);
   });
 });
