@@ -1059,6 +1059,12 @@ export class RunPanel {
 
   // ------------------------------------------------------------- interesting batches
 
+  /** Scrolls the panel's charts into view if their top is above the window. */
+  revealCharts() {
+    const node = this.svg.node();
+    if (node.getBoundingClientRect().top < 0) node.scrollIntoView({ block: 'start' });
+  }
+
   renderInteresting(view, series) {
     const data = this.interesting;
     if (!this.changed('interesting', data, this.selectedMeta?.meta.batch, this.run?.id)) return;
@@ -1082,7 +1088,12 @@ export class RunPanel {
       for (const it of items) {
         const b = ol.append('li').append('button').attr('type', 'button').attr('data-batch', it.batch)
           .classed('current', it.batch === selected)
-          .on('click', () => this.app.selectBatch(it.batch, { source: this.index, reveal: true }));
+          .on('click', (event) => {
+            this.app.selectBatch(it.batch, { source: this.index, reveal: true });
+            // The lists sit under the charts: a click (not Enter, which keeps the keyboard here)
+            // brings the batch it chose into view when the charts are scrolled away.
+            if (event.detail > 0) this.revealCharts();
+          });
         b.append('span').text(`batch ${fmtInt(it.batch)}`);
         b.append('span').attr('class', cls === 'nonFinite' ? 'bad' : null).text(value(it));
       }

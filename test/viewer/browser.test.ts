@@ -271,6 +271,24 @@ describe('the viewer page (paper areas 1-4)', () => {
     expect(up.length).toBeLessThanOrEqual(Math.ceil(records.length / tenth));
   });
 
+  it('a click in the interesting batches, scrolled below the charts, brings the charts back into view', async () => {
+    await page.setViewportSize({ width: 1280, height: 800 });
+    try {
+      await open(`?run=rnn-json&batch=${records[0].batch}`);
+      const button = page.locator('#panel-0 section[data-list="largest"] button').nth(1);
+      await button.scrollIntoViewIfNeeded();
+      const top = () => page.evaluate(() => document.querySelector('#panel-0 svg.panel')!.getBoundingClientRect().top);
+      expect(await top()).toBeLessThan(0);
+      const batch = Number(await button.getAttribute('data-batch'));
+      await button.click();
+      await waitAttr('#panel-0 svg.panel', 'data-selected', batch);
+      await page.waitForFunction(() => document.querySelector('#panel-0 svg.panel')!.getBoundingClientRect().top >= 0);
+      expect(await top()).toBeLessThan(50);
+    } finally {
+      await page.setViewportSize({ width: 1400, height: 1100 });
+    }
+  });
+
   it('Enter on an interesting batch selects it and leaves the keyboard on that button', async () => {
     await open(`?run=rnn-json&batch=${records[0].batch}`);
     const button = page.locator('#panel-0 section[data-list="largest"] button').nth(2);
