@@ -452,6 +452,20 @@ class App {
     this.setHover(Math.max(0, Math.min(n - 1, (t ?? n - 1) + delta)));
   }
 
+  /**
+   * Zooms the overview by `factor` (0.5 halves the range shown, 2 doubles it) around the selected
+   * batch: what dragging in the strip does, for the keyboard. Out past the whole run is no zoom.
+   */
+  zoomBy(factor) {
+    const [lo, hi] = this.fullDomain();
+    const [from, to] = this.domain();
+    const span = Math.max(1, Math.round((to - from) * factor));
+    if (span >= hi - lo) return this.setZoom(null);
+    const centre = this.selected !== null && this.selected >= from && this.selected <= to ? this.selected : (from + to) / 2;
+    const start = Math.max(lo, Math.min(hi - span, Math.round(centre - span / 2)));
+    this.setZoom({ from: start, to: start + span });
+  }
+
   setZoom(zoom) {
     this.zoom = zoom;
     this.updateUrl();
@@ -485,6 +499,11 @@ class App {
     if (e.key === '[' || e.key === ']') {
       e.preventDefault();
       this.stepLoss(e.key === '[' ? -1 : 1);
+      return;
+    }
+    if (e.key === '+' || e.key === '=' || e.key === '-') {
+      e.preventDefault();
+      this.zoomBy(e.key === '-' ? 2 : 0.5);
       return;
     }
     const panel = this.panels[0];

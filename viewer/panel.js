@@ -394,7 +394,7 @@ export class RunPanel {
   describe(view, series) {
     const run = this.run?.id ?? 'no run';
     const batch = this.shown ? `batch ${this.shown.meta.batch}` : 'no batch shown';
-    this.svg.attr('aria-label', `${run}, ${batch}: labels and predictions, gradient per step by distance, the gradient horizon of one loss, and the max gradient of every recorded batch. Keys: left and right arrows for the previous and next batch, Page Up and Page Down a tenth of the run back and on, [ and ] for the previous and next loss step.`);
+    this.svg.attr('aria-label', `${run}, ${batch}: labels and predictions, gradient per step by distance, the gradient horizon of one loss, and the max gradient of every recorded batch. Keys: left and right arrows for the previous and next batch, Page Up and Page Down a tenth of the run back and on, plus and minus to zoom the overview, [ and ] for the previous and next loss step.`);
     this.hzSvg.attr('aria-label', `${run}: horizon over training, the share of ${series.key || 'the'} gradient from each distance, per column of batches.`);
   }
 

@@ -271,6 +271,27 @@ describe('the viewer page (paper areas 1-4)', () => {
     expect(up.length).toBeLessThanOrEqual(Math.ceil(records.length / tenth));
   });
 
+  it('+ and - zoom the overview around the selected batch, as dragging in the strip does', async () => {
+    const [lo, hi] = [records[0].batch, last.batch];
+    const mid = records[5].batch;
+    await open(`?run=rnn-json&batch=${mid}`);
+    await waitAttr('#panel-0 svg.panel', 'data-selected', mid);
+    await page.keyboard.press('+');
+    await page.waitForFunction(() => new URL(location.href).searchParams.has('from'));
+    const [from, to] = [Number(urlParam('from')), Number(urlParam('to'))];
+    // Half the run, around the selection, within the run.
+    expect(to - from).toBe(Math.round((hi - lo) / 2));
+    expect(from).toBeGreaterThanOrEqual(lo);
+    expect(to).toBeLessThanOrEqual(hi);
+    expect(mid).toBeGreaterThanOrEqual(from);
+    expect(mid).toBeLessThanOrEqual(to);
+    const inZoom = records.filter((r) => r.batch >= from && r.batch <= to).length;
+    await page.waitForFunction((n) => document.querySelectorAll('#panel-0 rect.ov-bar').length === n, inZoom);
+    await page.keyboard.press('-');
+    await page.waitForFunction(() => !new URL(location.href).searchParams.has('from'));
+    await page.waitForFunction((n) => document.querySelectorAll('#panel-0 rect.ov-bar').length === n, records.length);
+  });
+
   it('a click in the interesting batches, scrolled below the charts, brings the charts back into view', async () => {
     await page.setViewportSize({ width: 1280, height: 800 });
     try {
