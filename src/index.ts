@@ -25,7 +25,8 @@ export { gruCell } from './cells/gru.js';
 export { fullRecorder } from './recorders/full.js';
 export { truncatedRecorder } from './recorders/truncated.js';
 export { periodicRecorder } from './recorders/periodic.js';
-export { jsonExporter, JsonExporter } from './exporters/json/json-exporter.js';
+export { JSON_QUEUE_CHARS, jsonExporter, JsonExporter } from './exporters/json/json-exporter.js';
+export type { LineFileSystem } from './exporters/line-file.js';
 export { readJsonRun, isJsonRun, type JsonRun, type ReadProblem, type ScalarLine, type SampleLine } from './exporters/json/json-reader.js';
 export {
   tensorboardExporter,

@@ -61,3 +61,8 @@ export function tokenText(run, id) {
   const v = run?.vocabVisible?.[id];
   return v === undefined ? `#${id}` : v;
 }
+
+/** `word` as one shell word: as it is when plain, else in single quotes (so a pasted command works). */
+export function shellWord(word) {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}

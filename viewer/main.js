@@ -4,7 +4,7 @@
 import { ApiFailure, BatchCache, getJson } from './api.js';
 import { continuationToFollow, followedText } from './continuity.js';
 import { exportPng, exportSvg } from './export.js';
-import { fmtInt } from './format.js';
+import { fmtInt, shellWord } from './format.js';
 import { RunPanel, barMax, resolveSeries, rowMax } from './panel.js';
 import { RunList } from './run-list.js';
 
@@ -42,6 +42,8 @@ class App {
     this.runs = new Map();
     this.runList = [];
     this.logdir = '';
+    /** The run last seen running in the main panel: when it ends, its badge says how. */
+    this.watchedLive = null;
     this.logdirProblems = [];
     this.serverError = null;
     this.panels = [];
@@ -508,6 +510,8 @@ class App {
     }
     const panel = this.panels[0];
     if (!panel?.selectedMeta || !['ArrowLeft', 'ArrowRight', 'Home', 'End', 'PageUp', 'PageDown'].includes(e.key)) return;
+    // Elsewhere the page is long, and Page Up / Down scroll it.
+    if ((e.key === 'PageUp' || e.key === 'PageDown') && !e.target.closest?.('#panels svg')) return;
     e.preventDefault();
     this.freshSelectedMeta(panel).then((meta) => {
       if (!meta) return;
@@ -707,13 +711,14 @@ class App {
         const { t } = losses.get(p);
         if (t !== null) scale.hzMax = Math.max(scale.hzMax, rowMax(p.shown.record, series, t));
       }
-      const overview = scaleOf(p.seriesFor(this.seriesKey).key);
+      // Keyed by the series the overview holds: just after a switch it is still the previous one's.
+      const overview = scaleOf(p.overview?.series ?? p.seriesFor(this.seriesKey).key);
       if (p.overview?.max) overview.ovMax = Math.max(overview.ovMax, p.overview.max);
     }
     for (const p of this.panels) {
       const { t, fallback } = losses.get(p);
       const { barMax: bars, hzMax } = scaleOf(p.drawnSeries(this.seriesKey).key);
-      const { ovMax } = scaleOf(p.seriesFor(this.seriesKey).key);
+      const { ovMax } = scaleOf(p.overview?.series ?? p.seriesFor(this.seriesKey).key);
       p.render({ ...view, barMax: bars, hzMax, ovMax, hoverT: t, hoverDefault: fallback }, detailOnly);
     }
     if (detailOnly) return;
@@ -747,8 +752,8 @@ class App {
     if (this.serverError) {
       const box = d3.select('#problems').attr('hidden', null).classed('offline', true).classed('info', false).attr('title', this.serverError).html('');
       box.append('b').text('Lost connection to the viewer server');
-      box.append('span').text(` — retrying every ${this.pollMs >= 1000 ? `${Math.round(this.pollMs / 1000)} s` : `${this.pollMs} ms`}; what is shown is the last data received. A viewer started with --serve stops when its run ends; to look on, run `);
-      box.append('code').text(`rnnbow serve --logdir ${this.logdir || 'runs'}`);
+      box.append('span').text(` — retrying every ${this.pollMs >= 1000 ? `${Math.round(this.pollMs / 1000)} s` : `${this.pollMs} ms`}; what is shown is the last data received. A viewer started with train --serve stops when its run ends; to look on, run `);
+      box.append('code').text(`rnnbow serve --logdir ${shellWord(this.logdir || 'runs')}`);
       box.append('span').text(' (the page reconnects when the port is the same).');
       return;
     }
@@ -792,9 +797,10 @@ class App {
       ? '○ not connected'
       : ended ? `■ ${run.status} · ${fmtInt(run.records)} batches` : run?.status === 'running' ? `● live · ${fmtInt(run.records)} batches` : 'no end written yet';
     badge.attr('hidden', live || ended ? null : true).classed('stale', run?.status === 'stale' || (live && this.serverError !== null)).classed('ended', !!ended).text(text);
-    d3.select('#follow-wrap').style('display', live || ended ? null : 'none').classed('disabled', !!ended)
-      .attr('title', ended ? 'The run has ended: there is nothing more to follow' : null);
-    d3.select('#follow-toggle').property('checked', this.follow && !ended).property('disabled', !!ended);
+    // An ended run can still be continued (--resume): following then moves on to that run.
+    d3.select('#follow-wrap').style('display', live || ended ? null : 'none')
+      .attr('title', ended ? 'The run has ended; following moves on to a run that resumes it, if one starts' : null);
+    d3.select('#follow-toggle').property('checked', this.follow);
   }
 }
 
@@ -810,6 +816,7 @@ function pageStep(meta, direction) {
   if (neighbour === null || neighbour === undefined) return null;
   const spacing = meta.total > 1 ? (meta.last - meta.first) / (meta.total - 1) : 1;
   const step = Math.round(Math.ceil(meta.total / 10) * spacing);
+  if (!Number.isFinite(step)) return neighbour;
   const to = Math.max(meta.first, Math.min(meta.last, meta.batch + direction * step));
   return direction < 0 ? Math.min(to, neighbour) : Math.max(to, neighbour);
 }

@@ -2,12 +2,19 @@ import * as nodeFs from 'node:fs';
 import { ExportError } from '../core/errors.js';
 import { writeFailureReason } from '../core/write-failure.js';
 
-/** The file-system calls a {@link LineFile} makes; tests swap them to simulate a full disk. */
+/**
+ * The file-system calls a JSON Lines file makes; tests swap them to simulate a full disk.
+ *
+ * @category JSON runs
+ */
 export interface LineFileSystem {
   /** `fs.openSync`. */
   openSync(path: string, flags: string): number;
   /** `fs.fstatSync` (only `size` is read). */
-  fstatSync(fd: number): { size: number };
+  fstatSync(fd: number): {
+    /** The file's length in bytes. */
+    size: number;
+  };
   /** `fs.writeSync` (buffer form): may write fewer bytes than asked, as a filling disk does. */
   writeSync(fd: number, buffer: Uint8Array, offset: number, length: number): number;
   /** `fs.ftruncateSync`. */
@@ -97,6 +104,22 @@ export class LineFile {
   close(): void {
     this.flush();
     if (this.fd !== null) this.fs.closeSync(this.fd);
+    this.fd = null;
+  }
+
+  /**
+   * Closes without writing what is queued: after a write failed, later lines written behind the
+   * lost ones would leave a gap that no reader could tell from a complete file.
+   */
+  abandon(): void {
+    this.pending = [];
+    this.queued = 0;
+    if (this.fd === null) return;
+    try {
+      this.fs.closeSync(this.fd);
+    } catch {
+      // The write already failed; that error is the one to report.
+    }
     this.fd = null;
   }
 }

@@ -249,10 +249,16 @@ describe('the viewer page (paper areas 1-4)', () => {
     await waitAttr('#panel-0 svg.panel', 'data-selected', last.batch);
   });
 
-  it('Page Down / Page Up step a tenth of the run at a time, end to end in ten presses or so', async () => {
+  it('on a chart, Page Down / Page Up step a tenth of the run at a time, end to end in ten presses or so', async () => {
     await open(`?run=rnn-json&batch=${records[0].batch}`);
     await waitAttr('#panel-0 svg.panel', 'data-selected', records[0].batch);
     const selected = async () => Number(await attr('#panel-0 svg.panel', 'data-selected'));
+    // Away from the charts, Page Down scrolls the page as usual.
+    await page.keyboard.press('PageDown');
+    await page.waitForFunction(() => window.scrollY > 0);
+    expect(await selected()).toBe(records[0].batch);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.locator('#panel-0 svg.panel').focus();
     /** Presses `key` until the selection reaches `target`, each press after the last one's batch arrived; returns the batches passed. */
     const pressTo = async (key: string, target: number) => {
       const passed: number[] = [];
@@ -584,8 +590,9 @@ describe('past the paper', () => {
     writeFileSync(path.join(dir, 'summary.json'), JSON.stringify({ batches: 8, finalLoss: 3, records: 4, status: 'interrupted' }));
     await page.waitForFunction(() => document.querySelector('#live-badge')?.textContent === '■ interrupted · 4 batches');
     expect(await page.locator('#live-badge').isVisible()).toBe(true);
-    expect(await page.locator('#follow-toggle').isDisabled()).toBe(true);
-    expect(await page.locator('#follow-toggle').isChecked()).toBe(false);
+    // Following stays on, and usable: a run that resumes this one would be followed next.
+    expect(await page.locator('#follow-toggle').isDisabled()).toBe(false);
+    expect(await page.locator('#follow-toggle').isChecked()).toBe(true);
   });
 
   it('live mode: ← → End use where the run stands now, not where it stood when the batch was loaded', async () => {

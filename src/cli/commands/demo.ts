@@ -5,7 +5,8 @@ import { parseInteger, parseNumber } from '../parse.js';
 import { exitIfStoppedBySignal } from '../exit-by-signal.js';
 import { addServeBesideOptions, type ServeBesideFlags, viewerBeside } from '../serve-beside.js';
 import { receivedStopSignal } from '../../train/stop-signals.js';
-import { untilSignal } from './serve.js';
+import { untilSignal } from '../until-signal.js';
+import { viewerUrl } from './serve.js';
 import { printRunResult, runTraining } from './train.js';
 
 /** `rnnbow demo`: the paper's settings on the bundled corpus for about a minute, every exporter on. */
@@ -50,7 +51,7 @@ export function demoCommand(): Command {
         );
         // Stopped by Ctrl-C, the user wants the process gone, viewer and all.
         if (server && !receivedStopSignal()) {
-          process.stdout.write(`\nThe viewer keeps serving ${flags.logdir} at ${server.url}?run=${encodeURIComponent(result.runId)}; press Ctrl-C to stop it.\n`);
+          process.stdout.write(`\nThe viewer keeps serving ${flags.logdir} at ${viewerUrl(server, result.runId)}; press Ctrl-C to stop it.\n`);
           await untilSignal();
         }
       } finally {

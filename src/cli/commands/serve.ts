@@ -2,6 +2,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { DEFAULT_HOST, DEFAULT_PORT } from '../../viewer/defaults.js';
 import type { ViewerServer } from '../../viewer/index.js';
 import { collect, parseInteger } from '../parse.js';
+import { untilSignal } from '../until-signal.js';
 
 /** Flags of `rnnbow serve`. */
 export interface ServeFlags {
@@ -27,28 +28,20 @@ export function isLocalHost(host: string): boolean {
   return host === 'localhost' || host === '::1' || host.startsWith('127.');
 }
 
+/** The viewer's address, opening `runId` when given. */
+export function viewerUrl(server: Pick<ViewerServer, 'url'>, runId?: string): string {
+  return runId ? `${server.url}?run=${encodeURIComponent(runId)}` : server.url;
+}
+
 /** The lines printed when a viewer starts (the URL opens `runId` when given). */
 export function viewerBanner(server: Pick<ViewerServer, 'url' | 'host'>, logdir: string, runId?: string): string {
-  const url = runId ? `${server.url}?run=${encodeURIComponent(runId)}` : server.url;
-  const lines = [`rnnbow viewer: ${url}  (logdir ${logdir})`];
+  const lines = [`rnnbow viewer: ${viewerUrl(server, runId)}  (logdir ${logdir})`];
   if (!isLocalHost(server.host)) {
     lines.push(`  warning: listening on ${server.host}: other machines can read every run under ${logdir}`);
   }
   return lines.join('\n') + '\n';
 }
 
-/** Resolves when the process gets SIGINT or SIGTERM: how a viewer that serves until Ctrl-C waits. */
-export function untilSignal(): Promise<void> {
-  return new Promise((resolve) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
-}
 
 /** `rnnbow serve`: the RNNbow viewer over a logdir, until Ctrl-C. */
 export function serveCommand(): Command {

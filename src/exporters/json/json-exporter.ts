@@ -4,7 +4,7 @@ import { ExportError } from '../../core/errors.js';
 import type { Exporter, ExporterDefinition } from '../../core/exporter.js';
 import { knownOptions, numberOption } from '../../core/options.js';
 import type { BatchRecord, RunInfo, RunSummary, TrainingScalars } from '../../core/record.js';
-import { LineFile } from '../line-file.js';
+import { LineFile, type LineFileSystem } from '../line-file.js';
 import { stringifyJson } from './json-numbers.js';
 import { BATCH_SCHEMA, JSON_FILES, JSON_SCHEMA_VERSION, RUN_SCHEMA } from './schema.js';
 
@@ -18,7 +18,8 @@ export const JSON_QUEUE_CHARS = 1 << 20;
 
 /**
  * Streams a run as JSON Lines: `run.json` once, then one line per record, scalar step and sample,
- * flushed every `flushSeconds` (default 2) and on close.
+ * written every `flushSeconds` (default 2), whenever a file queues {@link JSON_QUEUE_CHARS}, and on
+ * close. After a write fails nothing more is written, and the next flush or the close throws.
  *
  * @category JSON runs
  */
@@ -29,7 +30,14 @@ export class JsonExporter implements Exporter {
   private timer?: NodeJS.Timeout;
   private failure?: ExportError;
 
-  constructor(private readonly flushSeconds = 2) {}
+  /**
+   * @param flushSeconds seconds between timed writes
+   * @param fs the JSON Lines files' file-system calls (tests simulate failing disks); node:fs by default
+   */
+  constructor(
+    private readonly flushSeconds = 2,
+    private readonly fs?: LineFileSystem,
+  ) {}
 
   async open(run: RunInfo, dir: string): Promise<void> {
     this.dir = dir;
@@ -39,16 +47,16 @@ export class JsonExporter implements Exporter {
       throw new ExportError(`cannot write ${path.join(dir, JSON_FILES.run)}: ${(err as NodeJS.ErrnoException).code}`, 'check that the logdir is writable');
     }
     this.files = {
-      records: new LineFile(path.join(dir, JSON_FILES.records)),
-      scalars: new LineFile(path.join(dir, JSON_FILES.scalars)),
-      samples: new LineFile(path.join(dir, JSON_FILES.samples)),
+      records: new LineFile(path.join(dir, JSON_FILES.records), this.fs),
+      scalars: new LineFile(path.join(dir, JSON_FILES.scalars), this.fs),
+      samples: new LineFile(path.join(dir, JSON_FILES.samples), this.fs),
     };
     for (const f of Object.values(this.files)) f.open();
     this.timer = setInterval(() => {
       try {
         this.flushSync();
-      } catch (err) {
-        this.failure = err as ExportError;
+      } catch {
+        // Kept by flushSync for the trainer's next flush.
       }
     }, this.flushSeconds * 1000);
     this.timer.unref();
@@ -69,13 +77,14 @@ export class JsonExporter implements Exporter {
   /**
    * Queues a line, and writes the file's queue once it holds {@link JSON_QUEUE_CHARS}: recording every
    * batch queues 28 KB lines by the hundred a second, and one 2-second queue copied into one
-   * string and one buffer (about 30 MB) is garbage the old generation has to collect (the
-   * exporter wrote a record in 0.42-0.46 ms this way, 0.55-0.62 ms before). A write that fails
-   * here fails the next flush, as the timer's do.
+   * string and one buffer (about 30 MB) is garbage the old generation has to collect
+   * (docs/performance.md). A write that fails here fails the next flush and the close, as the
+   * timer's do.
    */
   private push(file: LineFile, line: string): void {
     file.push(line);
-    if (file.pendingChars < JSON_QUEUE_CHARS) return;
+    // After a failed write nothing more is written: lines behind lost ones would hide the gap.
+    if (file.pendingChars < JSON_QUEUE_CHARS || this.failure) return;
     try {
       file.flush();
     } catch (err) {
@@ -91,15 +100,28 @@ export class JsonExporter implements Exporter {
   flushSync(): void {
     if (this.failure) throw this.failure;
     if (!this.files) return;
-    for (const f of Object.values(this.files)) f.flush();
+    try {
+      for (const f of Object.values(this.files)) f.flush();
+    } catch (err) {
+      // Kept: every later flush and the close fail with it, and nothing more is written.
+      this.failure = err as ExportError;
+      throw err;
+    }
   }
 
   async close(summary: RunSummary): Promise<void> {
     clearInterval(this.timer);
     if (!this.files) return;
-    for (const f of Object.values(this.files)) f.close();
-    writeFileAtomic(path.join(this.dir, JSON_FILES.summary), stringifyJson(summary) + '\n');
+    const files = Object.values(this.files);
     this.files = undefined;
+    // A write failed since the last flush (the timer's, or one of a full queue): the files end
+    // where the failure left them, and the run learns of it here rather than ending "completed".
+    if (this.failure) {
+      for (const f of files) f.abandon();
+      throw this.failure;
+    }
+    for (const f of files) f.close();
+    writeFileAtomic(path.join(this.dir, JSON_FILES.summary), stringifyJson(summary) + '\n');
   }
 }
 

@@ -1,8 +1,10 @@
-import { existsSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import * as fs from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ExportError } from '../../../src/core/errors.js';
 import { JSON_QUEUE_CHARS, JsonExporter } from '../../../src/exporters/json/json-exporter.js';
+import type { LineFileSystem } from '../../../src/exporters/line-file.js';
 import { sampleRunInfo, syntheticRecord, tempDir } from '../tensorboard/helpers.js';
 
 const cleanups: (() => void)[] = [];
@@ -40,16 +42,28 @@ describe('JSON exporter queue', () => {
     expect(all).toEqual(Array.from({ length: records }, (_, b) => b));
   });
 
-  it('reports a write that fails when the queue is full at the next flush, not from writeRecord', async () => {
-    if (!existsSync('/dev/full')) return expect.fail('the test needs /dev/full, a device every write to fails as a full disk');
+  it('after a write fails, writes nothing more, and the next flush and the close report it', async () => {
     const dir = folder();
-    const exporter = new JsonExporter(3600);
-    // records.jsonl is opened for appending through the link, so every write finds the disk full.
-    const records = join(dir, 'records.jsonl');
-    symlinkSync('/dev/full', records);
-    cleanups.push(() => rmSync(records, { force: true }));
+    // The second write of records.jsonl fails (a disk that filled up, an I/O error); every other works.
+    let recordWrites = 0;
+    let recordsFd = -1;
+    const failing: LineFileSystem = {
+      ...fs,
+      openSync(file, flags) {
+        const fd = fs.openSync(file, flags);
+        if (file.endsWith('records.jsonl')) recordsFd = fd;
+        return fd;
+      },
+      writeSync(fd, buffer, offset, length) {
+        if (fd === recordsFd && ++recordWrites === 2) {
+          throw Object.assign(new Error('EIO: i/o error, write'), { code: 'EIO' });
+        }
+        return fs.writeSync(fd, buffer, offset, length);
+      },
+    };
+    const exporter = new JsonExporter(3600, failing);
     await exporter.open(sampleRunInfo(), dir);
-    const n = enoughRecords();
+    const n = 3 * enoughRecords();
     expect(() => {
       for (let b = 0; b < n; b++) exporter.writeRecord(syntheticRecord(b, { seed: b + 1 }));
     }).not.toThrow();
@@ -58,6 +72,17 @@ describe('JSON exporter queue', () => {
       (err: unknown) => err,
     );
     expect(failure).toBeInstanceOf(ExportError);
-    expect((failure as ExportError).message).toBe(`cannot write ${records}: the disk is full`);
+    expect((failure as ExportError).message).toMatch(/^cannot write .*records\.jsonl: /);
+    // It stays failed: a later flush does not write the lines behind the lost ones.
+    await expect(exporter.flush()).rejects.toBe(failure);
+    await expect(exporter.close({ batches: n, finalLoss: 1, records: n, status: 'completed' })).rejects.toBe(failure);
+    // The file holds the lines of the first write, in order, and nothing after the gap.
+    const written = readFileSync(join(dir, 'records.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l).batch);
+    expect(written.length).toBeGreaterThan(0);
+    expect(written.length).toBeLessThan(n);
+    expect(written).toEqual(Array.from({ length: written.length }, (_, b) => b));
+    expect(recordWrites).toBe(2);
+    // A failed run does not claim to have completed.
+    expect(existsSync(join(dir, 'summary.json'))).toBe(false);
   });
 });

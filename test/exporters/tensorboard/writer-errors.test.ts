@@ -94,6 +94,22 @@ describe('event file writer failures', () => {
     await w.close();
   });
 
+  it('by default writes once 1 MiB is buffered, without waiting for the flush interval', () => {
+    const tmp = tempDir();
+    cleanup = tmp.cleanup;
+    const w = EventFileWriter.open(tmp.dir, { flushIntervalMs: 0 });
+    const event = (i: number) => ({ wallTime: i, step: i, fileVersion: 'z'.repeat(64 * 1024) });
+    // Fifteen events of 64 KiB stay buffered; the sixteenth (with its framing) passes 1 MiB, and
+    // everything goes out.
+    for (let i = 0; i < 15; i++) w.write(event(i));
+    expect(w.bytesPending).toBeGreaterThan(15 * 64 * 1024);
+    const before = fs.statSync(w.path).size;
+    w.write(event(15));
+    expect(w.bytesPending).toBe(0);
+    expect(fs.statSync(w.path).size).toBeGreaterThan(before + 16 * 64 * 1024);
+    w.closeSync();
+  });
+
   it('flushSync writes everything before returning, and a full buffer flushes itself', () => {
     const tmp = tempDir();
     cleanup = tmp.cleanup;
