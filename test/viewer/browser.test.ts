@@ -75,6 +75,19 @@ const waitAttr = (sel: string, name: string, value: string | number) =>
   page.waitForFunction(([s, n, v]) => document.querySelector(s)?.getAttribute(n) === v, [sel, name, String(value)] as const);
 const urlParam = (name: string) => new URL(page.url()).searchParams.get(name);
 
+/**
+ * A running copy of rnn-json in a new run folder: its run.json and its first `records` records,
+ * with the lines (and their batches) to append later.
+ */
+function growingRun(name: string, records: number): { dir: string; lines: string[]; batches: number[] } {
+  const dir = path.join(fx.logdir, name);
+  mkdirSync(dir);
+  copyFileSync(path.join(fx.logdir, 'rnn-json', 'run.json'), path.join(dir, 'run.json'));
+  const lines = readFileSync(path.join(fx.logdir, 'rnn-json', 'records.jsonl'), 'utf8').trimEnd().split('\n');
+  writeFileSync(path.join(dir, 'records.jsonl'), lines.slice(0, records).join('\n') + '\n');
+  return { dir, lines, batches: lines.map((l) => (JSON.parse(l) as BatchRecord).batch) };
+}
+
 async function open(query: string): Promise<void> {
   await page.goto(`${server.url}${query}`);
   await page.waitForSelector('#panel-0 svg.panel text.label');
@@ -545,11 +558,7 @@ describe('past the paper', () => {
   });
 
   it('live mode: batches a run appends appear without a reload, half-written lines never break the page', async () => {
-    const dir = path.join(fx.logdir, 'growing');
-    mkdirSync(dir);
-    copyFileSync(path.join(fx.logdir, 'rnn-json', 'run.json'), path.join(dir, 'run.json'));
-    const lines = readFileSync(path.join(fx.logdir, 'rnn-json', 'records.jsonl'), 'utf8').trimEnd().split('\n');
-    writeFileSync(path.join(dir, 'records.jsonl'), lines[0] + '\n');
+    const { dir, lines } = growingRun('growing', 1);
     await open('?run=growing&poll=250');
     expect(await page.locator('#panel-0 rect.ov-bar').count()).toBe(1);
     expect(await page.locator('#live-badge').isVisible()).toBe(true);
@@ -570,12 +579,7 @@ describe('past the paper', () => {
   });
 
   it('live mode: a batch previewed under the pointer stays while "follow latest" moves on; an ended run says so', async () => {
-    const dir = path.join(fx.logdir, 'growing-preview');
-    mkdirSync(dir);
-    copyFileSync(path.join(fx.logdir, 'rnn-json', 'run.json'), path.join(dir, 'run.json'));
-    const lines = readFileSync(path.join(fx.logdir, 'rnn-json', 'records.jsonl'), 'utf8').trimEnd().split('\n');
-    const batches = lines.map((l) => (JSON.parse(l) as BatchRecord).batch);
-    writeFileSync(path.join(dir, 'records.jsonl'), lines.slice(0, 3).join('\n') + '\n');
+    const { dir, lines, batches } = growingRun('growing-preview', 3);
     await open('?run=growing-preview&poll=250');
     await waitAttr('#panel-0 svg.panel', 'data-selected', batches[2]);
     await moveTo(`#panel-0 rect.ov-bar[data-batch="${batches[0]}"]`);
@@ -586,7 +590,7 @@ describe('past the paper', () => {
     expect(await attr('#panel-0 svg.panel', 'data-preview')).toBe(String(batches[0]));
     expect(await attr('#panel-0 svg.panel', 'data-batch')).toBe(String(batches[0]));
     expect(await page.locator('#live-badge').textContent()).toBe('● live · 4 batches');
-    // The run ends: the badge stays, saying how it ended, and there is nothing more to follow.
+    // The run ends: the badge stays, saying how it ended.
     writeFileSync(path.join(dir, 'summary.json'), JSON.stringify({ batches: 8, finalLoss: 3, records: 4, status: 'interrupted' }));
     await page.waitForFunction(() => document.querySelector('#live-badge')?.textContent === '■ interrupted · 4 batches');
     expect(await page.locator('#live-badge').isVisible()).toBe(true);
@@ -596,12 +600,7 @@ describe('past the paper', () => {
   });
 
   it('live mode: ← → End use where the run stands now, not where it stood when the batch was loaded', async () => {
-    const dir = path.join(fx.logdir, 'growing-keys');
-    mkdirSync(dir);
-    copyFileSync(path.join(fx.logdir, 'rnn-json', 'run.json'), path.join(dir, 'run.json'));
-    const lines = readFileSync(path.join(fx.logdir, 'rnn-json', 'records.jsonl'), 'utf8').trimEnd().split('\n');
-    const batches = lines.map((l) => (JSON.parse(l) as BatchRecord).batch);
-    writeFileSync(path.join(dir, 'records.jsonl'), lines.slice(0, 2).join('\n') + '\n');
+    const { dir, lines, batches } = growingRun('growing-keys', 2);
     // A batch in the address: "follow latest" stays off, so only the keys move the selection.
     await open(`?run=growing-keys&poll=250&batch=${batches[1]}`);
     await waitAttr('#panel-0 svg.panel', 'data-selected', batches[1]);
