@@ -46,9 +46,9 @@ export function viewerBeside(flags: ServeBesideFlags): ViewerBeside {
   const onStart = flags.serve
     ? async ({ logdir, runId }: { logdir: string; runId: string }) => {
         try {
-          // Imported only with --serve: express and the API take a third of a second to load.
-          const { startViewer } = await import('../viewer/index.js');
-          server = await startViewer({ logdir, port: flags.port ?? DEFAULT_PORT, host: flags.host ?? DEFAULT_HOST });
+          // On a thread of its own, which loads express and the API (a third of a second) there.
+          const { startViewerThread } = await import('./viewer-thread.js');
+          server = await startViewerThread({ logdir, port: flags.port ?? DEFAULT_PORT, host: flags.host ?? DEFAULT_HOST });
           process.stdout.write(viewerBanner(server, logdir, runId));
         } catch (err) {
           process.stderr.write(`${formatError(err)}\n  training continues without the viewer\n`);
