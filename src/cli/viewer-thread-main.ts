@@ -22,5 +22,7 @@ try {
 } catch (err) {
   const e = err as Error;
   say(err instanceof RnnbowError ? { kind: 'failed', rnnbow: true, code: err.code, message: err.message, hint: err.hint } : { kind: 'failed', rnnbow: false, code: '', message: e?.stack ?? e?.message ?? String(err) });
-  port.close();
+  // The thread waits to be ended: ending now, its exit could reach the training thread before
+  // this message, and the user would read "exited" instead of why.
+  port.on('message', () => {});
 }
