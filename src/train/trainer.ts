@@ -336,7 +336,7 @@ async function trainWith(config: RunConfig, options: TrainOptions, parts: Resolv
   const skips = new SkipNotices();
   /**
    * What every batch ends with, trained or skipped: the progress callback, the periodic flush,
-   * the exporters' notice, and a turn of the event loop (signals, the viewer beside the run).
+   * the exporters' notice, and a turn of the event loop (signals, the export threads' replies).
    */
   const afterBatch = async (done: number, now: number, charsPerSec: number): Promise<void> => {
     try {

@@ -335,9 +335,9 @@ export async function sampledHorizon(run: RunSource, series: Series, from: numbe
       for (const row of matrix) for (let d = 0; d < row.length; d++) mass[Math.min(d, width - 1)] += Math.abs(row[d]);
       return mass;
     });
-  // Several reads at a time: each read takes a few turns of the event loop, and beside a
-  // training run (`train --serve`) the loop turns once per 50 ms of training, so 400 reads one
-  // after another took 20 s or more.
+  // Several reads at a time: each read takes a few turns of the event loop (open, read, close),
+  // and 400 reads one after another wait out each other's turns; on a busy loop (the viewer once
+  // shared the training thread, which turns it every 50 ms) that took 20 s or more.
   const masses: (Float64Array | null)[] = [];
   for (let i = 0; i < ranks.length; i += HORIZON_READS_AT_ONCE) {
     masses.push(...(await Promise.all(ranks.slice(i, i + HORIZON_READS_AT_ONCE).map(massAt))));

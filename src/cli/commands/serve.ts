@@ -42,7 +42,6 @@ export function viewerBanner(server: Pick<ViewerServer, 'url' | 'host'>, logdir:
   return lines.join('\n') + '\n';
 }
 
-
 /** `rnnbow serve`: the RNNbow viewer over a logdir, until Ctrl-C. */
 export function serveCommand(): Command {
   return new Command('serve')
